@@ -1,0 +1,41 @@
+//! # config-core
+//!
+//! Typed, composable configuration for machine-learning training runs, with
+//! Hydra 1.3 and OmegaConf 2.3 semantics.
+//!
+//! The flow, one way: **load** ([`yaml`]) → **compose** ([`compose`], driven
+//! by [`overrides`] and the [`defaults`] list over a [`store`] and search
+//! path) → **resolve** ([`interp`]) → **type** (the `#[derive(Config)]`
+//! layer) → **freeze**.
+//!
+//! ```
+//! use config_core::{merge, Node};
+//! let mut cfg = Node::from_yaml_str("trainer: {max_iter: 1000, lr: 1e-3}").unwrap();
+//! merge(&mut cfg, Node::from_yaml_str("trainer: {max_iter: 10}").unwrap()).unwrap();
+//! assert_eq!(cfg.to_yaml(), "trainer:\n  max_iter: 10\n  lr: 0.001\n");
+//! ```
+
+pub mod access;
+pub mod compose;
+pub mod defaults;
+pub mod error;
+pub mod grammar;
+pub mod interp;
+pub mod merge;
+pub mod node;
+pub mod origin;
+pub mod overrides;
+pub mod path;
+pub mod repository;
+pub mod store;
+pub mod typed;
+pub mod yaml;
+
+pub use access::UpdateMode;
+pub use error::{Error, ErrorKind};
+pub use merge::{merge, merge_with, ListMerge, MergeHook};
+pub use node::{Flags, Key, Map, Node, Value};
+pub use origin::Origin;
+
+#[cfg(feature = "cli")]
+pub mod cli;

@@ -1,0 +1,193 @@
+//! Merging trees, as `OmegaConf.merge` does, with origins kept.
+//!
+//! Composition merges configs in defaults-list order with [`merge`]. The
+//! rules are one `match` in [`merge_with`]: mappings merge deeply, lists are
+//! replaced (unless a [`MergeHook`] asks for another [`ListMerge`] policy),
+//! `???` never erases a value, null and scalars replace subtrees, and a list
+//! and a mapping cannot merge into each other.
+
+use crate::error::{Error, ErrorKind};
+use crate::node::{Key, Node, Value};
+use crate::path::{child_key, index_key};
+
+/// How two lists combine. OmegaConf only replaces; the typed layer declares
+/// other policies per field.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ListMerge {
+    /// The source list replaces the destination (OmegaConf's rule).
+    #[default]
+    Replace,
+    /// Destination items, then source items.
+    Append,
+    /// Source items, then destination items.
+    Prepend,
+    /// Destination items, then source items not already present.
+    Unique,
+}
+
+/// The schema's say in a merge: the typed layer checks and coerces values,
+/// and chooses list policies, through this hook. [`NoHook`] is plain OmegaConf.
+pub trait MergeHook {
+    /// The list policy for the node at `key`.
+    fn list_policy(&self, _key: &str) -> ListMerge {
+        ListMerge::Replace
+    }
+
+    /// Checks (and may coerce) a value about to be written at `key`.
+    fn check(&self, _key: &str, _value: &mut Node) -> Result<(), Error> {
+        Ok(())
+    }
+}
+
+/// The hook of an untyped merge.
+pub struct NoHook;
+impl MergeHook for NoHook {}
+
+/// Merges `src` into `dest` with OmegaConf's rules.
+///
+/// ```
+/// use config_core::{merge, Node};
+/// let mut a = Node::from_yaml_str("db: {host: x, port: 1}\nl: [1, 2]\nm: 5").unwrap();
+/// let b = Node::from_yaml_str("db: {port: 2}\nl: [3]\nm: ???").unwrap();
+/// merge(&mut a, b).unwrap();
+/// assert_eq!(a, Node::from_yaml_str("db: {host: x, port: 2}\nl: [3]\nm: 5").unwrap());
+/// ```
+pub fn merge(dest: &mut Node, src: Node) -> Result<(), Error> {
+    merge_with(dest, src, &NoHook, "")
+}
+
+/// Merges `src` into `dest` at full key `key`, consulting `hook`.
+pub fn merge_with(dest: &mut Node, mut src: Node, hook: &dyn MergeHook, key: &str) -> Result<(), Error> {
+    hook.check(key, &mut src)?;
+    if src.flags.readonly.is_some() {
+        dest.flags.readonly = src.flags.readonly;
+    }
+    if src.flags.struct_mode.is_some() {
+        dest.flags.struct_mode = src.flags.struct_mode;
+    }
+    let dest_missing = dest.is_missing();
+    match (&mut dest.value, src.value) {
+        // `???` never erases a value.
+        (_, Value::Missing) if !dest_missing => Ok(()),
+        (Value::Map(d), Value::Map(s)) => {
+            let strict = dest.flags.struct_mode == Some(true);
+            for (k, v) in s {
+                let ck = child_key(key, &k);
+                match d.get_mut(&k) {
+                    Some(existing) => merge_with(existing, v, hook, &ck)?,
+                    None if strict => return Err(not_in_struct(&k, &ck)),
+                    None => {
+                        let mut v = v;
+                        hook.check(&ck, &mut v)?;
+                        d.insert(k, v);
+                    }
+                }
+            }
+            Ok(())
+        }
+        (Value::List(d), Value::List(s)) => {
+            merge_lists(d, s, hook.list_policy(key));
+            dest.origin = src.origin;
+            Ok(())
+        }
+        (Value::Map(_), Value::List(_)) | (Value::List(_), Value::Map(_)) => Err(Error::new(
+            ErrorKind::Type,
+            format!("Cannot merge {} with {}", container_name(&dest.value), container_name_src(&dest.value)),
+        )
+        .with_key(key)
+        .with_origin(src.origin)),
+        (_, value) => {
+            let old = std::mem::replace(dest, Node { value, origin: src.origin, flags: dest.flags, replaced: None });
+            if !old.value.is_container() {
+                dest.replaced = Some(Box::new(old));
+            }
+            Ok(())
+        }
+    }
+}
+
+fn merge_lists(dest: &mut Vec<Node>, src: Vec<Node>, policy: ListMerge) {
+    match policy {
+        ListMerge::Replace => *dest = src,
+        ListMerge::Append => dest.extend(src),
+        ListMerge::Prepend => {
+            let tail = std::mem::replace(dest, src);
+            dest.extend(tail);
+        }
+        ListMerge::Unique => {
+            for item in src {
+                if !dest.contains(&item) {
+                    dest.push(item);
+                }
+            }
+        }
+    }
+}
+
+fn container_name(v: &Value) -> &'static str {
+    if matches!(v, Value::Map(_)) {
+        "DictConfig"
+    } else {
+        "ListConfig"
+    }
+}
+
+fn container_name_src(dest: &Value) -> &'static str {
+    if matches!(dest, Value::Map(_)) {
+        "ListConfig"
+    } else {
+        "DictConfig"
+    }
+}
+
+fn not_in_struct(k: &Key, full: &str) -> Error {
+    Error::new(ErrorKind::Struct, format!("Key '{k}' is not in struct")).with_key(full)
+}
+
+/// The full key of list item `i` below `key` (re-exported for hooks).
+pub fn list_item_key(key: &str, i: usize) -> String {
+    index_key(key, i)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::origin::Origin;
+
+    fn y(s: &str) -> Node {
+        Node::from_yaml_str(s).unwrap()
+    }
+
+    #[test]
+    fn rules() {
+        let mut a = y("a: {x: 1}\nb: 1\nc: {z: 1}\nn: ~");
+        merge(&mut a, y("a: ~\nb: {y: 2}\nc: 5\nn: {q: 1}\nnew: 3")).unwrap();
+        assert_eq!(a, y("a: ~\nb: {y: 2}\nc: 5\nn: {q: 1}\nnew: 3"));
+        let mut l = y("a: [1]");
+        assert_eq!(merge(&mut l, y("a: {x: 1}")).unwrap_err().kind, ErrorKind::Type);
+    }
+
+    #[test]
+    fn keeps_history() {
+        let mut a = y("a: 1");
+        a.get_mut("a").unwrap().origin = Origin::file("x.yaml", 1, 4);
+        let mut b = y("a: 2");
+        b.get_mut("a").unwrap().origin = Origin::arg(1, "a=2");
+        merge(&mut a, b).unwrap();
+        let n = a.get("a").unwrap();
+        assert_eq!(n.replaced.as_ref().unwrap().origin, Origin::file("x.yaml", 1, 4));
+    }
+
+    #[test]
+    fn policies() {
+        struct Append;
+        impl MergeHook for Append {
+            fn list_policy(&self, _: &str) -> ListMerge {
+                ListMerge::Unique
+            }
+        }
+        let mut a = y("l: [1, 2]");
+        merge_with(&mut a, y("l: [2, 3]"), &Append, "").unwrap();
+        assert_eq!(a, y("l: [1, 2, 3]"));
+    }
+}

@@ -1,0 +1,376 @@
+//! The DictConfig tree: OmegaConf's node model in Rust.
+//!
+//! Everything downstream works on this tree: the YAML loader builds it, merge
+//! combines it, the interpolation resolver rewrites it, composition assembles
+//! it and the typed layer converts it to and from Rust structs. A [`Node`] is
+//! a [`Value`] plus its [`Origin`] and its [`Flags`].
+
+use crate::origin::Origin;
+use indexmap::{Equivalent, IndexMap};
+use std::fmt;
+use std::hash::{Hash, Hasher};
+
+/// The ordered mapping of a DictConfig.
+pub type Map = IndexMap<Key, Node>;
+
+/// A mapping key. Keys are strings, plus the int, float and bool keys that
+/// YAML can produce (OmegaConf keeps them rather than turning them into strings).
+///
+/// ```
+/// use config_core::Key;
+/// assert_eq!(Key::from("lr").to_string(), "lr");
+/// assert_eq!(Key::Int(1).to_string(), "1");
+/// ```
+#[derive(Clone, Debug)]
+pub enum Key {
+    /// A string key.
+    Str(String),
+    /// An integer key, e.g. `1: a`.
+    Int(i64),
+    /// A float key, e.g. `2.5: b`.
+    Float(f64),
+    /// A bool key, e.g. `true: c` (YAML 1.1 also reads `yes:` this way).
+    Bool(bool),
+}
+
+impl Key {
+    /// The string of a `Str` key.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Key::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+impl PartialEq for Key {
+    fn eq(&self, other: &Key) -> bool {
+        match (self, other) {
+            (Key::Str(a), Key::Str(b)) => a == b,
+            (Key::Int(a), Key::Int(b)) => a == b,
+            (Key::Float(a), Key::Float(b)) => a.to_bits() == b.to_bits(),
+            (Key::Bool(a), Key::Bool(b)) => a == b,
+            _ => false,
+        }
+    }
+}
+impl Eq for Key {}
+
+impl Hash for Key {
+    fn hash<H: Hasher>(&self, h: &mut H) {
+        match self {
+            Key::Str(s) => StrKey(s).hash(h),
+            Key::Int(i) => (1u8, i).hash(h),
+            Key::Float(f) => (2u8, f.to_bits()).hash(h),
+            Key::Bool(b) => (3u8, b).hash(h),
+        }
+    }
+}
+
+/// Looks up a `Key::Str` by `&str` without allocating.
+#[derive(Hash)]
+pub(crate) struct StrKey<'a>(pub &'a str);
+
+impl Equivalent<Key> for StrKey<'_> {
+    fn equivalent(&self, key: &Key) -> bool {
+        matches!(key, Key::Str(s) if s == self.0)
+    }
+}
+
+impl From<&str> for Key {
+    fn from(s: &str) -> Key {
+        Key::Str(s.to_string())
+    }
+}
+impl From<String> for Key {
+    fn from(s: String) -> Key {
+        Key::Str(s)
+    }
+}
+
+impl fmt::Display for Key {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Key::Str(s) => f.write_str(s),
+            Key::Int(i) => write!(f, "{i}"),
+            Key::Float(x) => f.write_str(&crate::node::float_repr(*x)),
+            Key::Bool(b) => f.write_str(if *b { "True" } else { "False" }),
+        }
+    }
+}
+
+/// Flags, as in OmegaConf. `None` means "inherit from the parent"; a root
+/// with no setting counts as `false`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Flags {
+    /// Every write below this node fails.
+    pub readonly: Option<bool>,
+    /// The mapping is closed: adding a key fails (reading an unknown one too).
+    pub struct_mode: Option<bool>,
+}
+
+/// A value in the tree.
+#[derive(Clone, Debug)]
+pub enum Value {
+    /// `null` / `~`.
+    Null,
+    /// The missing marker `???`: a value that must be supplied later.
+    Missing,
+    /// A boolean.
+    Bool(bool),
+    /// An integer.
+    Int(i64),
+    /// A float (`inf` and `nan` included).
+    Float(f64),
+    /// A plain string.
+    Str(String),
+    /// A string that contains `${`: resolved by the interpolation engine.
+    Interp(String),
+    /// An ordered mapping.
+    Map(Map),
+    /// A list.
+    List(Vec<Node>),
+}
+
+impl Value {
+    /// A string value, classified: it becomes [`Value::Interp`] when it
+    /// contains `${` (as OmegaConf decides), [`Value::Str`] otherwise.
+    pub fn string(s: impl Into<String>) -> Value {
+        let s = s.into();
+        if s.contains("${") {
+            Value::Interp(s)
+        } else {
+            Value::Str(s)
+        }
+    }
+
+    /// The name of this value's type, for error messages.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Value::Null => "null",
+            Value::Missing => "missing",
+            Value::Bool(_) => "bool",
+            Value::Int(_) => "int",
+            Value::Float(_) => "float",
+            Value::Str(_) => "str",
+            Value::Interp(_) => "interpolation",
+            Value::Map(_) => "dict",
+            Value::List(_) => "list",
+        }
+    }
+
+    /// True for mappings and lists.
+    pub fn is_container(&self) -> bool {
+        matches!(self, Value::Map(_) | Value::List(_))
+    }
+}
+
+impl PartialEq for Value {
+    /// Strict equality: types must match (`1` is not `1.0`), mapping order
+    /// matters, and NaN equals NaN so that trees compare as data.
+    fn eq(&self, other: &Value) -> bool {
+        match (self, other) {
+            (Value::Null, Value::Null) | (Value::Missing, Value::Missing) => true,
+            (Value::Bool(a), Value::Bool(b)) => a == b,
+            (Value::Int(a), Value::Int(b)) => a == b,
+            (Value::Float(a), Value::Float(b)) => a == b || (a.is_nan() && b.is_nan()),
+            (Value::Str(a), Value::Str(b)) | (Value::Interp(a), Value::Interp(b)) => a == b,
+            (Value::Map(a), Value::Map(b)) => {
+                a.len() == b.len() && a.iter().zip(b.iter()).all(|(x, y)| x.0 == y.0 && x.1 == y.1)
+            }
+            (Value::List(a), Value::List(b)) => a == b,
+            _ => false,
+        }
+    }
+}
+
+/// A node of the tree: a value, where it came from, and its flags.
+///
+/// ```
+/// use config_core::{Node, Value};
+/// let mut cfg = Node::from_yaml_str("trainer:\n  max_iter: 1000\n").unwrap();
+/// cfg.set("trainer.max_iter", Node::from(10)).unwrap();
+/// assert_eq!(cfg.select("trainer.max_iter").unwrap().unwrap().value, Value::Int(10));
+/// ```
+#[derive(Clone, Debug)]
+pub struct Node {
+    /// The value.
+    pub value: Value,
+    /// Where the value came from.
+    pub origin: Origin,
+    /// Readonly and struct flags (meaningful on containers; inherited).
+    pub flags: Flags,
+    /// The leaf this node replaced in a merge or override, if any: the
+    /// history that `--explain` prints.
+    pub replaced: Option<Box<Node>>,
+}
+
+impl PartialEq for Node {
+    /// Compares values only; origins and history are not part of equality.
+    fn eq(&self, other: &Node) -> bool {
+        self.value == other.value
+    }
+}
+
+impl Node {
+    /// A node with an unknown origin.
+    pub fn new(value: Value) -> Node {
+        Node { value, origin: Origin::Unknown, flags: Flags::default(), replaced: None }
+    }
+
+    /// A node with the given origin.
+    pub fn with_origin(value: Value, origin: Origin) -> Node {
+        Node { value, origin, flags: Flags::default(), replaced: None }
+    }
+
+    /// An empty mapping.
+    pub fn empty_map() -> Node {
+        Node::new(Value::Map(Map::new()))
+    }
+
+    /// The mapping, if this is one.
+    pub fn as_map(&self) -> Option<&Map> {
+        match &self.value {
+            Value::Map(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    /// The mapping, mutably, if this is one.
+    pub fn as_map_mut(&mut self) -> Option<&mut Map> {
+        match &mut self.value {
+            Value::Map(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    /// The list, if this is one.
+    pub fn as_list(&self) -> Option<&Vec<Node>> {
+        match &self.value {
+            Value::List(l) => Some(l),
+            _ => None,
+        }
+    }
+
+    /// The string of a `Str` or `Interp` value.
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.value {
+            Value::Str(s) | Value::Interp(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// A child of a mapping by string key.
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.as_map().and_then(|m| m.get(&StrKey(key)))
+    }
+
+    /// A child of a mapping by string key, mutably.
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut Node> {
+        self.as_map_mut().and_then(|m| m.get_mut(&StrKey(key)))
+    }
+
+    /// True when this is the missing marker `???`.
+    pub fn is_missing(&self) -> bool {
+        matches!(self.value, Value::Missing)
+    }
+
+    /// Sets `origin` on this node and every node below it that has none.
+    pub fn stamp_origin(&mut self, origin: &Origin) {
+        if self.origin.is_unknown() {
+            self.origin = origin.clone();
+        }
+        match &mut self.value {
+            Value::Map(m) => m.values_mut().for_each(|n| n.stamp_origin(origin)),
+            Value::List(l) => l.iter_mut().for_each(|n| n.stamp_origin(origin)),
+            _ => {}
+        }
+    }
+}
+
+impl From<Value> for Node {
+    fn from(v: Value) -> Node {
+        Node::new(v)
+    }
+}
+impl From<i64> for Node {
+    fn from(v: i64) -> Node {
+        Node::new(Value::Int(v))
+    }
+}
+impl From<i32> for Node {
+    fn from(v: i32) -> Node {
+        Node::new(Value::Int(v.into()))
+    }
+}
+impl From<f64> for Node {
+    fn from(v: f64) -> Node {
+        Node::new(Value::Float(v))
+    }
+}
+impl From<bool> for Node {
+    fn from(v: bool) -> Node {
+        Node::new(Value::Bool(v))
+    }
+}
+impl From<&str> for Node {
+    fn from(v: &str) -> Node {
+        Node::new(Value::string(v))
+    }
+}
+impl From<String> for Node {
+    fn from(v: String) -> Node {
+        Node::new(Value::string(v))
+    }
+}
+
+/// A float as Python's `repr` writes it (`1.0`, `1e-06`, `inf`, `nan`):
+/// the form OmegaConf users see in messages and string interpolation.
+pub fn float_repr(x: f64) -> String {
+    if x.is_nan() {
+        return "nan".into();
+    }
+    if x.is_infinite() {
+        return if x > 0.0 { "inf".into() } else { "-inf".into() };
+    }
+    if x == 0.0 {
+        return if x.is_sign_negative() { "-0.0".into() } else { "0.0".into() };
+    }
+    let abs = x.abs();
+    if (1e-4..1e16).contains(&abs) {
+        let s = format!("{x}");
+        if s.contains('.') {
+            s
+        } else {
+            format!("{s}.0")
+        }
+    } else {
+        // Python: shortest digits, exponent with sign and at least 2 digits.
+        let s = format!("{x:e}");
+        let (mant, exp) = s.split_once('e').unwrap_or((&s, "0"));
+        let exp: i32 = exp.parse().unwrap_or(0);
+        let sign = if exp < 0 { '-' } else { '+' };
+        format!("{mant}e{sign}{:02}", exp.abs())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn float_repr_matches_python() {
+        assert_eq!(float_repr(1.0), "1.0");
+        assert_eq!(float_repr(0.001), "0.001");
+        assert_eq!(float_repr(1e-6), "1e-06");
+        assert_eq!(float_repr(1.5e20), "1.5e+20");
+        assert_eq!(float_repr(123456.789), "123456.789");
+        assert_eq!(float_repr(f64::NEG_INFINITY), "-inf");
+    }
+
+    #[test]
+    fn string_classification() {
+        assert!(matches!(Value::string("a${b}"), Value::Interp(_)));
+        assert!(matches!(Value::string("a$b"), Value::Str(_)));
+    }
+}
