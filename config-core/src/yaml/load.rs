@@ -81,21 +81,22 @@ fn top_level(root: Option<Node>, path: &Arc<str>, limits: &Limits) -> Result<Nod
             },
         ));
     };
-    let text =
-        match &node.value {
-            Value::Map(_) | Value::List(_) => return Ok(node),
-            Value::Null => return Ok(Node::with_origin(Value::Map(Map::new()), node.origin)),
-            Value::Str(s) | Value::Interp(s) => s.as_str(),
-            Value::Missing => "???",
-            other => return Err(Error::new(
+    let text = match &node.value {
+        Value::Map(_) | Value::List(_) => return Ok(node),
+        Value::Null => return Ok(Node::with_origin(Value::Map(Map::new()), node.origin)),
+        Value::Str(s) | Value::Interp(s) => s.as_str(),
+        Value::Missing => "???",
+        other => {
+            return Err(Error::new(
                 ErrorKind::Yaml,
                 format!(
                     "Invalid loaded object type: {}: a config document must be a mapping or a list",
                     other.type_name()
                 ),
             )
-            .with_origin(node.origin.clone())),
-        };
+            .with_origin(node.origin.clone()))
+        }
+    };
     let inner = parse_document(text, path, limits)?;
     let origin = node.origin.clone();
     match inner.map(|n| n.value) {
@@ -1067,5 +1068,33 @@ mod tests {
         assert_eq!(e.kind, ErrorKind::Limit);
         assert!(e.message.contains("Limits::max_size"), "{e}");
         assert_eq!(e.origin, Some(Origin::file("t.yaml", 1, 1)));
+    }
+}
+
+#[cfg(test)]
+mod fuzz {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn never_panics_on_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..256)) {
+            let text = String::from_utf8_lossy(&bytes);
+            let _ = load(&text, "t", &Limits::default());
+        }
+
+        #[test]
+        fn never_panics_on_strings(text in any::<String>()) {
+            let _ = load(&text, "t", &Limits::default());
+        }
+
+        #[test]
+        fn never_panics_on_yamlish_text(text in "([-:?,\\[\\]{}#&*!|>'\"%@` \n\t.~<=]|[a-c]|[0-2]|<< |&a |\\*a|!!str |!!int |--- ){0,48}") {
+            let small = Limits { max_depth: 6, max_alias_nodes: 20, max_alias_bytes: 40, max_size: 1 << 20 };
+            let _ = load(&text, "t", &small);
+            let _ = load(&text, "t", &Limits::default());
+        }
     }
 }
