@@ -18,6 +18,7 @@
 //! - the document must be one mapping or list; an empty document (or `null`)
 //!   is `{}` and a lone string `s` is `{s: null}` (OmegaConf re-reads it).
 
+use super::fast;
 use super::limits::{Budget, Cost, Exceeded, Limits};
 use super::scalar::{self, Plain};
 use crate::error::{Error, ErrorKind};
@@ -58,6 +59,30 @@ pub(crate) fn load(text: &str, source: &str, limits: &Limits) -> Result<Node, Er
 
 /// The root node of the only document in `text`, or `None` for no document.
 fn parse_document(text: &str, path: &Arc<str>, limits: &Limits) -> Result<Option<Node>, Error> {
+    if let Some(root) = parse_fast(text, path, limits) {
+        return Ok(root);
+    }
+    parse_saphyr(text, path, limits)
+}
+
+/// The tree through the fast path, or `None` when it gave up (or the
+/// builder failed: saphyr then reports the same error, or an earlier one).
+pub(super) fn parse_fast(text: &str, path: &Arc<str>, limits: &Limits) -> Option<Option<Node>> {
+    let mut builder = Builder::new(path.clone(), limits);
+    let mut emit = |event: Event<'_>, (line, col): fast::Pos| {
+        let mark = Marker::new(0, line, col);
+        builder.event(event, Span::new(mark, mark)).is_ok()
+    };
+    fast::events(text, &mut emit).ok()?;
+    Some(builder.root)
+}
+
+/// The tree through saphyr's full parser.
+pub(super) fn parse_saphyr(
+    text: &str,
+    path: &Arc<str>,
+    limits: &Limits,
+) -> Result<Option<Node>, Error> {
     let mut builder = Builder::new(path.clone(), limits);
     let mut parser = Parser::new_from_str(text);
     while let Some(item) = parser.next_event() {
@@ -275,17 +300,17 @@ impl<'l> Builder<'l> {
     ) -> Result<(), Error> {
         let origin = self.origin(mark);
         let scalar =
-            classify(&text, style, tag).map_err(|m| self.error(ErrorKind::Yaml, m, mark))?;
+            classify(text, style, tag).map_err(|m| self.error(ErrorKind::Yaml, m, mark))?;
         let as_key = self.expecting_key();
         let value = match scalar {
             Scalar::Value(v) => v,
             Scalar::Merge if as_key => return self.set_key(PendingKey::Merge(origin)),
             Scalar::Equals if as_key => Value::Str("=".into()),
             Scalar::Merge | Scalar::Equals => {
-                let tag = if matches!(scalar, Scalar::Merge) {
-                    "merge"
+                let (tag, text) = if matches!(scalar, Scalar::Merge) {
+                    ("merge", "<<")
                 } else {
-                    "value"
+                    ("value", "=")
                 };
                 return Err(self
                     .error(
@@ -497,7 +522,7 @@ fn origin_mark(origin: &Origin) -> Marker {
 
 /// Types a scalar event: plain scalars by YAML 1.1 rules, quoted and block
 /// scalars as strings, explicit tags by their constructor.
-fn classify(text: &str, style: ScalarStyle, tag: Option<&Tag>) -> Result<Scalar, String> {
+fn classify(text: Cow<'_, str>, style: ScalarStyle, tag: Option<&Tag>) -> Result<Scalar, String> {
     let plain = match tag {
         None => style == ScalarStyle::Plain,
         // The non-specific tag `!`: PyYAML resolves it like a plain scalar.
@@ -505,26 +530,35 @@ fn classify(text: &str, style: ScalarStyle, tag: Option<&Tag>) -> Result<Scalar,
         Some(t) if t.handle == CORE => {
             return match t.suffix.as_str() {
                 "merge" => Ok(Scalar::Merge),
-                suffix => scalar::tagged(suffix, text).map(Scalar::Value),
+                suffix => scalar::tagged(suffix, &text).map(Scalar::Value),
             };
         }
         Some(t) => return Err(unsupported_tag(t, "scalar")),
     };
     if !plain {
-        return Ok(Scalar::Value(scalar::string_value(text)));
+        return Ok(Scalar::Value(owned_string_value(text)));
     }
-    Ok(Scalar::Value(match scalar::resolve_plain(text) {
+    Ok(Scalar::Value(match scalar::resolve_plain(&text) {
         Plain::Null => Value::Null,
         Plain::Bool(b) => Value::Bool(b),
         Plain::Int(i) => Value::Int(i),
         Plain::Float(f) => Value::Float(f),
         // Python ints have no limit; ours do, so a bigger one stays text.
-        Plain::BigInt => Value::Str(text.to_string()),
-        Plain::Str => scalar::string_value(text),
+        Plain::BigInt => Value::Str(text.into_owned()),
+        Plain::Str => owned_string_value(text),
         Plain::BadFloat => return Err(format!("could not convert string to float: '{text}'")),
         Plain::Merge => return Ok(Scalar::Merge),
         Plain::ValueTag => return Ok(Scalar::Equals),
     }))
+}
+
+/// [`scalar::string_value`] without copying a string saphyr already owns.
+fn owned_string_value(text: Cow<'_, str>) -> Value {
+    if text == "???" {
+        Value::Missing
+    } else {
+        Value::string(text.into_owned())
+    }
 }
 
 fn unsupported_tag(tag: &Tag, on: &str) -> String {
@@ -1095,6 +1129,19 @@ mod fuzz {
             let small = Limits { max_depth: 6, max_alias_nodes: 20, max_alias_bytes: 40, max_size: 1 << 20 };
             let _ = load(&text, "t", &small);
             let _ = load(&text, "t", &Limits::default());
+        }
+    }
+}
+
+#[cfg(test)]
+mod span_probe {
+    #[test]
+    #[ignore]
+    fn print_spans() {
+        let text = std::env::var("PROBE").unwrap_or_default();
+        for ev in saphyr_parser::Parser::new_from_str(&text) {
+            let (e, s) = ev.unwrap();
+            println!("{:?} @ {}:{}", e, s.start.line(), s.start.col());
         }
     }
 }
