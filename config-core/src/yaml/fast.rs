@@ -397,6 +397,10 @@ mod tests {
         }
     }
 
+    pub(super) fn yaml_files_pub(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+        yaml_files(dir, out)
+    }
+
     fn yaml_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
         for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
             let p = entry.path();
@@ -456,5 +460,31 @@ mod tests {
         fn agrees_on_blockish_text(text in "((  |- |a|b|1|: |:|#|\n|\\[|\\]|, |\\{\\}|x: |-1|~|\\$\\{a\\}| #c|\\.)){0,40}") {
             check(&text).map_err(TestCaseError::fail)?;
         }
+    }
+}
+
+#[cfg(test)]
+mod probe {
+    #[test]
+    #[ignore]
+    fn list_bailing_files() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .parent()
+            .unwrap();
+        let mut files = Vec::new();
+        super::tests::yaml_files_pub(&root.join("target/bench-tree"), &mut files);
+        let limits = crate::yaml::Limits::default();
+        let path: std::sync::Arc<str> = std::sync::Arc::from("t");
+        let mut bail = 0;
+        for f in &files {
+            let text = std::fs::read_to_string(f).unwrap();
+            if crate::yaml::load::parse_fast(&text, &path, &limits).is_none() {
+                bail += 1;
+                if bail < 4 {
+                    println!("BAIL {}", f.display());
+                }
+            }
+        }
+        println!("bailed {bail} of {}", files.len());
     }
 }
