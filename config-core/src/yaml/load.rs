@@ -81,21 +81,22 @@ fn top_level(root: Option<Node>, path: &Arc<str>, limits: &Limits) -> Result<Nod
             },
         ));
     };
-    let text =
-        match &node.value {
-            Value::Map(_) | Value::List(_) => return Ok(node),
-            Value::Null => return Ok(Node::with_origin(Value::Map(Map::new()), node.origin)),
-            Value::Str(s) | Value::Interp(s) => s.as_str(),
-            Value::Missing => "???",
-            other => return Err(Error::new(
+    let text = match &node.value {
+        Value::Map(_) | Value::List(_) => return Ok(node),
+        Value::Null => return Ok(Node::with_origin(Value::Map(Map::new()), node.origin)),
+        Value::Str(s) | Value::Interp(s) => s.as_str(),
+        Value::Missing => "???",
+        other => {
+            return Err(Error::new(
                 ErrorKind::Yaml,
                 format!(
                     "Invalid loaded object type: {}: a config document must be a mapping or a list",
                     other.type_name()
                 ),
             )
-            .with_origin(node.origin.clone())),
-        };
+            .with_origin(node.origin.clone()))
+        }
+    };
     let inner = parse_document(text, path, limits)?;
     let origin = node.origin.clone();
     match inner.map(|n| n.value) {
