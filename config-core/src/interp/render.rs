@@ -67,6 +67,13 @@ fn write_repr(value: &Value, out: &mut String) {
     }
 }
 
+/// Python's `repr()` of a mapping key.
+pub fn python_repr_key(key: &Key) -> String {
+    let mut out = String::new();
+    repr_key(key, &mut out);
+    out
+}
+
 fn repr_key(key: &Key, out: &mut String) {
     match key {
         Key::Str(s) => repr_string(s, out),

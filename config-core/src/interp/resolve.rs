@@ -20,12 +20,13 @@
 use super::grammar::{
     self, Element, GrammarError, Interp, KeyPart, NodeRef, Part, Piece, ResolverCall, Text,
 };
-use super::render::{python_str, python_type};
+use super::render::{python_repr, python_repr_key, python_str, python_type};
 use super::resolvers::{Call, Resolvers};
 use crate::error::{did_you_mean, Error, ErrorKind};
 use crate::grammar::primitive::type_primitive;
 use crate::node::{Key, Map, Node, StrKey, Value};
 use crate::path::{child_key, index_key, parse_path};
+use std::collections::HashMap;
 
 /// Longest chain of interpolations followed at once (`a -> b -> ...`):
 /// deeper chains are reported instead of exhausting the stack.
@@ -138,6 +139,11 @@ pub(crate) struct Engine<'e> {
     pub(crate) resolvers: &'e Resolvers,
     /// Positions of the interpolations being evaluated, outermost first.
     stack: Vec<Pos>,
+    /// Positions resolved by this run; for `${ref}` alone, the position it
+    /// referred to. Strings print containers as they were written (as
+    /// OmegaConf's `to_container(resolve=True)` does), so the original
+    /// interpolations are looked up through this.
+    resolved: HashMap<Pos, Option<Pos>>,
 }
 
 impl<'e> Engine<'e> {
@@ -146,6 +152,7 @@ impl<'e> Engine<'e> {
             root,
             resolvers,
             stack: Vec::new(),
+            resolved: HashMap::new(),
         }
     }
 
@@ -243,7 +250,8 @@ impl<'e> Engine<'e> {
         let result = self.evaluate(&text, pos);
         self.stack.pop();
         let origin = self.node(pos).origin.clone();
-        let mut out = result.map_err(|e| e.with_origin(origin.clone()))?;
+        let (mut out, target) = result.map_err(|e| e.with_origin(origin.clone()))?;
+        self.resolved.insert(pos.to_vec(), target);
         let is_container = out.value.is_container();
         if let Value::Interp(s) = out.value {
             // A resolver's string result is final, even if it holds `${`.
@@ -292,16 +300,21 @@ impl<'e> Engine<'e> {
         ))
     }
 
-    /// Evaluates the interpolation string of the node at `pos`.
-    fn evaluate(&mut self, text: &str, pos: &[usize]) -> Result<Node, Error> {
+    /// Evaluates the interpolation string of the node at `pos`; also
+    /// returns the referenced position when the text is one node reference.
+    fn evaluate(&mut self, text: &str, pos: &[usize]) -> Result<(Node, Option<Pos>), Error> {
         let ast = grammar::parse(text).map_err(|g| grammar_error(text, &g))?;
         let base = parent(pos);
         if let Some(single) = ast.single() {
             let ev = self.eval_interp(single, text, &base)?;
-            return self.materialize(ev);
+            let target = match &ev {
+                Ev::Ref(p) => Some(p.clone()),
+                Ev::Val(_) => None,
+            };
+            return Ok((self.materialize(ev)?, target));
         }
         let s = self.render_text(&ast, text, &base)?;
-        Ok(Node::new(Value::Str(s)))
+        Ok((Node::new(Value::Str(s)), None))
     }
 
     /// Concatenates a text's pieces, printing each interpolation's value.
@@ -326,8 +339,62 @@ impl<'e> Engine<'e> {
 
     fn render(&self, ev: &Ev) -> String {
         match ev {
+            Ev::Ref(p) if self.node(p).value.is_container() => {
+                let mut p = p.clone();
+                // `${e}` where `e: ${d}` prints `d` as written.
+                for _ in 0..MAX_CHAIN {
+                    match self.resolved.get(&p) {
+                        Some(Some(target)) => p = target.clone(),
+                        _ => break,
+                    }
+                }
+                let mut out = String::new();
+                self.write_raw(&mut p, true, &mut out);
+                out
+            }
             Ev::Ref(p) => python_str(self.node(p)),
             Ev::Val(n) => python_str(n),
+        }
+    }
+
+    /// Python's repr of the container at `pos` as it was before this run
+    /// resolved anything in it.
+    fn write_raw(&self, pos: &mut Pos, top: bool, out: &mut String) {
+        let node = self.node(pos);
+        if !top && self.resolved.contains_key(pos.as_slice()) {
+            if let Some(original) = &node.replaced {
+                out.push_str(&python_repr(&original.value));
+                return;
+            }
+        }
+        match &node.value {
+            Value::Map(m) => {
+                out.push('{');
+                for (i, k) in m.keys().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    out.push_str(&python_repr_key(k));
+                    out.push_str(": ");
+                    pos.push(i);
+                    self.write_raw(pos, false, out);
+                    pos.pop();
+                }
+                out.push('}');
+            }
+            Value::List(l) => {
+                out.push('[');
+                for i in 0..l.len() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    pos.push(i);
+                    self.write_raw(pos, false, out);
+                    pos.pop();
+                }
+                out.push(']');
+            }
+            other => out.push_str(&python_repr(other)),
         }
     }
 
@@ -905,7 +972,7 @@ mod tests {
         ]));
         assert_eq!(n.get("copy").unwrap(), n.get("src").unwrap());
         assert_eq!(v(&n, "copy.y"), &Value::Int(1));
-        assert_eq!(v(&n, "text"), &Value::Str("v={'x': 1, 'y': 1}".into()));
+        assert_eq!(v(&n, "text"), &Value::Str("v={'x': 1, 'y': '${.x}'}".into()));
         assert_eq!(v(&n, "thru"), &Value::Int(1));
     }
 
