@@ -582,7 +582,7 @@ impl<'e> Engine<'e> {
     }
 
     /// One step of a lookup (`_select_one`): a mapping by string key, a list
-    /// by integer index (negative counts from the end, as in Python).
+    /// by integer index.
     fn select_one(&self, pos: &[usize], seg: &str) -> Result<Option<usize>, Error> {
         match &self.node(pos).value {
             Value::Map(m) => Ok(m.get_index_of(&StrKey(seg))),
@@ -593,9 +593,8 @@ impl<'e> Engine<'e> {
                         format!("TypeError raised while resolving interpolation: Index '{seg}' (str) is not an int"),
                     ));
                 };
-                let len = l.len() as i64;
-                let i = if i < 0 { i + len } else { i };
-                Ok((0..len).contains(&i).then_some(i as usize))
+                // Negative indices find nothing (OmegaConf does not wrap them).
+                Ok(usize::try_from(i).ok().filter(|i| *i < l.len()))
             }
             _ => Ok(None),
         }
@@ -972,7 +971,10 @@ mod tests {
         ]));
         assert_eq!(n.get("copy").unwrap(), n.get("src").unwrap());
         assert_eq!(v(&n, "copy.y"), &Value::Int(1));
-        assert_eq!(v(&n, "text"), &Value::Str("v={'x': 1, 'y': '${.x}'}".into()));
+        assert_eq!(
+            v(&n, "text"),
+            &Value::Str("v={'x': 1, 'y': '${.x}'}".into())
+        );
         assert_eq!(v(&n, "thru"), &Value::Int(1));
     }
 

@@ -291,22 +291,44 @@ impl Call<'_, '_> {
         Ok(match self.engine.lookup(key, &base, false)? {
             Lookup::Found(p) => Found::Node(p),
             Lookup::Missing(_) => Found::Missing,
-            _ => Found::None,
+            Lookup::BeyondRoot => {
+                return Err(
+                    raised("ConfigKeyError", &format!("Error resolving key '{key}'")).with_hint(
+                        "the relative key climbs above the root of the config: use fewer dots",
+                    ),
+                )
+            }
+            Lookup::NotFound { .. } | Lookup::NotContainer { .. } => Found::None,
         })
     }
 
-    fn arg_count(&self, func: &str, required: usize, max: usize) -> Result<(), Error> {
+    /// Checks the argument count against the parameters of `func`
+    /// (`required` of `params` are mandatory), worded as Python's TypeError.
+    fn arg_count(&self, func: &str, params: &[&str], required: usize) -> Result<(), Error> {
         let n = self.args.len();
+        let max = params.len();
         if n >= required && n <= max {
             return Ok(());
         }
         let message = if n < required {
+            let missing: Vec<String> = params[n..required]
+                .iter()
+                .map(|p| format!("'{p}'"))
+                .collect();
+            let list = match missing.as_slice() {
+                [one] => one.clone(),
+                [init @ .., last] => format!("{} and {last}", init.join(", ")),
+                [] => String::new(),
+            };
+            let s = if missing.len() == 1 { "" } else { "s" };
             format!(
-                "{func}() missing {} required positional argument(s)",
-                required - n
+                "{func}() missing {} required positional argument{s}: {list}",
+                missing.len()
             )
         } else if required == max {
-            format!("{func}() takes {max} positional argument(s) but {n} were given")
+            let s = if max == 1 { "" } else { "s" };
+            let verb = if n == 1 { "was" } else { "were" };
+            format!("{func}() takes {max} positional argument{s} but {n} {verb} given")
         } else {
             format!(
                 "{func}() takes from {required} to {max} positional arguments but {n} were given"
@@ -343,7 +365,7 @@ fn shown(v: &Value) -> String {
 
 /// `oc.env:NAME[,default]`: always a string; a null default gives null.
 fn oc_env(call: &mut Call<'_, '_>) -> Result<Node, Error> {
-    call.arg_count("env", 1, 2)?;
+    call.arg_count("env", &["key", "default"], 1)?;
     let name = call.string_arg(0, |v| format!("str expected, not {}", python_type(v)))?;
     if let Ok(value) = std::env::var(&name) {
         return Ok(Node::new(Value::Str(value)));
@@ -364,7 +386,7 @@ fn oc_env(call: &mut Call<'_, '_>) -> Result<Node, Error> {
 /// `oc.decode:text`: parses a string as a grammar element (int, float,
 /// bool, null, list, dict, or string); null gives null.
 fn oc_decode(call: &mut Call<'_, '_>) -> Result<Node, Error> {
-    call.arg_count("decode", 1, 1)?;
+    call.arg_count("decode", &["expr"], 1)?;
     let text = match &call.args[0].value {
         Value::Null => return Ok(Node::new(Value::Null)),
         Value::Str(s) => s.clone(),
@@ -380,10 +402,11 @@ fn oc_decode(call: &mut Call<'_, '_>) -> Result<Node, Error> {
         }
     };
     let element = grammar::parse_element(&text).map_err(|g| {
-        Error::new(
-            ErrorKind::Grammar,
-            format!("oc.decode cannot parse '{text}': {}", g.message),
+        raised(
+            "GrammarParseError",
+            &format!("cannot parse '{text}': {}", g.message),
         )
+        .with_hint("oc.decode reads one value: a number, bool, null, string, [list] or {dict}")
     })?;
     let base = call.base.clone();
     call.engine.eval_element(&element, &text, &base)
@@ -392,7 +415,7 @@ fn oc_decode(call: &mut Call<'_, '_>) -> Result<Node, Error> {
 /// `oc.create:obj`: a mapping or list becomes a config node (its own
 /// interpolations then resolve where it is placed); a string is read as YAML.
 fn oc_create(call: &mut Call<'_, '_>) -> Result<Node, Error> {
-    call.arg_count("create", 1, 1)?;
+    call.arg_count("create", &["obj"], 1)?;
     let arg = call.args[0].clone();
     match arg.value {
         Value::Map(_) | Value::List(_) => Ok(arg),
@@ -425,7 +448,7 @@ fn oc_create(call: &mut Call<'_, '_>) -> Result<Node, Error> {
 /// `oc.select:key[,default]`: like `${key}`, but a missing key or a `???`
 /// value gives the default (or null).
 fn oc_select(call: &mut Call<'_, '_>) -> Result<Node, Error> {
-    call.arg_count("select", 1, 2)?;
+    call.arg_count("select", &["key", "default"], 1)?;
     let key = call.string_arg(0, |v| {
         format!(
             "`oc.select` requires a string key, but got `{}` of type {}",
@@ -446,7 +469,7 @@ fn oc_select(call: &mut Call<'_, '_>) -> Result<Node, Error> {
 
 /// `oc.deprecated:new_key[,message]`: warns, then returns the new key's value.
 fn oc_deprecated(call: &mut Call<'_, '_>) -> Result<Node, Error> {
-    call.arg_count("deprecated", 1, 2)?;
+    call.arg_count("deprecated", &["key", "message"], 1)?;
     let key = call.string_arg(0, |v| {
         format!(
             "oc.deprecated: interpolation key type is not a string ({})",
@@ -482,7 +505,7 @@ fn oc_deprecated(call: &mut Call<'_, '_>) -> Result<Node, Error> {
 }
 
 fn dict_input(call: &mut Call<'_, '_>, func: &str) -> Result<Pos, Error> {
-    call.arg_count(func, 1, 1)?;
+    call.arg_count(func, &["key"], 1)?;
     let key = call.string_arg(0, |v| {
         format!(
             "`oc.dict.{func}` requires a string as input, but obtained `{}` of type: {}",
@@ -558,7 +581,7 @@ fn oc_dict_values(call: &mut Call<'_, '_>) -> Result<Node, Error> {
 
 /// `now:pattern`: the run's start time formatted with strftime, in UTC.
 fn now(call: &mut Call<'_, '_>) -> Result<Node, Error> {
-    call.arg_count("now", 1, 1)?;
+    call.arg_count("<lambda>", &["pattern"], 1)?;
     let pattern = match &call.args[0].value {
         Value::Str(s) => s.clone(),
         other => python_str(&Node::new(other.clone())),
