@@ -45,11 +45,8 @@ pub fn run(overrides: &[String]) -> Result<String, String> {
                 let _ = writeln!(out, "  interval: {}", yaml(&Element::List(items.to_vec())));
             }
             Some(OverrideValue::Sweep(Sweep::Glob(g))) => {
-                let list = |v: &[String]| {
-                    yaml(&Element::List(
-                        v.iter().map(|s| Element::str(s.clone())).collect(),
-                    ))
-                };
+                let list =
+                    |v: &[Element]| yaml(&Element::List(v.iter().map(Element::unquoted).collect()));
                 let _ = writeln!(
                     out,
                     "  glob: {{include: {}, exclude: {}}}",

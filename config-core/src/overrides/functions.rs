@@ -403,20 +403,13 @@ fn num_f64(n: Number) -> f64 {
     }
 }
 
-fn patterns(v: Option<Val>) -> Res<Vec<String>> {
+/// Glob patterns: a string, or a list (kept as given, as Hydra keeps it;
+/// a pattern that is not a string fails at expansion).
+fn patterns(v: Option<Val>) -> Res<Vec<Element>> {
     match v {
         None | Some(Val::Element(Element::Null)) => Ok(Vec::new()),
-        Some(Val::Element(Element::Str { text, .. })) => Ok(vec![text]),
-        Some(Val::Element(Element::List(items))) => items
-            .into_iter()
-            .map(|e| match e {
-                Element::Str { text, .. } => Ok(text),
-                other => err(
-                    "TypeError",
-                    format!("glob patterns must be strings, got {}", other.type_name()),
-                ),
-            })
-            .collect(),
+        Some(Val::Element(Element::Str { text, .. })) => Ok(vec![Element::str(text)]),
+        Some(Val::Element(Element::List(items))) => Ok(items),
         Some(other) => err(
             "TypeError",
             format!("glob patterns must be strings, got {}", val_type(&other)),

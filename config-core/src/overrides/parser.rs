@@ -490,12 +490,14 @@ impl ValueParser<'_, '_> {
         self.enter()?;
         let open = self.here();
         self.pos += 1;
-        let mut pairs: Vec<(Element, Element)> = Vec::new();
+        // Values stay unchecked until the end: a later duplicate key may
+        // replace a sweep, as in Python's dict.
+        let mut pairs: Vec<(Element, OverrideValue, usize)> = Vec::new();
         let mut index: HashMap<KeyId, usize> = HashMap::new();
         if self.peek_kind() == Some(Tok::BraceClose) {
             self.pos += 1;
             self.depth -= 1;
-            return Ok(Element::Dict(pairs));
+            return Ok(Element::Dict(Vec::new()));
         }
         loop {
             if !self.peek_kind().is_some_and(dict_key_tok) {
@@ -518,12 +520,11 @@ impl ValueParser<'_, '_> {
             self.pos += 1;
             let at = self.here();
             let value = self.element()?;
-            let value = self.plain(value, at)?;
             match index.get(&KeyId::of(&key)) {
-                Some(&i) => pairs[i].1 = value,
+                Some(&i) => (pairs[i].1, pairs[i].2) = (value, at),
                 None => {
                     index.insert(KeyId::of(&key), pairs.len());
-                    pairs.push((key, value));
+                    pairs.push((key, value, at));
                 }
             }
             match self.peek_kind() {
@@ -531,6 +532,10 @@ impl ValueParser<'_, '_> {
                 Some(Tok::BraceClose) => {
                     self.pos += 1;
                     self.depth -= 1;
+                    let pairs = pairs
+                        .into_iter()
+                        .map(|(k, v, at)| Ok((k, self.plain(v, at)?)))
+                        .collect::<Res<Vec<_>>>()?;
                     return Ok(Element::Dict(pairs));
                 }
                 _ => return Err(self.unclosed(open, "',' or '}'", '}')),

@@ -107,12 +107,14 @@ pub struct IntervalSweep {
 }
 
 /// `glob(include, exclude)`: fnmatch patterns over a group's options.
+/// Patterns are string elements (Hydra accepts any list; a pattern that is
+/// not a string fails at expansion).
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct GlobSweep {
     /// An option is selected when it matches one of these...
-    pub include: Vec<String>,
+    pub include: Vec<Element>,
     /// ...and none of these.
-    pub exclude: Vec<String>,
+    pub exclude: Vec<Element>,
 }
 
 /// The most values one sweep may expand to (ranges can be huge or endless).
@@ -206,7 +208,7 @@ impl Sweep {
             )
             .with_hint("use range() or choice() for the basic sweeper")),
             Sweep::Glob(g) => match group_options {
-                Some(options) => Ok(g.filter(options).into_iter().map(Element::str).collect()),
+                Some(options) => Ok(g.filter(options)?.into_iter().map(Element::str).collect()),
                 None => Err(Error::new(
                     ErrorKind::Override,
                     "glob() selects among a config group's options, and none were given",
@@ -294,13 +296,27 @@ fn float_range(start: f64, stop: f64, step: f64) -> Result<Vec<Element>, Error> 
 impl GlobSweep {
     /// The names among `options` that match an include pattern and no
     /// exclude pattern, in the order given.
-    pub fn filter(&self, options: &[String]) -> Vec<String> {
+    /// Fails when a pattern is not a string.
+    pub fn filter(&self, options: &[String]) -> Result<Vec<String>, Error> {
+        let strings = |pats: &[Element]| -> Result<Vec<String>, Error> {
+            pats.iter()
+                .map(|p| {
+                    p.as_str().map(str::to_string).ok_or_else(|| {
+                        Error::new(
+                            ErrorKind::Override,
+                            format!("glob() pattern {} is not a string", p.value_str()),
+                        )
+                    })
+                })
+                .collect()
+        };
+        let (include, exclude) = (strings(&self.include)?, strings(&self.exclude)?);
         let any = |name: &str, pats: &[String]| pats.iter().any(|p| fnmatch(name, p));
-        options
+        Ok(options
             .iter()
-            .filter(|n| any(n, &self.include) && !any(n, &self.exclude))
+            .filter(|n| any(n, &include) && !any(n, &exclude))
             .cloned()
-            .collect()
+            .collect())
     }
 }
 
@@ -438,11 +454,11 @@ mod tests {
     #[test]
     fn glob_filters_in_option_order() {
         let g = GlobSweep {
-            include: vec!["*".into()],
-            exclude: vec!["tmp*".into()],
+            include: vec![Element::str("*")],
+            exclude: vec![Element::str("tmp*")],
         };
         let opts: Vec<String> = ["a", "tmp1", "b"].iter().map(|s| s.to_string()).collect();
-        assert_eq!(g.filter(&opts), ["a", "b"]);
+        assert_eq!(g.filter(&opts).unwrap(), ["a", "b"]);
     }
 
     #[test]
