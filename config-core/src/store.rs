@@ -50,7 +50,7 @@ impl LazyNode {
                     Some(build) => build(),
                     None => Node::empty_map(),
                 };
-                node.stamp_origin(origin);
+                restamp(&mut node, origin);
                 Arc::new(node)
             })
             .clone()
@@ -120,7 +120,7 @@ impl ConfigStore {
         let cell = OnceLock::new();
         let origin = store_origin(group, name);
         let mut node = node;
-        node.stamp_origin(&origin);
+        restamp(&mut node, &origin);
         let _ = cell.set(Arc::new(node));
         self.insert(group, name, LazyNode { cell, build: None }, origin)
     }
@@ -221,6 +221,24 @@ impl ConfigStore {
     /// True when nothing is registered.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+}
+
+/// Gives every node the entry's origin, unless it already has a real one:
+/// a file position (not a `<string>` label), code, or a command-line argument.
+fn restamp(node: &mut Node, origin: &Origin) {
+    let replace = match &node.origin {
+        Origin::Unknown | Origin::Merge => true,
+        Origin::File { path, .. } => path.starts_with('<'),
+        _ => false,
+    };
+    if replace {
+        node.origin = origin.clone();
+    }
+    match &mut node.value {
+        crate::node::Value::Map(m) => m.values_mut().for_each(|n| restamp(n, origin)),
+        crate::node::Value::List(l) => l.iter_mut().for_each(|n| restamp(n, origin)),
+        _ => {}
     }
 }
 
