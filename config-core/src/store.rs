@@ -125,6 +125,25 @@ impl ConfigStore {
         self.insert(group, name, LazyNode { cell, build: None }, origin)
     }
 
+    /// Registers a primary config (empty group) from a body and a defaults
+    /// list written as entry strings, as they would appear in YAML:
+    /// `"_self_"`, `"db: mysql"`, `"optional combo: ${a}_${b}"`,
+    /// `"override /db: sqlite"`, `"experiment: null"`, `"hooks: [a, b]"`,
+    /// `"dataset: ???"` or a fixed config path such as `"/base/common"`.
+    ///
+    /// ```
+    /// use config_core::store::ConfigStore;
+    /// use config_core::Node;
+    /// let mut store = ConfigStore::new();
+    /// store.add_primary("config", &["_self_", "db: mysql", "experiment: null"],
+    ///                   Node::from_yaml_str("seed: 0").unwrap());
+    /// let node = store.get("config").unwrap().node();
+    /// assert_eq!(node.to_yaml(), "seed: 0\ndefaults:\n- _self_\n- db: mysql\n- experiment: null\n");
+    /// ```
+    pub fn add_primary(&mut self, name: &str, defaults: &[&str], body: Node) -> &mut StoreEntry {
+        self.add("", name, with_defaults(body, defaults))
+    }
+
     /// Registers an option whose node is built by `build` the first time a
     /// composition selects it (once; the result is shared afterwards).
     pub fn add_lazy<F>(&mut self, group: &str, name: &str, build: F) -> &mut StoreEntry
@@ -222,6 +241,45 @@ impl ConfigStore {
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
+}
+
+/// `body` with a `defaults` list built from entry strings (see
+/// [`ConfigStore::add_primary`]); useful for any config registered from code.
+pub fn with_defaults(body: Node, defaults: &[&str]) -> Node {
+    use crate::node::{Key, Map, Value};
+    let text = |s: &str| Node::new(Value::string(s.trim()));
+    let choice = |v: &str| -> Node {
+        let v = v.trim();
+        match v {
+            "null" | "~" => Node::new(Value::Null),
+            "???" => Node::new(Value::Missing),
+            _ => match v.strip_prefix('[').and_then(|r| r.strip_suffix(']')) {
+                Some(inner) => Node::new(Value::List(
+                    inner.split(',').map(str::trim).filter(|s| !s.is_empty()).map(text).collect(),
+                )),
+                None => text(v),
+            },
+        }
+    };
+    let items: Vec<Node> = defaults
+        .iter()
+        .map(|d| match d.split_once(": ") {
+            Some((k, v)) => {
+                let mut m = Map::new();
+                m.insert(Key::from(k.trim()), choice(v));
+                Node::new(Value::Map(m))
+            }
+            None => text(d),
+        })
+        .collect();
+    let mut body = body;
+    if let Value::Null = body.value {
+        body.value = Value::Map(Map::new());
+    }
+    if let Some(m) = body.as_map_mut() {
+        m.insert(Key::from("defaults"), Node::new(Value::List(items)));
+    }
+    body
 }
 
 /// Gives every node the entry's origin, unless it already has a real one:
