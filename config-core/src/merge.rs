@@ -57,7 +57,12 @@ pub fn merge(dest: &mut Node, src: Node) -> Result<(), Error> {
 }
 
 /// Merges `src` into `dest` at full key `key`, consulting `hook`.
-pub fn merge_with(dest: &mut Node, mut src: Node, hook: &dyn MergeHook, key: &str) -> Result<(), Error> {
+pub fn merge_with(
+    dest: &mut Node,
+    mut src: Node,
+    hook: &dyn MergeHook,
+    key: &str,
+) -> Result<(), Error> {
     hook.check(key, &mut src)?;
     if src.flags.readonly.is_some() {
         dest.flags.readonly = src.flags.readonly;
@@ -92,12 +97,24 @@ pub fn merge_with(dest: &mut Node, mut src: Node, hook: &dyn MergeHook, key: &st
         }
         (Value::Map(_), Value::List(_)) | (Value::List(_), Value::Map(_)) => Err(Error::new(
             ErrorKind::Type,
-            format!("Cannot merge {} with {}", container_name(&dest.value), container_name_src(&dest.value)),
+            format!(
+                "Cannot merge {} with {}",
+                container_name(&dest.value),
+                container_name_src(&dest.value)
+            ),
         )
         .with_key(key)
         .with_origin(src.origin)),
         (_, value) => {
-            let old = std::mem::replace(dest, Node { value, origin: src.origin, flags: dest.flags, replaced: None });
+            let old = std::mem::replace(
+                dest,
+                Node {
+                    value,
+                    origin: src.origin,
+                    flags: dest.flags,
+                    replaced: None,
+                },
+            );
             if !old.value.is_container() {
                 dest.replaced = Some(Box::new(old));
             }
@@ -164,7 +181,10 @@ mod tests {
         merge(&mut a, y("a: ~\nb: {y: 2}\nc: 5\nn: {q: 1}\nnew: 3")).unwrap();
         assert_eq!(a, y("a: ~\nb: {y: 2}\nc: 5\nn: {q: 1}\nnew: 3"));
         let mut l = y("a: [1]");
-        assert_eq!(merge(&mut l, y("a: {x: 1}")).unwrap_err().kind, ErrorKind::Type);
+        assert_eq!(
+            merge(&mut l, y("a: {x: 1}")).unwrap_err().kind,
+            ErrorKind::Type
+        );
     }
 
     #[test]
@@ -175,7 +195,10 @@ mod tests {
         b.get_mut("a").unwrap().origin = Origin::arg(1, "a=2");
         merge(&mut a, b).unwrap();
         let n = a.get("a").unwrap();
-        assert_eq!(n.replaced.as_ref().unwrap().origin, Origin::file("x.yaml", 1, 4));
+        assert_eq!(
+            n.replaced.as_ref().unwrap().origin,
+            Origin::file("x.yaml", 1, 4)
+        );
     }
 
     #[test]

@@ -22,7 +22,12 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_depth: 128, max_alias_nodes: 250_000, max_alias_bytes: 64 << 20, max_size: 256 << 20 }
+        Limits {
+            max_depth: 128,
+            max_alias_nodes: 250_000,
+            max_alias_bytes: 64 << 20,
+            max_size: 256 << 20,
+        }
     }
 }
 
