@@ -6,6 +6,10 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 pub fn expand(input: &syn::DeriveInput, krate: &syn::Path) -> TokenStream {
+    if !input.generics.params.is_empty() {
+        // Generic types are refused; stubs would only add bound errors.
+        return TokenStream::new();
+    }
     let ident = &input.ident;
     let name = ident.to_string();
     let t = quote!(#krate::typed);
