@@ -1,0 +1,2 @@
+//! Unit tests of composition over in-memory stores.
+use super::*;
