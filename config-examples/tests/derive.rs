@@ -27,7 +27,10 @@ pub struct Inner {
 
 fn check_outer(o: &Outer) -> Result<(), String> {
     if o.max_val_iter.is_some_and(|v| v > o.max_iter) {
-        return Err(format!("max_val_iter must not exceed max_iter ({})", o.max_iter));
+        return Err(format!(
+            "max_val_iter must not exceed max_iter ({})",
+            o.max_iter
+        ));
     }
     Ok(())
 }
@@ -87,16 +90,30 @@ fn defaults_and_default_dict() {
     assert!(d.get("data_root").unwrap().is_missing());
     assert!(matches!(d.get("name").unwrap().value, Value::Interp(_)));
     assert_eq!(d.get("parallelism").unwrap().as_str(), Some("ddp"));
-    assert_eq!(d.get("max_iter").unwrap().origin, Origin::Code { type_name: "Outer".into() });
+    assert_eq!(
+        d.get("max_iter").unwrap().origin,
+        Origin::Code {
+            type_name: "Outer".into()
+        }
+    );
     let names: Vec<&str> = Outer::SCHEMA.fields.iter().map(|f| f.name).collect();
     assert!(names.contains(&"type"));
-    assert_eq!(Outer::SCHEMA.field("max_iter").unwrap().doc, "Total iterations.");
+    assert_eq!(
+        Outer::SCHEMA.field("max_iter").unwrap().doc,
+        "Total iterations."
+    );
 }
 
 #[test]
 fn round_trip_and_missing() {
-    let mut o = Outer { data_root: "/data".into(), ..Outer::default() };
-    o.maybe_inner = Some(Inner { k: 1, tags: vec!["x".into()] });
+    let mut o = Outer {
+        data_root: "/data".into(),
+        ..Outer::default()
+    };
+    o.maybe_inner = Some(Inner {
+        k: 1,
+        tags: vec!["x".into()],
+    });
     o.inners.push(Inner::default());
     o.by_name.insert("a".into(), Inner::default());
     o.optimizer = Some(lazy!("torch.optim.AdamW", lr = 1e-4));
@@ -118,15 +135,26 @@ fn coercions_and_errors() {
     m.insert("flag".into(), Node::from("yes"));
     m.insert("parallelism".into(), Node::from("fsdp"));
     let o = Outer::from_dict(&d).unwrap();
-    assert_eq!((o.max_iter, o.flag, o.parallelism), (10, true, Parallelism::Fsdp));
+    assert_eq!(
+        (o.max_iter, o.flag, o.parallelism),
+        (10, true, Parallelism::Fsdp)
+    );
 
-    d.get_mut("inner").unwrap().as_map_mut().unwrap().insert("k".into(), Node::with_origin(Value::Int(300), Origin::file("x.yaml", 4, 6)));
+    d.get_mut("inner").unwrap().as_map_mut().unwrap().insert(
+        "k".into(),
+        Node::with_origin(Value::Int(300), Origin::file("x.yaml", 4, 6)),
+    );
     let e = Outer::from_dict(&d).unwrap_err();
     assert_eq!(e.key.as_deref(), Some("inner.k"));
-    assert_eq!(e.message, "inner.k expects an unsigned integer (u8, 0..=255), got 300 (x.yaml:4:6)");
+    assert_eq!(
+        e.message,
+        "inner.k expects an unsigned integer (u8, 0..=255), got 300 (x.yaml:4:6)"
+    );
 
     let mut d = Outer::default().to_dict();
-    d.as_map_mut().unwrap().insert("max_itr".into(), Node::from(5));
+    d.as_map_mut()
+        .unwrap()
+        .insert("max_itr".into(), Node::from(5));
     let e = Outer::from_dict(&d).unwrap_err();
     assert_eq!(e.hints, vec!["did you mean max_iter?"]);
 }
@@ -160,12 +188,21 @@ fn schema_checks_overrides() {
     let mut v = Node::from("abc");
     v.origin = Origin::arg(2, "max_iter=abc");
     let e = s.check_value("max_iter", &v).unwrap_err();
-    assert_eq!(e.message, "max_iter expects an unsigned integer, got 'abc' (command-line argument 2)");
+    assert_eq!(
+        e.message,
+        "max_iter expects an unsigned integer, got 'abc' (command-line argument 2)"
+    );
     assert!(s.check_value("inner.k", &Node::from(7)).is_ok());
     assert!(s.check_value("extra.whatever.deep", &Node::from(7)).is_ok());
     assert!(s.check_value("inners[0].k", &Node::from("x")).is_err());
     let e = s.check_value("inner.kk", &Node::from(1)).unwrap_err();
     assert_eq!(e.hints, vec!["did you mean inner.k?"]);
-    assert!(matches!(<Parallelism as ConfigValue>::TYPE, TypeDesc::Enum { variants: ["ddp", "fsdp", "tp"], .. }));
+    assert!(matches!(
+        <Parallelism as ConfigValue>::TYPE,
+        TypeDesc::Enum {
+            variants: ["ddp", "fsdp", "tp"],
+            ..
+        }
+    ));
     assert_eq!(s.list_policy("callbacks"), config_core::ListMerge::Append);
 }

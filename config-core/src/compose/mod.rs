@@ -243,11 +243,11 @@ impl Composer {
                     )));
                 }
                 OverrideKind::Delete => {
-                    let name =
-                        match o.value.as_ref().map(|v| &v.value) {
-                            None => None,
-                            Some(Value::Str(s)) | Some(Value::Interp(s)) => Some(s.clone()),
-                            Some(other) => return Err(Error::new(
+                    let name = match o.value.as_ref().map(|v| &v.value) {
+                        None => None,
+                        Some(Value::Str(s)) | Some(Value::Interp(s)) => Some(s.clone()),
+                        Some(other) => {
+                            return Err(Error::new(
                                 ErrorKind::Override,
                                 format!(
                                     "Config group override deletion value must be a string : {}",
@@ -260,8 +260,9 @@ impl Composer {
                                 other.type_name(),
                                 o.key,
                                 o.key
-                            ))),
-                        };
+                            )))
+                        }
+                    };
                     groups.deletions.push((o.key_with_package(), name, origin));
                 }
                 _ => {

@@ -21,12 +21,14 @@
 //! the merge hook, JSON Schema), [`validate`], [`frozen`], [`lazy`].
 
 pub mod coerce;
+pub mod flow;
 pub mod frozen;
 pub mod lazy;
 pub mod schema;
 pub mod validate;
 pub mod value;
 
+pub use flow::{compose_with, split_args, Maker};
 pub use frozen::Frozen;
 pub use lazy::{Args, Built, DictConfig, LazyDict, Object, Partial, Registry};
 pub use schema::{
@@ -36,6 +38,9 @@ pub use validate::{Errors, ValidationError};
 pub use value::{ConfigValue, IntoNode};
 
 use crate::error::Error;
+
+/// The config store a type's `register` function fills.
+pub type Store = crate::store::ConfigStore;
 use crate::node::Node;
 use crate::origin::Origin;
 
@@ -48,6 +53,16 @@ pub trait Config: ConfigValue + Default + Clone + Send + Sync + 'static {
     /// YAML list node; empty when not declared.
     fn defaults_list() -> Node {
         Node::new(crate::node::Value::List(Vec::new()))
+    }
+
+    /// Fills the config store with group options and experiments
+    /// (`register = fn`); nothing by default.
+    fn register(_store: &mut Store) {}
+
+    /// The typed defaults and a filled store, ready for
+    /// [`Maker::override_with`].
+    fn make() -> Maker<Self> {
+        Maker::new()
     }
 
     /// This value as a tree, every node marked as a default in code.
