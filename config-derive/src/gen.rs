@@ -95,8 +95,8 @@ fn expand_struct(input: &Input, s: &Struct) -> TokenStream {
         let (id, name, ty) = (&f.ident, &f.name, &f.ty);
         let checks = f.validators.iter().map(|v| match v {
             FieldValidator::Range { min, max } => {
-                let min = opt_f64(min.as_ref());
-                let max = opt_f64(max.as_ref());
+                let min = opt_f64(min.as_deref());
+                let max = opt_f64(max.as_deref());
                 quote!(#p::range(&self.#id, #min, #max, &__k, __errors);)
             }
             FieldValidator::NonEmpty => quote!(#p::non_empty(&self.#id, &__k, __errors);),
@@ -238,7 +238,7 @@ fn field_schema(input: &Input, f: &Field) -> TokenStream {
     let mandatory = f.mandatory.is_some();
     let validators = f.validators.iter().map(|v| match v {
         FieldValidator::Range { min, max } => {
-            let (min, max) = (opt_f64(min.as_ref()), opt_f64(max.as_ref()));
+            let (min, max) = (opt_f64(min.as_deref()), opt_f64(max.as_deref()));
             quote!(#t::Validator::Range { min: #min, max: #max })
         }
         FieldValidator::NonEmpty => quote!(#t::Validator::NonEmpty),

@@ -46,8 +46,8 @@ pub struct Field {
 
 pub enum FieldValidator {
     Range {
-        min: Option<Expr>,
-        max: Option<Expr>,
+        min: Option<Box<Expr>>,
+        max: Option<Box<Expr>>,
     },
     NonEmpty,
     OneOf(Vec<LitStr>),
@@ -257,7 +257,10 @@ fn parse_validator(
         if min.is_none() && max.is_none() {
             cx.error_spanned_by(&v.path, "`range` needs `min`, `max` or both");
         }
-        out.push(FieldValidator::Range { min, max });
+        out.push(FieldValidator::Range {
+            min: min.map(Box::new),
+            max: max.map(Box::new),
+        });
     } else if v.path.is_ident("non_empty") {
         out.push(FieldValidator::NonEmpty);
     } else if v.path.is_ident("one_of") {

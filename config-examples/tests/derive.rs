@@ -36,7 +36,7 @@ fn check_outer(o: &Outer) -> Result<(), String> {
 }
 
 fn even(v: &u32) -> Result<(), String> {
-    if v % 2 == 0 {
+    if v.is_multiple_of(2) {
         Ok(())
     } else {
         Err(format!("must be even, got {v}"))

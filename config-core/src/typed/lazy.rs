@@ -323,7 +323,7 @@ pub enum Built {
     /// The object.
     Object(Object),
     /// `_partial_: true`: a constructor waiting for more keyword arguments.
-    Partial(Partial),
+    Partial(Box<Partial>),
 }
 
 impl fmt::Debug for Built {
@@ -353,7 +353,7 @@ impl Built {
     }
 
     /// The closure of a `_partial_` description.
-    pub fn into_partial(self) -> Result<Partial, Error> {
+    pub fn into_partial(self) -> Result<Box<Partial>, Error> {
         match self {
             Built::Partial(p) => Ok(p),
             Built::Object(_) => Err(Error::new(
@@ -469,7 +469,7 @@ impl Registry {
                 _ if recursive && is_lazy(v) => {
                     let built = match self.build(v, &ck)? {
                         Built::Object(o) => o,
-                        Built::Partial(p) => Arc::new(p) as Object,
+                        Built::Partial(p) => Arc::new(*p) as Object,
                     };
                     args.objects.insert(name, built);
                 }
@@ -481,10 +481,10 @@ impl Registry {
             }
         }
         if partial {
-            return Ok(Built::Partial(Partial {
+            return Ok(Built::Partial(Box::new(Partial {
                 ctor: Arc::clone(ctor),
                 args,
-            }));
+            })));
         }
         ctor(&args).map(Built::Object).map_err(|e| {
             let msg = format!("Error in call to target '{target}': {}", e.message);
