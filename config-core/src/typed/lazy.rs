@@ -137,6 +137,12 @@ impl ConfigValue for LazyDict {
     }
 }
 
+/// An empty list for `dict!` to fill.
+#[doc(hidden)]
+pub fn new_list() -> Vec<Node> {
+    Vec::new()
+}
+
 /// The text of a `dict!` key: an identifier, or a string literal.
 #[doc(hidden)]
 pub fn key_text(tokens: &str) -> String {
@@ -197,7 +203,7 @@ macro_rules! dict {
     (???) => { $crate::Node::new($crate::Value::Missing) };
     ([]) => { $crate::Node::new($crate::Value::List(::std::vec::Vec::new())) };
     ([ $($tt:tt)+ ]) => {{
-        let mut v: ::std::vec::Vec<$crate::Node> = ::std::vec::Vec::new();
+        let mut v = $crate::typed::lazy::new_list();
         $crate::dict!(@list v $($tt)+);
         $crate::Node::new($crate::Value::List(v))
     }};
@@ -534,7 +540,6 @@ fn flag(node: &Node, name: &str, default: bool, key: &str) -> Result<bool, Error
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{dict, lazy};
 
     struct Net {
         width: u32,
