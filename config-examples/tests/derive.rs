@@ -206,3 +206,41 @@ fn schema_checks_overrides() {
     ));
     assert_eq!(s.list_policy("callbacks"), config_core::ListMerge::Append);
 }
+
+#[test]
+fn schema_hook_applies_list_policies_and_types() {
+    use config_core::typed::SchemaHook;
+    let hook = SchemaHook::new(Outer::SCHEMA);
+    let mut base = Outer::default().to_dict();
+    config_core::merge_with(
+        &mut base,
+        dict!({ callbacks: ["c"], tags_unused: 1 }),
+        &hook,
+        "",
+    )
+    .unwrap();
+    assert_eq!(base.get("callbacks").unwrap(), &dict!(["a", "b", "c"]));
+    let err =
+        config_core::merge_with(&mut base, dict!({ inner: { k: "many" } }), &hook, "").unwrap_err();
+    assert_eq!(err.key.as_deref(), Some("inner.k"));
+}
+
+#[test]
+fn json_schema_export() {
+    let s = config_core::typed::to_json(&Inner::json_schema());
+    assert_eq!(
+        s,
+        r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","title":"Inner","type":"object","properties":{"k":{"type":"integer","minimum":0,"maximum":255,"default":3},"tags":{"type":"array","items":{"type":"string"}}},"additionalProperties":false}"#
+    );
+    let outer = config_core::typed::to_json(&Outer::json_schema());
+    assert!(outer.contains(r#""required":["data_root"]"#), "{outer}");
+    assert!(
+        outer.contains(r#""max_iter":{"type":"integer","minimum":1.0"#)
+            || outer.contains(r#""minimum":1"#),
+        "{outer}"
+    );
+    assert!(
+        outer.contains(r#""description":"Total iterations.""#),
+        "{outer}"
+    );
+}

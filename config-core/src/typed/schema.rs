@@ -309,12 +309,31 @@ pub(crate) fn no_such_key(schema: &Schema, prefix: &str, seg: &str) -> Error {
 
 /// The [`MergeHook`] of a typed config: per-field list policies, and type
 /// checks of values as they are merged in.
-pub struct SchemaHook<'a> {
+///
+/// ```
+/// use config_core::typed::{FieldSchema, Schema, SchemaHook, TypeDesc};
+/// use config_core::{dict, merge_with, ListMerge};
+/// const S: Schema = Schema { name: "T", doc: "", validator: None, fields: &[FieldSchema {
+///     name: "callbacks", ty: TypeDesc::List(&TypeDesc::Str), doc: "", default: None,
+///     mandatory: false, validators: &[], merge: ListMerge::Append }] };
+/// let mut base = dict!({ callbacks: ["a"] });
+/// merge_with(&mut base, dict!({ callbacks: ["b"] }), &SchemaHook::new(S), "").unwrap();
+/// assert_eq!(base, dict!({ callbacks: ["a", "b"] }));
+/// ```
+#[derive(Clone, Copy, Debug)]
+pub struct SchemaHook {
     /// The schema of the root.
-    pub schema: &'a Schema,
+    pub schema: Schema,
 }
 
-impl MergeHook for SchemaHook<'_> {
+impl SchemaHook {
+    /// The hook of a root schema (`SchemaHook::new(T::SCHEMA)`).
+    pub fn new(schema: Schema) -> SchemaHook {
+        SchemaHook { schema }
+    }
+}
+
+impl MergeHook for SchemaHook {
     fn list_policy(&self, key: &str) -> ListMerge {
         self.schema.list_policy(key)
     }
