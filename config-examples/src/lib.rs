@@ -70,12 +70,6 @@ fn check_trainer(t: &TrainerConfig) -> Result<(), String> {
             ));
         }
     }
-    if t.logging_iter > t.max_iter {
-        return Err(format!(
-            "trainer.logging_iter ({}) exceeds trainer.max_iter ({})",
-            t.logging_iter, t.max_iter
-        ));
-    }
     Ok(())
 }
 

@@ -23,7 +23,8 @@
 use crate::compose::cli::{self, CliOverride, OverrideKind};
 use crate::compose::Composer;
 use crate::error::Error;
-use crate::node::{Key, Node, Value};
+use crate::interp::Resolvers;
+use crate::node::{Key, Value};
 use crate::store::ConfigStore;
 use crate::typed::Config;
 use std::marker::PhantomData;
@@ -35,6 +36,7 @@ use std::path::PathBuf;
 pub struct Maker<T: Config> {
     store: ConfigStore,
     dirs: Vec<PathBuf>,
+    resolvers: Resolvers,
     _type: PhantomData<fn() -> T>,
 }
 
@@ -54,6 +56,7 @@ impl<T: Config> Maker<T> {
         Maker {
             store,
             dirs: Vec::new(),
+            resolvers: Resolvers::default(),
             _type: PhantomData,
         }
     }
@@ -61,6 +64,12 @@ impl<T: Config> Maker<T> {
     /// The store, to register more options or experiments.
     pub fn store_mut(&mut self) -> &mut ConfigStore {
         &mut self.store
+    }
+
+    /// Uses these resolvers (custom ones registered) for interpolations.
+    pub fn with_resolvers(mut self, resolvers: Resolvers) -> Maker<T> {
+        self.resolvers = resolvers;
+        self
     }
 
     /// Adds a directory of YAML configs to the search path, after the store.
@@ -81,13 +90,14 @@ impl<T: Config> Maker<T> {
 
     /// Runs the whole flow on argv-style arguments (see the module docs for
     /// the program-path rule) and returns the typed config.
-    pub fn override_with<I, S>(self, args: I) -> Result<T, Error>
+    pub fn override_with<I, S>(mut self, args: I) -> Result<T, Error>
     where
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
     {
+        let resolvers = std::mem::take(&mut self.resolvers);
         let composer = self.into_composer()?;
-        compose_with::<T, _, _>(&composer, args)
+        compose_resolve::<T, _, _>(&composer, &resolvers, args)
     }
 }
 
@@ -122,8 +132,23 @@ where
         .collect()
 }
 
-/// Steps 2 and 3 of the flow with an existing composer.
+/// Steps 2 and 3 of the flow with an existing composer and the default
+/// resolvers.
 pub fn compose_with<T, I, S>(composer: &Composer, args: I) -> Result<T, Error>
+where
+    T: Config,
+    I: IntoIterator<Item = S>,
+    S: AsRef<str>,
+{
+    compose_resolve::<T, _, _>(composer, &Resolvers::default(), args)
+}
+
+/// Steps 2 and 3 of the flow with an existing composer and resolvers.
+pub fn compose_resolve<T, I, S>(
+    composer: &Composer,
+    resolvers: &Resolvers,
+    args: I,
+) -> Result<T, Error>
 where
     T: Config,
     I: IntoIterator<Item = S>,
@@ -137,7 +162,7 @@ where
         check_override::<T>(composer, o)?;
     }
     let mut cfg = composer.compose_parsed(T::SCHEMA.name, &parsed)?.config;
-    resolve(&mut cfg)?;
+    crate::interp::resolve(&mut cfg, resolvers)?;
     if let Some(m) = cfg.as_map_mut() {
         m.shift_remove(&Key::from("defaults"));
     }
@@ -167,12 +192,6 @@ fn check_override<T: Config>(composer: &Composer, o: &CliOverride) -> Result<(),
             .check_value(&o.key, v)
             .map_err(|e| e.with_origin(origin)),
     }
-}
-
-/// Resolves every interpolation in place.
-fn resolve(_cfg: &mut Node) -> Result<(), Error> {
-    // Wired to `crate::interp` once it lands on main.
-    Ok(())
 }
 
 #[cfg(test)]

@@ -28,7 +28,7 @@ pub mod schema;
 pub mod validate;
 pub mod value;
 
-pub use flow::{compose_with, split_args, Maker};
+pub use flow::{compose_resolve, compose_with, split_args, Maker};
 pub use frozen::Frozen;
 pub use lazy::{Args, Built, DictConfig, LazyDict, Object, Partial, Registry};
 pub use schema::{
