@@ -17,7 +17,10 @@ pub struct UpdateMode {
 
 impl Default for UpdateMode {
     fn default() -> Self {
-        UpdateMode { merge: true, force_add: false }
+        UpdateMode {
+            merge: true,
+            force_add: false,
+        }
     }
 }
 
@@ -110,7 +113,15 @@ impl Node {
     /// assert!(err.to_string().contains("full_key: a.c"));
     /// ```
     pub fn set(&mut self, path: &str, value: Node) -> Result<(), Error> {
-        self.write(path, value, UpdateMode { merge: false, force_add: false }, false)
+        self.write(
+            path,
+            value,
+            UpdateMode {
+                merge: false,
+                force_add: false,
+            },
+            false,
+        )
     }
 
     /// OmegaConf's `update`: sets the value at `path`, creating missing
@@ -120,10 +131,19 @@ impl Node {
         self.write(path, value, mode, true)
     }
 
-    fn write(&mut self, path: &str, value: Node, mode: UpdateMode, create: bool) -> Result<(), Error> {
+    fn write(
+        &mut self,
+        path: &str,
+        value: Node,
+        mode: UpdateMode,
+        create: bool,
+    ) -> Result<(), Error> {
         let segs = parse_path(path)?;
         let Some((last, parents)) = segs.split_last() else {
-            return Err(Error::new(ErrorKind::KeyNotFound, "Cannot set the root of a config"));
+            return Err(Error::new(
+                ErrorKind::KeyNotFound,
+                "Cannot set the root of a config",
+            ));
         };
         let mut node = self;
         let mut key = String::new();
@@ -133,8 +153,11 @@ impl Node {
             let next_key = full_key(&key, node, seg);
             if child(node, seg).is_none() {
                 if !create {
-                    return Err(Error::new(ErrorKind::KeyNotFound, format!("Key '{seg}' not found"))
-                        .with_key(next_key));
+                    return Err(Error::new(
+                        ErrorKind::KeyNotFound,
+                        format!("Key '{seg}' not found"),
+                    )
+                    .with_key(next_key));
                 }
                 check_add(node, seg, &next_key, readonly, strict && !mode.force_add)?;
                 add_child(node, seg, Node::empty_map());
@@ -175,13 +198,17 @@ impl Node {
     pub fn delete(&mut self, path: &str) -> Result<Node, Error> {
         let segs = parse_path(path)?;
         let Some((last, parents)) = segs.split_last() else {
-            return Err(Error::new(ErrorKind::KeyNotFound, "Cannot delete the root of a config"));
+            return Err(Error::new(
+                ErrorKind::KeyNotFound,
+                "Cannot delete the root of a config",
+            ));
         };
         let mut node = self;
         let mut readonly = node.flags.readonly.unwrap_or(false);
         for seg in parents {
-            node = child_mut(node, seg)
-                .ok_or_else(|| Error::new(ErrorKind::KeyNotFound, format!("Key '{path}' not found")))?;
+            node = child_mut(node, seg).ok_or_else(|| {
+                Error::new(ErrorKind::KeyNotFound, format!("Key '{path}' not found"))
+            })?;
             readonly = node.flags.readonly.unwrap_or(readonly);
         }
         if readonly {
@@ -191,7 +218,9 @@ impl Node {
         match &mut node.value {
             Value::Map(m) => {
                 let i = find_key(m, last).ok_or_else(not_found)?;
-                Ok(m.shift_remove_index(i).map(|(_, n)| n).ok_or_else(not_found)?)
+                Ok(m.shift_remove_index(i)
+                    .map(|(_, n)| n)
+                    .ok_or_else(not_found)?)
             }
             Value::List(l) => match last.parse::<usize>() {
                 Ok(i) if i < l.len() => Ok(l.remove(i)),
@@ -210,7 +239,11 @@ impl Node {
     /// assert_eq!(cfg.missing_keys(), vec!["a", "b.c", "l[1]"]);
     /// ```
     pub fn missing_keys(&self) -> Vec<String> {
-        self.leaves().into_iter().filter(|(_, n)| n.is_missing()).map(|(k, _)| k).collect()
+        self.leaves()
+            .into_iter()
+            .filter(|(_, n)| n.is_missing())
+            .map(|(k, _)| k)
+            .collect()
     }
 
     /// Every leaf (non-container node, or empty container) with its full key,
@@ -254,28 +287,47 @@ fn collect_leaves<'a>(node: &'a Node, key: String, out: &mut Vec<(String, &'a No
 }
 
 fn readonly_error(key: &str) -> Error {
-    Error::new(ErrorKind::Readonly, "Cannot change read-only config container").with_key(key)
+    Error::new(
+        ErrorKind::Readonly,
+        "Cannot change read-only config container",
+    )
+    .with_key(key)
 }
 
-fn check_add(parent: &Node, seg: &str, full: &str, readonly: bool, strict: bool) -> Result<(), Error> {
+fn check_add(
+    parent: &Node,
+    seg: &str,
+    full: &str,
+    readonly: bool,
+    strict: bool,
+) -> Result<(), Error> {
     if readonly {
         return Err(readonly_error(full));
     }
     match &parent.value {
         Value::Map(m) if strict => {
             let keys: Vec<String> = m.keys().map(|k| k.to_string()).collect();
-            let mut err = Error::new(ErrorKind::Struct, format!("Key '{seg}' is not in struct")).with_key(full);
-            if let Some(best) = crate::error::did_you_mean(seg, keys.iter().map(String::as_str)).first() {
+            let mut err = Error::new(ErrorKind::Struct, format!("Key '{seg}' is not in struct"))
+                .with_key(full);
+            if let Some(best) =
+                crate::error::did_you_mean(seg, keys.iter().map(String::as_str)).first()
+            {
                 err = err.with_hint(format!("did you mean '{best}'?"));
             }
             Err(err)
         }
         Value::Map(_) => Ok(()),
-        Value::List(_) => Err(Error::new(ErrorKind::KeyNotFound, format!("Index '{seg}' out of range"))
-            .with_key(full)),
+        Value::List(_) => Err(Error::new(
+            ErrorKind::KeyNotFound,
+            format!("Index '{seg}' out of range"),
+        )
+        .with_key(full)),
         other => Err(Error::new(
             ErrorKind::Type,
-            format!("Cannot set key '{seg}' inside a {} value", Value::type_name(other)),
+            format!(
+                "Cannot set key '{seg}' inside a {} value",
+                Value::type_name(other)
+            ),
         )
         .with_key(full)),
     }

@@ -88,7 +88,13 @@ pub struct Error {
 impl Error {
     /// A new error of `kind` with `message`.
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Error {
-        Error { kind, message: message.into(), key: None, origin: None, hints: Vec::new() }
+        Error {
+            kind,
+            message: message.into(),
+            key: None,
+            origin: None,
+            hints: Vec::new(),
+        }
     }
 
     /// Sets the full key, if not set yet.
@@ -151,7 +157,10 @@ pub fn snippet(text: &str, line: u32, col: u32) -> Option<String> {
     let num = line.to_string();
     let pad = " ".repeat(num.len());
     let caret_at: usize = src.chars().take(col.saturating_sub(1) as usize).count();
-    Some(format!("{pad} |\n{num} | {src}\n{pad} | {}^", " ".repeat(caret_at)))
+    Some(format!(
+        "{pad} |\n{num} | {src}\n{pad} | {}^",
+        " ".repeat(caret_at)
+    ))
 }
 
 fn snippet_from_file(path: &str, line: u32, col: u32) -> Option<String> {

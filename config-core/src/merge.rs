@@ -53,11 +53,112 @@ impl MergeHook for NoHook {}
 /// assert_eq!(a, Node::from_yaml_str("db: {host: x, port: 2}\nl: [3]\nm: 5").unwrap());
 /// ```
 pub fn merge(dest: &mut Node, src: Node) -> Result<(), Error> {
+    dereference_targets(dest, &src);
     merge_with(dest, src, &NoHook, "")
 }
 
+/// OmegaConf merges a mapping into a node that is an interpolation to a
+/// container by first replacing the node with (a copy of) its target. This
+/// pass does that for every such node below `dest`, before the merge proper,
+/// because only here is the whole destination tree visible.
+pub fn dereference_targets(dest: &mut Node, src: &Node) {
+    let mut found = Vec::new();
+    collect_derefs(dest, dest, src, &mut Vec::new(), &mut found);
+    for (path, target) in found {
+        if let Some(slot) = node_at_mut(dest, &path) {
+            let origin = slot.origin.clone();
+            *slot = target;
+            slot.origin = origin;
+        }
+    }
+}
+
+fn collect_derefs(
+    root: &Node,
+    dest: &Node,
+    src: &Node,
+    path: &mut Vec<Key>,
+    out: &mut Vec<(Vec<Key>, Node)>,
+) {
+    let (Some(d), Some(s)) = (dest.as_map(), src.as_map()) else {
+        return;
+    };
+    for (k, sv) in s {
+        if sv.as_map().is_none() {
+            continue;
+        }
+        let Some(dv) = d.get(k) else { continue };
+        path.push(k.clone());
+        if let Value::Interp(text) = &dv.value {
+            if let Some(target) = follow(root, &path[..path.len() - 1], text) {
+                if target.value.is_container() {
+                    out.push((path.clone(), target.clone()));
+                    collect_derefs(root, target, sv, path, out);
+                }
+            }
+        } else {
+            collect_derefs(root, dv, sv, path, out);
+        }
+        path.pop();
+    }
+}
+
+/// The node a plain key interpolation (`${a.b}`, `${.x}`, `${..y}`) written
+/// in the mapping at `parent` points to, following chains a few hops.
+fn follow<'a>(root: &'a Node, parent: &[Key], text: &str) -> Option<&'a Node> {
+    let mut parent = parent.to_vec();
+    let mut text = text.to_string();
+    for _ in 0..16 {
+        let inner = text.strip_prefix("${")?.strip_suffix('}')?;
+        if inner.contains(['$', '{', '}', ':']) {
+            return None;
+        }
+        let dots = inner.len() - inner.trim_start_matches('.').len();
+        let rel = &inner[dots..];
+        let mut base: Vec<Key> = if dots == 0 {
+            Vec::new()
+        } else {
+            parent.clone()
+        };
+        for _ in 1..dots {
+            base.pop()?;
+        }
+        let start = node_at(root, &base)?;
+        let target = if rel.is_empty() {
+            start
+        } else {
+            start.select(rel).ok()??
+        };
+        match &target.value {
+            Value::Interp(next) => {
+                let mut full = base;
+                full.extend(crate::path::parse_path(rel).ok()?.into_iter().map(Key::Str));
+                full.pop();
+                parent = full;
+                text = next.clone();
+            }
+            _ => return Some(target),
+        }
+    }
+    None
+}
+
+fn node_at<'a>(root: &'a Node, path: &[Key]) -> Option<&'a Node> {
+    path.iter().try_fold(root, |n, k| n.as_map()?.get(k))
+}
+
+fn node_at_mut<'a>(root: &'a mut Node, path: &[Key]) -> Option<&'a mut Node> {
+    path.iter()
+        .try_fold(root, |n, k| n.as_map_mut()?.get_mut(k))
+}
+
 /// Merges `src` into `dest` at full key `key`, consulting `hook`.
-pub fn merge_with(dest: &mut Node, mut src: Node, hook: &dyn MergeHook, key: &str) -> Result<(), Error> {
+pub fn merge_with(
+    dest: &mut Node,
+    mut src: Node,
+    hook: &dyn MergeHook,
+    key: &str,
+) -> Result<(), Error> {
     hook.check(key, &mut src)?;
     if src.flags.readonly.is_some() {
         dest.flags.readonly = src.flags.readonly;
@@ -92,12 +193,24 @@ pub fn merge_with(dest: &mut Node, mut src: Node, hook: &dyn MergeHook, key: &st
         }
         (Value::Map(_), Value::List(_)) | (Value::List(_), Value::Map(_)) => Err(Error::new(
             ErrorKind::Type,
-            format!("Cannot merge {} with {}", container_name(&dest.value), container_name_src(&dest.value)),
+            format!(
+                "Cannot merge {} with {}",
+                container_name(&dest.value),
+                container_name_src(&dest.value)
+            ),
         )
         .with_key(key)
         .with_origin(src.origin)),
         (_, value) => {
-            let old = std::mem::replace(dest, Node { value, origin: src.origin, flags: dest.flags, replaced: None });
+            let old = std::mem::replace(
+                dest,
+                Node {
+                    value,
+                    origin: src.origin,
+                    flags: dest.flags,
+                    replaced: None,
+                },
+            );
             if !old.value.is_container() {
                 dest.replaced = Some(Box::new(old));
             }
@@ -164,7 +277,20 @@ mod tests {
         merge(&mut a, y("a: ~\nb: {y: 2}\nc: 5\nn: {q: 1}\nnew: 3")).unwrap();
         assert_eq!(a, y("a: ~\nb: {y: 2}\nc: 5\nn: {q: 1}\nnew: 3"));
         let mut l = y("a: [1]");
-        assert_eq!(merge(&mut l, y("a: {x: 1}")).unwrap_err().kind, ErrorKind::Type);
+        assert_eq!(
+            merge(&mut l, y("a: {x: 1}")).unwrap_err().kind,
+            ErrorKind::Type
+        );
+    }
+
+    #[test]
+    fn mapping_over_interpolation_merges_into_its_target() {
+        let mut a = y("template: {a: 1}\nnode: ${template}\nsub:\n  rel: ${.x}\n  x: {q: 1}");
+        merge(&mut a, y("node: {b: 2}\nsub: {rel: {r: 2}}")).unwrap();
+        assert_eq!(
+            a,
+            y("template: {a: 1}\nnode: {a: 1, b: 2}\nsub: {rel: {q: 1, r: 2}, x: {q: 1}}")
+        );
     }
 
     #[test]
@@ -175,7 +301,10 @@ mod tests {
         b.get_mut("a").unwrap().origin = Origin::arg(1, "a=2");
         merge(&mut a, b).unwrap();
         let n = a.get("a").unwrap();
-        assert_eq!(n.replaced.as_ref().unwrap().origin, Origin::file("x.yaml", 1, 4));
+        assert_eq!(
+            n.replaced.as_ref().unwrap().origin,
+            Origin::file("x.yaml", 1, 4)
+        );
     }
 
     #[test]

@@ -176,7 +176,10 @@ impl PartialEq for Value {
             (Value::Float(a), Value::Float(b)) => a == b || (a.is_nan() && b.is_nan()),
             (Value::Str(a), Value::Str(b)) | (Value::Interp(a), Value::Interp(b)) => a == b,
             (Value::Map(a), Value::Map(b)) => {
-                a.len() == b.len() && a.iter().zip(b.iter()).all(|(x, y)| x.0 == y.0 && x.1 == y.1)
+                a.len() == b.len()
+                    && a.iter()
+                        .zip(b.iter())
+                        .all(|(x, y)| x.0 == y.0 && x.1 == y.1)
             }
             (Value::List(a), Value::List(b)) => a == b,
             _ => false,
@@ -215,12 +218,22 @@ impl PartialEq for Node {
 impl Node {
     /// A node with an unknown origin.
     pub fn new(value: Value) -> Node {
-        Node { value, origin: Origin::Unknown, flags: Flags::default(), replaced: None }
+        Node {
+            value,
+            origin: Origin::Unknown,
+            flags: Flags::default(),
+            replaced: None,
+        }
     }
 
     /// A node with the given origin.
     pub fn with_origin(value: Value, origin: Origin) -> Node {
-        Node { value, origin, flags: Flags::default(), replaced: None }
+        Node {
+            value,
+            origin,
+            flags: Flags::default(),
+            replaced: None,
+        }
     }
 
     /// An empty mapping.
@@ -334,7 +347,11 @@ pub fn float_repr(x: f64) -> String {
         return if x > 0.0 { "inf".into() } else { "-inf".into() };
     }
     if x == 0.0 {
-        return if x.is_sign_negative() { "-0.0".into() } else { "0.0".into() };
+        return if x.is_sign_negative() {
+            "-0.0".into()
+        } else {
+            "0.0".into()
+        };
     }
     let abs = x.abs();
     if (1e-4..1e16).contains(&abs) {

@@ -56,12 +56,19 @@ pub enum Origin {
 impl Origin {
     /// A file position (1-based line and column).
     pub fn file(path: impl Into<Arc<str>>, line: u32, col: u32) -> Origin {
-        Origin::File { path: path.into(), line, col }
+        Origin::File {
+            path: path.into(),
+            line,
+            col,
+        }
     }
 
     /// A command-line override at 1-based `index`.
     pub fn arg(index: usize, text: impl Into<Arc<str>>) -> Origin {
-        Origin::Override { index, text: text.into() }
+        Origin::Override {
+            index,
+            text: text.into(),
+        }
     }
 
     /// True for [`Origin::Unknown`].

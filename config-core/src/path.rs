@@ -16,11 +16,18 @@ pub fn parse_path(path: &str) -> Result<Vec<String>, Error> {
     let bytes = path.as_bytes();
     let mut i = 0;
     let mut cur = String::new();
-    let bad = |msg: &str| Error::new(ErrorKind::KeyNotFound, format!("Invalid key path '{path}': {msg}"));
+    let bad = |msg: &str| {
+        Error::new(
+            ErrorKind::KeyNotFound,
+            format!("Invalid key path '{path}': {msg}"),
+        )
+    };
     while i < bytes.len() {
         match bytes[i] {
             b'.' => {
-                if cur.is_empty() && (segs.is_empty() || bytes.get(i.wrapping_sub(1)) != Some(&b']')) {
+                if cur.is_empty()
+                    && (segs.is_empty() || bytes.get(i.wrapping_sub(1)) != Some(&b']'))
+                {
                     return Err(bad("empty key between dots"));
                 }
                 if !cur.is_empty() {

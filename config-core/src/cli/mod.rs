@@ -40,7 +40,8 @@ enum Command {
     Compose(compose::ComposeArgs),
 }
 
-/// Runs the tool on `args` (the program name first).
+/// Runs the tool on `args` (the program name first): prints the result to
+/// standard output, or the error to standard error with a non-zero status.
 pub fn run<I, T>(args: I) -> ExitCode
 where
     I: IntoIterator<Item = T>,
@@ -50,16 +51,14 @@ where
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
-            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+            return if e.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
         }
     };
-    let result = match cli.command {
-        Command::Resolve { file } => load::resolve(&file),
-        Command::Merge { files } => load::merge_files(&files),
-        Command::ParseOverride { overrides } => parse_override::run(&overrides),
-        Command::Compose(args) => compose::run(&args),
-    };
-    match result {
+    match dispatch(cli) {
         Ok(out) => {
             print!("{out}");
             ExitCode::SUCCESS
@@ -68,5 +67,25 @@ where
             eprintln!("error: {message}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// Runs the tool on `args` and returns what it would print: standard output
+/// on success, the error text on failure. Tests drive the tool through this.
+pub fn execute<I, T>(args: I) -> Result<String, String>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let cli = Cli::try_parse_from(args).map_err(|e| e.to_string())?;
+    dispatch(cli)
+}
+
+fn dispatch(cli: Cli) -> Result<String, String> {
+    match cli.command {
+        Command::Resolve { file } => load::resolve(&file),
+        Command::Merge { files } => load::merge_files(&files),
+        Command::ParseOverride { overrides } => parse_override::run(&overrides),
+        Command::Compose(args) => compose::run(&args),
     }
 }
