@@ -710,7 +710,14 @@ impl<'e> Engine<'e> {
                 for (k, v) in pairs {
                     let key = dict_key(k)?;
                     let value = self.eval_element(v, src, base)?;
-                    m.insert(key, value);
+                    // Python's dict: `1`, `1.0` and `true` are one key; the
+                    // first spelling stays, the last value wins.
+                    match m.keys().position(|existing| py_key_eq(existing, &key)) {
+                        Some(i) => m[i] = value,
+                        None => {
+                            m.insert(key, value);
+                        }
+                    }
                 }
                 Node::new(Value::Map(m))
             }
@@ -771,6 +778,22 @@ fn span(i: &Interp) -> std::ops::Range<usize> {
 
 fn parent(pos: &[usize]) -> Pos {
     pos[..pos.len().saturating_sub(1)].to_vec()
+}
+
+/// Python's equality of dict keys: numbers and bools compare by value.
+fn py_key_eq(a: &Key, b: &Key) -> bool {
+    fn num(k: &Key) -> Option<f64> {
+        match k {
+            Key::Int(i) => Some(*i as f64),
+            Key::Float(f) => Some(*f),
+            Key::Bool(b) => Some(f64::from(u8::from(*b))),
+            Key::Str(_) => None,
+        }
+    }
+    match (num(a), num(b)) {
+        (Some(x), Some(y)) => x == y,
+        _ => a == b,
+    }
 }
 
 /// A typed dict key of a resolver argument (`{1: a, b: 2}`).
