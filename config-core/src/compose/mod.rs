@@ -194,8 +194,8 @@ impl Composer {
     ) -> Result<Composition, Error> {
         reject_sweeps(overrides)?;
         let (groups, values) = self.split_overrides(overrides)?;
-        let list = defaults::build(&self.repo, config_name, &groups)?;
-        let mut config = merge_defaults(&list)?;
+        let mut list = defaults::build(&self.repo, config_name, &groups)?;
+        let mut config = merge_defaults(&mut list)?;
         config.set_struct(true);
         for o in values {
             if o.key == "hydra" || o.key.starts_with("hydra.") {
@@ -357,22 +357,34 @@ fn reject_sweeps(overrides: &[CliOverride]) -> Result<(), Error> {
 }
 
 /// Merges the configs of a defaults list in order, each at its package.
-fn merge_defaults(list: &DefaultsList) -> Result<Node, Error> {
-    let mut uses: HashMap<&str, usize> = HashMap::new();
+/// A config merged once is moved into the result; only a config selected
+/// twice (at two packages) is copied.
+fn merge_defaults(list: &mut DefaultsList) -> Result<Node, Error> {
+    let mut uses: HashMap<String, usize> = HashMap::new();
     for d in &list.defaults {
-        *uses.entry(d.config_path.as_str()).or_default() += 1;
+        *uses.entry(d.config_path.clone()).or_default() += 1;
     }
     let mut cfg = Node::with_origin(Value::Map(Map::new()), Origin::Merge);
     for d in &list.defaults {
-        let Some(loaded) = list.loaded.get(&d.config_path) else {
+        let left = uses.get_mut(&d.config_path).expect("counted");
+        *left -= 1;
+        let node = if *left == 0 {
+            list.loaded
+                .remove(&d.config_path)
+                .map(|a| match Arc::try_unwrap(a) {
+                    Ok(owned) => owned.raw.node,
+                    Err(shared) => shared.raw.node.clone(),
+                })
+        } else {
+            list.loaded.get(&d.config_path).map(|a| a.raw.node.clone())
+        };
+        let Some(node) = node else {
             return Err(Error::new(
                 ErrorKind::MissingConfig,
                 format!("Could not load '{}'", d.config_path),
             ));
         };
-        let node = loaded.raw.node.clone();
-        let embedded = embed(node, &d.package);
-        merge(&mut cfg, embedded).map_err(|e| {
+        merge(&mut cfg, embed(node, &d.package)).map_err(|e| {
             let mut e = e;
             e.message = format!("In '{}': {}", d.config_path, e.message);
             e.with_origin(d.origin.clone())
