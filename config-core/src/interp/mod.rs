@@ -1,1 +1,33 @@
-//! (placeholder: filled in by its issue)
+//! Interpolation: OmegaConf 2.3's `${...}` language and its resolution.
+//!
+//! Place in the flow: load → compose → **resolve** → type → freeze. After
+//! composition, [`resolve`] rewrites every interpolation of the tree in
+//! place; [`resolve_path`] gives one resolved value without touching the tree.
+//!
+//! - [`grammar`]: the hand-written, linear-time lexer and parser.
+//! - [`resolve`](mod@resolve): the evaluator (references, relative keys, cycles, errors).
+//! - [`resolvers`]: the resolver registry, a value ([`Resolvers`]) holding the
+//!   built-ins and user closures, with its cache and warnings.
+//! - [`render`]: how values print inside strings (Python's `str`).
+//! - [`strftime`]: the formatting behind `${now:...}`.
+//!
+//! ```
+//! use config_core::interp::{resolve, Resolvers};
+//! use config_core::{Node, Value};
+//! let mut cfg = Node::from_yaml_str(
+//!     "server: {host: example.org, port: 443}\nurl: https://${server.host}:${server.port}/\n",
+//! )
+//! .unwrap();
+//! resolve(&mut cfg, &Resolvers::default()).unwrap();
+//! assert_eq!(cfg.get("url").unwrap().value, Value::Str("https://example.org:443/".into()));
+//! ```
+
+pub mod grammar;
+pub mod render;
+#[allow(clippy::module_inception)]
+pub mod resolve;
+pub mod resolvers;
+pub mod strftime;
+
+pub use resolve::{resolve, resolve_path};
+pub use resolvers::{Call, ResolverFn, Resolvers};
