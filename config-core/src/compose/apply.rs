@@ -31,6 +31,7 @@ pub(super) fn apply(cfg: &mut Node, o: &CliOverride) -> Result<(), Error> {
             let current = cfg.select(key).map_err(wrap)?;
             let absent = current.is_none_or(|n| matches!(n.value, Value::Null | Value::Missing));
             if absent || value.value.is_container() {
+                clear_scalar_parents(cfg, key)?;
                 cfg.update(
                     key,
                     value,
@@ -59,8 +60,9 @@ pub(super) fn apply(cfg: &mut Node, o: &CliOverride) -> Result<(), Error> {
                 )))
             }
         }
-        OverrideKind::ForceAdd => cfg
-            .update(
+        OverrideKind::ForceAdd => {
+            clear_scalar_parents(cfg, key)?;
+            cfg.update(
                 key,
                 value,
                 UpdateMode {
@@ -68,7 +70,8 @@ pub(super) fn apply(cfg: &mut Node, o: &CliOverride) -> Result<(), Error> {
                     force_add: true,
                 },
             )
-            .map_err(wrap),
+            .map_err(wrap)
+        }
         OverrideKind::Change => {
             let fail = |cfg: &Node| -> Error {
                 let mut err = Error::new(
@@ -270,4 +273,29 @@ pub(super) fn nearest_keys(cfg: &Node, key: &str) -> Option<String> {
         }
     }
     None
+}
+
+/// OmegaConf's `update` with `force_add` turns a scalar standing where a
+/// parent mapping is needed into an empty mapping (`+a.b=1` when `a: 5`).
+fn clear_scalar_parents(cfg: &mut Node, key: &str) -> Result<(), Error> {
+    let segs = parse_path(key)?;
+    let mut node = cfg;
+    for seg in &segs[..segs.len().saturating_sub(1)] {
+        let next = match &mut node.value {
+            Value::Map(m) => match m.get_index_of(&crate::node::Key::from(seg.as_str())) {
+                Some(i) => &mut m[i],
+                None => return Ok(()),
+            },
+            Value::List(l) => match seg.parse::<usize>().ok().and_then(|i| l.get_mut(i)) {
+                Some(n) => n,
+                None => return Ok(()),
+            },
+            _ => return Ok(()),
+        };
+        if !next.value.is_container() {
+            next.value = Value::Map(crate::node::Map::new());
+        }
+        node = next;
+    }
+    Ok(())
 }

@@ -198,7 +198,7 @@ impl Composer {
         let mut config = merge_defaults(&mut list)?;
         config.set_struct(true);
         for o in values {
-            if o.key == "hydra" || o.key.starts_with("hydra.") {
+            if o.key == "hydra" || o.key.starts_with("hydra.") || o.key.starts_with("hydra/") {
                 continue; // Hydra's own node is not part of the composed result.
             }
             apply::apply(&mut config, o)?;
