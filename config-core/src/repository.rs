@@ -478,7 +478,9 @@ mod tests {
     #[test]
     fn store_source_lists_and_loads() {
         let mut store = ConfigStore::new();
-        store.add("db", "mysql", Node::empty_map()).package("_global_");
+        store
+            .add("db", "mysql", Node::empty_map())
+            .package("_global_");
         let repo = Repository::new().with_store(Arc::new(store));
         assert!(repo.group_exists("db"));
         assert_eq!(repo.options("db"), vec!["mysql"]);

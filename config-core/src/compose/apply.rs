@@ -25,6 +25,9 @@ pub(super) fn apply(cfg: &mut Node, o: &CliOverride) -> Result<(), Error> {
             e.with_origin(origin.clone())
         }
     };
+    if o.kind != OverrideKind::Delete {
+        check_container_kinds(cfg, o, &value)?;
+    }
     match o.kind {
         OverrideKind::Delete => delete(cfg, o),
         OverrideKind::Add => {
@@ -298,4 +301,48 @@ fn clear_scalar_parents(cfg: &mut Node, key: &str) -> Result<(), Error> {
         node = next;
     }
     Ok(())
+}
+
+/// A mapping and a list cannot merge into each other: OmegaConf's `update`
+/// merges a container value into an existing container and fails there.
+fn check_container_kinds(cfg: &Node, o: &CliOverride, value: &Node) -> Result<(), Error> {
+    let Ok(Some(existing)) = cfg.select(&o.key) else {
+        return Ok(());
+    };
+    let name = |v: &Value| {
+        if matches!(v, Value::Map(_)) {
+            "DictConfig"
+        } else {
+            "ListConfig"
+        }
+    };
+    let mismatch = matches!(
+        (&existing.value, &value.value),
+        (Value::Map(_), Value::List(_)) | (Value::List(_), Value::Map(_))
+    );
+    if !mismatch {
+        return Ok(());
+    }
+    Err(Error::new(
+        ErrorKind::Override,
+        format!(
+            "Error merging override {}\nCannot merge {} with {}",
+            o.text,
+            name(&existing.value),
+            name(&value.value)
+        ),
+    )
+    .with_key(o.key.clone())
+    .with_origin(o.origin())
+    .with_hint(format!(
+        "'{}' is a {} (from {}); give a value of the same kind, or delete it first with `~{}`",
+        o.key,
+        if matches!(existing.value, Value::Map(_)) {
+            "mapping"
+        } else {
+            "list"
+        },
+        existing.origin,
+        o.key
+    )))
 }
