@@ -59,8 +59,55 @@
 //! assert_eq!(cfg.to_yaml(), "trainer:\n  max_iter: 10\noptimizer:\n  lr: 0.1\n");
 //! ```
 //!
+//! # Explaining a value
+//!
+//! [`explain`] prints the chain of sources for one key, newest first; the
+//! command line's `config compose --explain KEY` prints the same text.
+//!
+//! ```
+//! # use config_core::compose::{explain, Composer};
+//! # use config_core::store::ConfigStore;
+//! # use config_core::Node;
+//! # let mut store = ConfigStore::new();
+//! # store.add_primary("config", &["_self_", "experiment: null"],
+//! #     Node::from_yaml_str("trainer: {max_iter: 400000}").unwrap());
+//! # store.add("experiment", "exp_7", Node::from_yaml_str("trainer: {max_iter: 1000}").unwrap())
+//! #     .package("_global_");
+//! # let composer = Composer::builder().store(store).build().unwrap();
+//! let cfg = composer.compose("config", &["experiment=exp_7", "trainer.max_iter=10"]).unwrap();
+//! assert_eq!(
+//!     explain(&cfg, "trainer.max_iter").unwrap(),
+//!     "trainer.max_iter = 10\n  set by command-line argument 2 (`trainer.max_iter=10`)\n  \
+//!      overriding 1000 from store entry 'experiment/exp_7'\n  \
+//!      overriding 400000 from store entry 'config'\n"
+//! );
+//! ```
+//!
+//! # Inspecting the defaults list
+//!
+//! [`Composer::compose_full`] also returns the [`DefaultsList`]: the ordered
+//! configs with their packages, the tree they came from, and the final
+//! choice of every group. `render()` on the list and on its tree give the
+//! text of `--info defaults` and `--info defaults-tree`.
+//!
+//! ```
+//! # use config_core::compose::Composer;
+//! # use config_core::store::ConfigStore;
+//! # use config_core::Node;
+//! # let mut store = ConfigStore::new();
+//! # store.add_primary("config", &["_self_", "db@src: mysql"], Node::empty_map());
+//! # store.add("db", "mysql", Node::from_yaml_str("port: 1").unwrap());
+//! # let composer = Composer::builder().store(store).build().unwrap();
+//! let c = composer.compose_full("config", &[] as &[&str]).unwrap();
+//! assert_eq!(c.defaults.choices, vec![("db@src".to_string(), Some("mysql".to_string()))]);
+//! assert_eq!(c.defaults.tree.render(), "Defaults Tree\n*************\nconfig:\n  _self_\n  db@src: mysql\n");
+//! ```
+//!
+//! # Threads
+//!
 //! A `Composer` is `Send + Sync`: share it (e.g. in an `Arc`) and compose
-//! from several threads at once.
+//! from several threads at once. Nothing is cached between compositions
+//! and nothing global is touched; lazily built store entries are built once.
 
 mod apply;
 pub mod cli;
