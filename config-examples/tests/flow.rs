@@ -52,6 +52,19 @@ fn global_package_model_group() {
 }
 
 #[test]
+fn typed_values_as_group_options() {
+    let cfg = run(&["job.output_root=/o", "checkpoint=s3"]).unwrap();
+    assert_eq!(cfg.checkpoint.save_iter, 2000);
+    assert_eq!(
+        cfg.checkpoint.keys_not_to_resume,
+        vec!["optimizer", "scheduler"]
+    );
+    // The experiment is merged after the group option.
+    let cfg = run(&["experiment=base_2b", "checkpoint=s3"]).unwrap();
+    assert_eq!(cfg.checkpoint.save_iter, 250);
+}
+
+#[test]
 fn lazy_object_args_take_overrides() {
     let cfg = run(&["experiment=base_2b", "optimizer.lr=0.5", "optimizer=adamw"]).unwrap();
     let opt = registry()

@@ -4,7 +4,10 @@
 use std::process::{Command, Output};
 
 fn train(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_train")).args(args).output().expect("run train")
+    Command::new(env!("CARGO_BIN_EXE_train"))
+        .args(args)
+        .output()
+        .expect("run train")
 }
 
 fn text(out: &[u8]) -> String {
@@ -33,7 +36,12 @@ fn typed_error_exits_non_zero() {
     let out = train(&["experiment=base_2b", "trainer.max_iter=abc"]);
     assert!(!out.status.success());
     let err = text(&out.stderr);
-    assert!(err.contains("trainer.max_iter expects an unsigned integer, got 'abc' (command-line argument 2)"), "{err}");
+    assert!(
+        err.contains(
+            "trainer.max_iter expects an unsigned integer, got 'abc' (command-line argument 2)"
+        ),
+        "{err}"
+    );
 }
 
 #[test]
@@ -41,7 +49,11 @@ fn unknown_key_exits_with_did_you_mean() {
     let out = train(&["trainer.max_itr=10"]);
     assert!(!out.status.success());
     let err = text(&out.stderr);
-    assert!(err.contains("no such key: trainer.max_itr") && err.contains("did you mean trainer.max_iter?"), "{err}");
+    assert!(
+        err.contains("no such key: trainer.max_itr")
+            && err.contains("did you mean trainer.max_iter?"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -49,15 +61,28 @@ fn unknown_option_exits_with_the_list() {
     let out = train(&["optimizer=adamww"]);
     assert!(!out.status.success());
     let err = text(&out.stderr);
-    assert!(err.contains("Available options in 'optimizer'") && err.contains("fusedadamw"), "{err}");
+    assert!(
+        err.contains("Available options in 'optimizer'") && err.contains("fusedadamw"),
+        "{err}"
+    );
 }
 
 #[test]
 fn validation_failures_exit_non_zero_one_line_each() {
-    let out = train(&["experiment=base_2b", "checkpoint.save_iter=0", "job.wandb_mode=loud"]);
+    let out = train(&[
+        "experiment=base_2b",
+        "checkpoint.save_iter=0",
+        "job.wandb_mode=loud",
+    ]);
     assert!(!out.status.success());
     let err = text(&out.stderr);
     assert!(err.contains("2 validation errors:"), "{err}");
-    assert!(err.contains("\njob.wandb_mode: must be one of [online, offline, disabled], got 'loud'"), "{err}");
-    assert!(err.contains("\ncheckpoint.save_iter: must be at least 1, got 0"), "{err}");
+    assert!(
+        err.contains("\njob.wandb_mode: must be one of [online, offline, disabled], got 'loud'"),
+        "{err}"
+    );
+    assert!(
+        err.contains("\ncheckpoint.save_iter: must be at least 1, got 0"),
+        "{err}"
+    );
 }
