@@ -438,6 +438,12 @@ impl Registry {
         self.build(lazy.node(), "")
     }
 
+    /// Builds the object a description at full key `key` names (errors then
+    /// name keys below it, e.g. `optimizer.lr`).
+    pub fn instantiate_at(&self, lazy: &LazyDict, key: &str) -> Result<Built, Error> {
+        self.build(lazy.node(), key)
+    }
+
     /// Builds and downcasts in one step.
     pub fn instantiate_as<T: Any + Send + Sync>(&self, lazy: &LazyDict) -> Result<Arc<T>, Error> {
         self.instantiate(lazy)?.into_object::<T>()

@@ -32,7 +32,7 @@ pub use flow::{compose_resolve, compose_with, split_args, Maker};
 pub use frozen::Frozen;
 pub use lazy::{Args, Built, DictConfig, LazyDict, Object, Partial, Registry};
 pub use schema::{
-    json_schema, to_json, FieldSchema, Lookup, Schema, SchemaHook, TypeDesc, Validator,
+    help_text, json_schema, to_json, FieldSchema, Lookup, Schema, SchemaHook, TypeDesc, Validator,
 };
 pub use validate::{Errors, ValidationError};
 pub use value::{ConfigValue, IntoNode};
@@ -95,6 +95,11 @@ pub trait Config: ConfigValue + Default + Clone + Send + Sync + 'static {
     /// Freezes the value for sharing.
     fn freeze(self) -> Frozen<Self> {
         Frozen::new(self)
+    }
+
+    /// One line per field (`trainer.max_iter: u64 = 400000  # doc`), for `--help`.
+    fn help() -> String {
+        help_text(&Self::SCHEMA, &Self::default_dict())
     }
 
     /// A JSON Schema of this type, defaults included.

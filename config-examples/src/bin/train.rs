@@ -6,6 +6,8 @@
 //! cargo run -p config-examples --bin train -- trainer.max_iter=abc    # typed error
 //! cargo run -p config-examples --bin train -- trainer.max_itr=10      # did you mean
 //! cargo run -p config-examples --bin train -- optimizer=adamww        # lists the options
+//! cargo run -p config-examples --bin train -- --help                  # fields, types, defaults, docs
+//! cargo run -p config-examples --bin train -- --json-schema           # JSON Schema of the config
 //! ```
 
 use config_core::typed::{Config, Frozen};
@@ -14,6 +16,18 @@ use std::process::ExitCode;
 use std::sync::mpsc;
 
 fn main() -> ExitCode {
+    if std::env::args().any(|a| a == "--help" || a == "-h") {
+        println!("usage: train [--] [group=option | key=value | +key=value | ~key]...\n");
+        print!("{}", TrainConfig::help());
+        return ExitCode::SUCCESS;
+    }
+    if std::env::args().any(|a| a == "--json-schema") {
+        println!(
+            "{}",
+            config_core::typed::to_json(&TrainConfig::json_schema())
+        );
+        return ExitCode::SUCCESS;
+    }
     let cfg = match load(std::env::args()) {
         Ok(cfg) => cfg,
         Err(e) => {
