@@ -156,7 +156,7 @@ impl Builder<'_> {
         if is_root {
             self.tree.nodes[idx].entry.set_parent("", "");
             let path = self.entry(idx).config_path();
-            if !self.repo.exists(&path) {
+            if self.load(&path)?.is_none() {
                 return Err(self.not_found(idx));
             }
         }
@@ -420,7 +420,11 @@ impl Builder<'_> {
                 is_self: true,
                 primary: c.entry.primary,
                 override_key: None,
-                origin: e.origin.clone(),
+                origin: match (&c.entry.choice_origin, &c.entry.origin) {
+                    (Some(o), _) => o.clone(),
+                    (None, o) if !o.is_unknown() => o.clone(),
+                    _ => e.origin.clone(),
+                },
             });
         }
         Some(ResultDefault {

@@ -77,7 +77,11 @@ pub fn is_float(text: &str) -> bool {
         return true;
     }
     let b = s.as_bytes();
-    let int_len = digits(b);
+    // The integer part is INT_UNSIGNED: no leading zeros (`010.5` is a string).
+    let int_len = match b.first() {
+        Some(b'0') => 1,
+        _ => digits(b),
+    };
     let mut i = int_len;
     let mut has_point = false;
     if b.get(i) == Some(&b'.') {
@@ -121,12 +125,14 @@ mod tests {
     #[test]
     fn floats() {
         for ok in [
-            "3.14", "5.", ".5", "1e3", "1E5", "10.0e-2", "+0.0", "inf", "-INF", "NaN", "010.5",
-            "1_0.5",
+            "3.14", "5.", ".5", "1e3", "1E5", "10.0e-2", "+0.0", "inf", "-INF", "NaN", "0.5",
+            "1_0.5", "0e5",
         ] {
             assert!(is_float(ok), "{ok}");
         }
-        for bad in [".", "e5", "1e", "1.2.3", "1.e", "infinity", "5", "._5"] {
+        for bad in [
+            ".", "e5", "1e", "1.2.3", "1.e", "infinity", "5", "._5", "010.5", "00e5",
+        ] {
             assert!(!is_float(bad), "{bad}");
         }
         assert_eq!(type_primitive("5."), Some(Value::Float(5.0)));

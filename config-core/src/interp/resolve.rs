@@ -521,6 +521,9 @@ impl<'e> Engine<'e> {
 
     /// "did you mean" for a key missing from the mapping at `container`.
     fn suggest(&self, container: &[usize], seg: &str) -> Option<String> {
+        if seg.chars().count() < 3 {
+            return None; // any short key would be "close"
+        }
         let Value::Map(m) = &self.node(container).value else {
             return None;
         };

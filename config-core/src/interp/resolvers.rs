@@ -594,3 +594,207 @@ fn now(call: &mut Call<'_, '_>) -> Result<Node, Error> {
         &pattern,
     ))))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::interp::resolve;
+    use crate::node::Map;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    fn cfg(entries: &[(&str, Node)]) -> Node {
+        let mut m = Map::new();
+        for (k, v) in entries {
+            m.insert(Key::from(*k), v.clone());
+        }
+        Node::new(Value::Map(m))
+    }
+
+    fn get(n: &Node, k: &str) -> Value {
+        n.get(k).unwrap().value.clone()
+    }
+
+    #[test]
+    fn register_replace_and_names() {
+        let mut r = Resolvers::default();
+        assert!(r.has("oc.env") && r.has("now"));
+        r.register(
+            "my.plus1",
+            |c| Ok(Node::from(c.args().len() as i64 + 1)),
+            false,
+        )
+        .unwrap();
+        let e = r
+            .register("my.plus1", |_| Ok(Node::from(0)), false)
+            .unwrap_err();
+        assert_eq!(e.message, "resolver 'my.plus1' is already registered");
+        r.replace("my.plus1", |_| Ok(Node::from(7)), false).unwrap();
+        assert!(r
+            .register("bad name", |_| Ok(Node::from(0)), false)
+            .is_err());
+        let mut n = cfg(&[("a", Node::from("${my.plus1:}"))]);
+        resolve(&mut n, &r).unwrap();
+        assert_eq!(get(&n, "a"), Value::Int(7));
+        assert!(r.remove("my.plus1") && !r.has("my.plus1"));
+    }
+
+    #[test]
+    fn cache_is_keyed_by_argument_text() {
+        let calls = Arc::new(AtomicUsize::new(0));
+        let mut r = Resolvers::empty();
+        let counter = calls.clone();
+        r.register(
+            "count",
+            move |_| Ok(Node::from(counter.fetch_add(1, Ordering::SeqCst) as i64)),
+            true,
+        )
+        .unwrap();
+        let mut n = cfg(&[
+            ("a", Node::from("${count:0,10000}")),
+            ("b", Node::from("${count:0, 10000}")),
+            ("c", Node::from("${count:1}")),
+        ]);
+        resolve(&mut n, &r).unwrap();
+        assert_eq!((get(&n, "a"), get(&n, "b")), (Value::Int(0), Value::Int(0)));
+        assert_eq!(get(&n, "c"), Value::Int(1));
+        r.clear_cache();
+        let mut again = cfg(&[("a", Node::from("${count:0,10000}"))]);
+        resolve(&mut again, &r).unwrap();
+        assert_eq!(get(&again, "a"), Value::Int(2));
+    }
+
+    #[test]
+    fn user_resolvers_see_the_config_and_errors_are_wrapped() {
+        let mut r = Resolvers::default();
+        r.register(
+            "double",
+            |c| {
+                let key = match c.args().first().map(|a| &a.value) {
+                    Some(Value::Str(s)) => s.clone(),
+                    _ => return Err(Error::new(ErrorKind::Validation, "double takes a key")),
+                };
+                match c.select(&key)?.map(|n| n.value) {
+                    Some(Value::Int(i)) => Ok(Node::from(2 * i)),
+                    _ => Err(Error::new(
+                        ErrorKind::Validation,
+                        format!("no int at {key}"),
+                    )),
+                }
+            },
+            false,
+        )
+        .unwrap();
+        let mut n = cfg(&[
+            ("x", Node::from(21)),
+            ("sub", cfg(&[("y", Node::from("${double:..x}"))])),
+        ]);
+        resolve(&mut n, &r).unwrap();
+        assert_eq!(n.select("sub.y").unwrap().unwrap().value, Value::Int(42));
+        let mut bad = cfg(&[("z", Node::from("${double:nope}"))]);
+        let e = resolve(&mut bad, &r).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Resolver);
+        assert_eq!(
+            e.message,
+            "Resolver 'double' failed while resolving interpolation: no int at nope"
+        );
+        assert_eq!(e.key.as_deref(), Some("z"));
+    }
+
+    #[test]
+    fn env_values_are_strings() {
+        std::env::set_var("CONFIG_CORE_INTERP_T_NUM", "5");
+        let mut n = cfg(&[
+            ("a", Node::from("${oc.env:CONFIG_CORE_INTERP_T_NUM}")),
+            ("b", Node::from("${oc.env:CONFIG_CORE_INTERP_T_UNSET,1.5}")),
+            ("c", Node::from("${oc.env:CONFIG_CORE_INTERP_T_UNSET,null}")),
+            (
+                "d",
+                Node::from("${oc.decode:${oc.env:CONFIG_CORE_INTERP_T_NUM}}"),
+            ),
+        ]);
+        resolve(&mut n, &Resolvers::default()).unwrap();
+        assert_eq!(get(&n, "a"), Value::Str("5".into()));
+        assert_eq!(get(&n, "b"), Value::Str("1.5".into()));
+        assert_eq!(get(&n, "c"), Value::Null);
+        assert_eq!(get(&n, "d"), Value::Int(5));
+        let mut bad = cfg(&[("h", Node::from("${oc.env:CONFIG_CORE_INTERP_T_UNSET}"))]);
+        let e = resolve(&mut bad, &Resolvers::default()).unwrap_err();
+        assert_eq!(
+            e.message,
+            "KeyError raised while resolving interpolation: \"Environment variable 'CONFIG_CORE_INTERP_T_UNSET' not found\""
+        );
+    }
+
+    #[test]
+    fn select_decode_keys_values_deprecated() {
+        let r = Resolvers::default();
+        let mut n = cfg(&[
+            (
+                "m",
+                cfg(&[("k", Node::from(1)), ("j", Node::from("${m.k}"))]),
+            ),
+            ("miss", Node::new(Value::Missing)),
+            ("s1", Node::from("${oc.select:m.k,0}")),
+            ("s2", Node::from("${oc.select:m.zz,8}")),
+            ("s3", Node::from("${oc.select:miss,9}")),
+            ("d", Node::from("${oc.decode:'{a: [1, x]}'}")),
+            ("ks", Node::from("${oc.dict.keys:m}")),
+            ("vs", Node::from("${oc.dict.values:m}")),
+            ("old", Node::from("${oc.deprecated:m.k}")),
+        ]);
+        resolve(&mut n, &r).unwrap();
+        assert_eq!(get(&n, "s1"), Value::Int(1));
+        assert_eq!(get(&n, "s2"), Value::Int(8));
+        assert_eq!(get(&n, "s3"), Value::Int(9));
+        assert_eq!(
+            n.select("d.a[1]").unwrap().unwrap().value,
+            Value::Str("x".into())
+        );
+        assert_eq!(
+            get(&n, "ks"),
+            Value::List(vec![Node::from("k"), Node::from("j")])
+        );
+        assert_eq!(
+            get(&n, "vs"),
+            Value::List(vec![Node::from(1), Node::from(1)])
+        );
+        assert_eq!(get(&n, "old"), Value::Int(1));
+        assert_eq!(
+            r.take_warnings(),
+            vec!["'old' is deprecated. Change your code and config to use 'm.k'".to_string()]
+        );
+        assert!(r.take_warnings().is_empty());
+    }
+
+    #[test]
+    fn now_is_stable_and_settable() {
+        let mut r = Resolvers::default();
+        r.set_now(UNIX_EPOCH + std::time::Duration::from_secs(86_400));
+        let mut n = cfg(&[
+            ("a", Node::from("${now:%Y-%m-%d}")),
+            ("b", Node::from("run_${now:%H-%M-%S}")),
+        ]);
+        resolve(&mut n, &r).unwrap();
+        assert_eq!(get(&n, "a"), Value::Str("1970-01-02".into()));
+        assert_eq!(get(&n, "b"), Value::Str("run_00-00-00".into()));
+    }
+
+    #[test]
+    fn resolving_a_long_interpolation_is_fast() {
+        // Hydra #1480's shape, 100 KB long.
+        let long = "x".repeat(50_000);
+        let mut r = Resolvers::empty();
+        r.register("join", |c| Ok(Node::from(c.args().len() as i64)), false)
+            .unwrap();
+        let mut n = cfg(&[
+            (&format!("{long}1"), Node::from("a")),
+            ("a_key", Node::from(1)),
+            (
+                "v",
+                Node::from(format!("${{{long}1}}_${{join:${{a_key}},{long}}}")),
+            ),
+        ]);
+        resolve(&mut n, &r).unwrap();
+        assert_eq!(get(&n, "v"), Value::Str("a_2".into()));
+    }
+}

@@ -254,3 +254,242 @@ fn write_double_quoted(s: &str, out: &mut String) {
     }
     out.push('"');
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::yaml::{load_str, Limits};
+    use proptest::prelude::*;
+
+    fn yaml_of(text: &str) -> String {
+        to_yaml(&load_str(text, "t", &Limits::default()).unwrap())
+    }
+
+    #[test]
+    fn layout_matches_omegaconf_to_yaml() {
+        let text = "a: [1, 2]\nb: {c: [{x: 1, w: [3, [4, 5]]}, [6, {z: null}]], e: {}, f: []}\n2: 2.5\ntrue: x\n";
+        let want = "a:\n- 1\n- 2\nb:\n  c:\n  - x: 1\n    w:\n    - 3\n    - - 4\n      - 5\n  - - 6\n    - z: null\n  \
+                    e: {}\n  f: []\n2: 2.5\ntrue: x\n";
+        assert_eq!(yaml_of(text), want);
+        assert_eq!(yaml_of(""), "{}\n");
+        assert_eq!(yaml_of("- a\n- ${x}\n- ???\n"), "- a\n- ${x}\n- ???\n");
+    }
+
+    #[test]
+    fn floats_as_pyyaml_writes_them() {
+        let text =
+            "a: 1e-6\nb: .inf\nc: -.inf\nd: .nan\ne: 1.0\nf: 1e17\ng: 0.001\nh: -0.0\ni: 2.5e+20\n";
+        let want = "a: 1.0e-06\nb: .inf\nc: -.inf\nd: .nan\ne: 1.0\nf: 1.0e+17\ng: 0.001\nh: -0.0\ni: 2.5e+20\n";
+        assert_eq!(yaml_of(text), want);
+    }
+
+    #[test]
+    fn ambiguous_strings_are_quoted() {
+        for s in [
+            "yes",
+            "on",
+            "y",
+            "010",
+            "1:30",
+            "null",
+            "1e3",
+            "",
+            "2023-07-04",
+            " a",
+            "a ",
+            "a: b",
+            "a #b",
+            "- x",
+            "@x",
+        ] {
+            let mut out = String::new();
+            write_str(s, &mut out);
+            assert!(
+                out.starts_with('\'') || out.starts_with('"'),
+                "{s:?} -> {out}"
+            );
+        }
+        for s in ["abc", "yEs", "1.2.3", "${a.b}", "a:b", "-x", "ключ", "0XFF"] {
+            let mut out = String::new();
+            write_str(s, &mut out);
+            assert_eq!(out, s);
+        }
+        let mut out = String::new();
+        write_str("it's\nfine\t\"x\"\\", &mut out);
+        assert_eq!(out, r#""it's\nfine\t\"x\"\\""#);
+        let mut out = String::new();
+        write_str("it's", &mut out);
+        assert_eq!(out, "it's");
+        let mut out = String::new();
+        write_str("'q'", &mut out);
+        assert_eq!(out, "'''q'''");
+    }
+
+    #[test]
+    fn long_keys_use_the_explicit_form() {
+        let mut map = Map::new();
+        map.insert(Key::Str("k".repeat(1100)), Node::new(Value::Int(1)));
+        let out = to_yaml(&Node::new(Value::Map(map)));
+        assert!(out.starts_with("? kkk"), "{}", &out[..20]);
+        assert_eq!(yaml_of(&out), out);
+    }
+
+    const TRICKY: &[&str] = &[
+        "yes",
+        "No",
+        "on",
+        "OFF",
+        "y",
+        "n",
+        "~",
+        "null",
+        "NULL",
+        "",
+        "010",
+        "0x1F",
+        "0b11",
+        "1:30",
+        "1:30.5",
+        "1e3",
+        "1e-3",
+        ".5",
+        "-.5",
+        "3.",
+        ".inf",
+        "-.Inf",
+        ".nan",
+        "inf",
+        "nan",
+        "1_000",
+        "+1",
+        "-0",
+        "2023-07-04",
+        "2023-07-04 12:30:00 +02:00",
+        "<<",
+        "=",
+        "???",
+        "${a}",
+        "x_${a.b}_y",
+        "\\${esc}",
+        " lead",
+        "trail ",
+        "a: b",
+        "a #c",
+        "#",
+        "-",
+        "- a",
+        "?",
+        ": x",
+        "[1]",
+        "{a: 1}",
+        "&a",
+        "*a",
+        "!t",
+        "|",
+        ">",
+        "'",
+        "\"",
+        "%",
+        "@",
+        "`",
+        "---",
+        "...",
+        "a\nb",
+        "\n",
+        "a\n\n b \n",
+        "\t",
+        "\r\n",
+        "\u{85}",
+        "\u{2028}",
+        "\u{feff}",
+        "\u{7f}",
+        "é",
+        "😀",
+        "a'b",
+        "a\"b",
+        "\\",
+        "12345678901234567890",
+    ];
+
+    fn arb_str() -> impl Strategy<Value = String> {
+        prop_oneof![
+            "[a-z_]{1,8}",
+            proptest::sample::select(TRICKY).prop_map(String::from),
+            "[ -~\n\t]{0,12}",
+            any::<String>(),
+        ]
+    }
+
+    fn arb_leaf() -> impl Strategy<Value = Value> {
+        prop_oneof![
+            Just(Value::Null),
+            Just(Value::Missing),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(Value::Int),
+            prop_oneof![
+                any::<f64>(),
+                Just(f64::INFINITY),
+                Just(f64::NEG_INFINITY),
+                Just(f64::NAN),
+                Just(1e-6),
+                Just(1e17)
+            ]
+            .prop_map(Value::Float),
+            arb_str().prop_map(|s| super::super::scalar::string_value(&s)),
+        ]
+    }
+
+    /// Keys that Python (and so the loader) would not merge: no NaN, no
+    /// integral floats, no ints 0 and 1 beside the bools.
+    fn arb_key() -> impl Strategy<Value = Key> {
+        prop_oneof![
+            3 => arb_str().prop_map(Key::Str),
+            1 => (2i64..1_000_000).prop_map(Key::Int),
+            1 => (-1000i64..1000).prop_map(|i| Key::Float(i as f64 + 0.25)),
+            1 => any::<bool>().prop_map(Key::Bool),
+        ]
+    }
+
+    fn arb_tree() -> impl Strategy<Value = Node> {
+        let leaf = arb_leaf().prop_map(Node::new);
+        let tree = leaf.prop_recursive(5, 80, 6, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..6)
+                    .prop_map(|v| Node::new(Value::List(v))),
+                proptest::collection::vec((arb_key(), inner), 0..6)
+                    .prop_map(|pairs| Node::new(Value::Map(pairs.into_iter().collect()))),
+            ]
+        });
+        proptest::collection::vec((arb_key(), tree), 0..6)
+            .prop_map(|pairs| Node::new(Value::Map(pairs.into_iter().collect())))
+    }
+
+    fn key_list(node: &Node, out: &mut Vec<String>) {
+        match &node.value {
+            Value::Map(m) => m.iter().for_each(|(k, v)| {
+                out.push(format!("{k:?}"));
+                key_list(v, out);
+            }),
+            Value::List(l) => l.iter().for_each(|v| key_list(v, out)),
+            _ => {}
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        #[test]
+        fn to_yaml_then_load_gives_the_same_tree(tree in arb_tree()) {
+            let text = to_yaml(&tree);
+            let back = load_str(&text, "t", &Limits::default())
+                .map_err(|e| TestCaseError::fail(format!("{e}\n---\n{text}")))?;
+            prop_assert_eq!(&back, &tree, "\n{}", text);
+            // Equality of values covers order; keys' types too:
+            let (mut a, mut b) = (Vec::new(), Vec::new());
+            key_list(&tree, &mut a);
+            key_list(&back, &mut b);
+            prop_assert_eq!(a, b);
+            prop_assert_eq!(to_yaml(&back), text);
+        }
+    }
+}

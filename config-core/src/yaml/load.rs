@@ -1070,3 +1070,31 @@ mod tests {
         assert_eq!(e.origin, Some(Origin::file("t.yaml", 1, 1)));
     }
 }
+
+#[cfg(test)]
+mod fuzz {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn never_panics_on_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..256)) {
+            let text = String::from_utf8_lossy(&bytes);
+            let _ = load(&text, "t", &Limits::default());
+        }
+
+        #[test]
+        fn never_panics_on_strings(text in any::<String>()) {
+            let _ = load(&text, "t", &Limits::default());
+        }
+
+        #[test]
+        fn never_panics_on_yamlish_text(text in "([-:?,\\[\\]{}#&*!|>'\"%@` \n\t.~<=]|[a-c]|[0-2]|<< |&a |\\*a|!!str |!!int |--- ){0,48}") {
+            let small = Limits { max_depth: 6, max_alias_nodes: 20, max_alias_bytes: 40, max_size: 1 << 20 };
+            let _ = load(&text, "t", &small);
+            let _ = load(&text, "t", &Limits::default());
+        }
+    }
+}
