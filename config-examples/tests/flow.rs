@@ -213,3 +213,43 @@ fn frozen_is_shared_across_threads() {
     let other = frozen.clone();
     assert!(Frozen::ptr_eq(&frozen, &other));
 }
+
+#[test]
+fn other_override_forms() {
+    let cfg = run(&[
+        "experiment=base_2b",
+        "trainer={max_iter: 5, seed: 7}",
+        "trainer.callbacks=[a,b]",
+    ])
+    .unwrap();
+    assert_eq!((cfg.trainer.max_iter, cfg.trainer.seed), (5, 7));
+    assert_eq!(cfg.trainer.callbacks, vec!["a", "b"]);
+    let e = run(&["experiment=base_2b", "+trainer.max_iters=5"]).unwrap_err();
+    assert_eq!(e.hints, vec!["did you mean trainer.max_iter?"]);
+    let e = run(&["experiment=base_2b", "trainer={max_iter: x}"]).unwrap_err();
+    assert!(
+        e.message
+            .starts_with("trainer.max_iter expects an unsigned integer, got 'x'"),
+        "{e}"
+    );
+    let e = run(&["experiment=base_2b", "trainer.ddp=5"]).unwrap_err();
+    assert!(
+        e.message
+            .starts_with("trainer.ddp expects a mapping (DdpConfig), got 5"),
+        "{e}"
+    );
+}
+
+#[test]
+fn lazy_argument_errors_name_the_full_key() {
+    let cfg = run(&["experiment=base_2b", "optimizer.lr=fast"]).unwrap();
+    let e = registry()
+        .instantiate_at(cfg.optimizer.as_ref().unwrap(), "optimizer")
+        .unwrap_err();
+    assert_eq!(e.key.as_deref(), Some("optimizer.lr"));
+    assert!(
+        e.message
+            .contains("optimizer.lr expects a float, got 'fast' (command-line argument 2)"),
+        "{e}"
+    );
+}
