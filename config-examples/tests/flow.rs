@@ -253,3 +253,48 @@ fn lazy_argument_errors_name_the_full_key() {
         "{e}"
     );
 }
+
+#[test]
+fn readonly_dynamic_tree_names_the_key() {
+    let mut tree = run(&["experiment=base_2b"]).unwrap().freeze().to_dict();
+    tree.set_readonly(true);
+    let e = tree
+        .set("trainer.max_iter", config_core::Node::from(5))
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Readonly);
+    assert_eq!(e.key.as_deref(), Some("trainer.max_iter"));
+}
+
+#[test]
+fn yaml_files_join_the_search_path() {
+    let dir = std::env::temp_dir().join(format!("typed-flow-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("optimizer")).unwrap();
+    std::fs::write(
+        dir.join("optimizer/sgd.yaml"),
+        "_target_: SGD\nlr: 0.1\nmomentum: 0.9\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("optimizer/unregistered.yaml"),
+        "_target_: Lion\nlr: 0.001\n",
+    )
+    .unwrap();
+    let cfg = TrainConfig::make()
+        .with_dir(&dir)
+        .override_with(["experiment=base_2b", "optimizer=sgd"])
+        .unwrap();
+    let opt = cfg.optimizer.unwrap();
+    assert_eq!(
+        (opt.target(), opt.get("momentum").unwrap().value.clone()),
+        ("SGD", config_core::Value::Float(0.9))
+    );
+    let cfg = TrainConfig::make()
+        .with_dir(&dir)
+        .override_with(["experiment=base_2b", "optimizer=unregistered"])
+        .unwrap();
+    let e = registry()
+        .instantiate_at(cfg.optimizer.as_ref().unwrap(), "optimizer")
+        .unwrap_err();
+    assert!(e.to_string().contains("not registered"), "{e}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
