@@ -63,7 +63,7 @@ pub struct Outer {
     pub name: String,
     #[config(default = 0.5, validate(range(min = 0.0, max = 1.0)))]
     pub ratio: f32,
-    #[config(default = 2, validate(custom = even))]
+    #[config(default = 2, validate = even)]
     pub width: u32,
     #[config(default = "adamw", validate(one_of("adamw", "sgd")))]
     pub opt_name: String,
