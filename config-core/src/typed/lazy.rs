@@ -485,6 +485,8 @@ impl Registry {
                     };
                     args.objects.insert(name, built);
                 }
+                // Hydra: a partial skips `???` arguments (given at call time).
+                _ if partial && v.is_missing() => {}
                 _ => {
                     if let Some(m) = args.kwargs.as_map_mut() {
                         m.insert(k.clone(), v.clone());
