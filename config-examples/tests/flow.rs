@@ -298,3 +298,14 @@ fn yaml_files_join_the_search_path() {
     assert!(e.to_string().contains("not registered"), "{e}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn composed_config_survives_yaml_serialization() {
+    for exp in ["base_2b", "finetune_2b", "fsdp_14b"] {
+        let cfg = run(&[&format!("experiment={exp}")]).unwrap();
+        let yaml = cfg.to_dict().to_yaml();
+        let back =
+            TrainConfig::from_dict(&config_core::Node::from_yaml_str(&yaml).unwrap()).unwrap();
+        assert_eq!(back, cfg, "{yaml}");
+    }
+}
