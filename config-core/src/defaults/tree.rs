@@ -190,6 +190,7 @@ impl Builder<'_> {
             return Err(self.missing_choice(idx));
         }
         let path = self.entry(idx).config_path();
+        self.check_cycle(idx, &path)?;
         let Some(loaded) = self.load(&path)? else {
             if self.entry(idx).optional {
                 self.tree.nodes[idx].entry.deleted = true;
@@ -288,6 +289,32 @@ impl Builder<'_> {
         if !children.is_empty() {
             children.reverse();
             self.tree.nodes[idx].children = Some(children);
+        }
+        Ok(())
+    }
+
+    /// A config that includes itself, directly or through others, would
+    /// never finish (Hydra overflows its stack); say which chain loops.
+    fn check_cycle(&self, idx: usize, path: &str) -> Result<(), Error> {
+        let mut chain = vec![path.to_string()];
+        let mut cur = self.tree.nodes[idx].parent;
+        while let Some(p) = cur {
+            let node = &self.tree.nodes[p];
+            let pp = node.entry.config_path();
+            chain.push(pp.clone());
+            if pp == path {
+                chain.reverse();
+                return Err(Error::new(
+                    ErrorKind::DefaultsList,
+                    format!(
+                        "The defaults list includes '{path}' inside itself: {}",
+                        chain.join(" -> ")
+                    ),
+                )
+                .with_origin(self.origin_of(idx))
+                .with_hint("remove one of the entries of this chain"));
+            }
+            cur = node.parent;
         }
         Ok(())
     }
