@@ -5,6 +5,7 @@
 //! - `compose/<n>`: a warm in-process compose with the overrides of the
 //!   tree's `overrides.txt`, YAML parsing included (nothing is cached
 //!   between composes);
+//! - `process/<n>`: the whole `config compose` process (target: 20 ms);
 //! - `floor/<n>`: reading and parsing just the YAML files that composition
 //!   needs: the cost compose is compared with (target: at most 1.5x).
 
@@ -57,6 +58,22 @@ fn bench(c: &mut Criterion) {
             .collect();
         c.bench_function(&format!("compose/{n}"), |b| {
             b.iter(|| composer.compose("config", &overrides).unwrap())
+        });
+        let mut args = vec![
+            "compose".to_string(),
+            "--config-dir".into(),
+            dir.display().to_string(),
+            "--".into(),
+        ];
+        args.extend(overrides.iter().cloned());
+        c.bench_function(&format!("process/{n}"), |b| {
+            b.iter(|| {
+                let out = Command::new(env!("CARGO_BIN_EXE_config"))
+                    .args(&args)
+                    .output()
+                    .unwrap();
+                assert!(out.status.success());
+            })
         });
         c.bench_function(&format!("floor/{n}"), |b| {
             b.iter(|| {
