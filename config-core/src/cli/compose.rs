@@ -1,5 +1,5 @@
 //! `config compose --config-dir DIR [--config-name NAME] [--resolve]
-//! [--explain KEY] [--info defaults|defaults-tree] -- OVERRIDE...`
+//! [--explain KEY] [--info defaults|defaults-tree|searchpath] -- OVERRIDE...`
 //!
 //! Prints the composed config as YAML (the contract of `check.py --kind
 //! compose`), or the history of one key, or the defaults list.
@@ -22,8 +22,9 @@ pub struct ComposeArgs {
     /// Print the final value of KEY and every source that set it, in order.
     #[arg(long, value_name = "KEY")]
     pub explain: Option<String>,
-    /// Print the defaults list (`defaults`) or the defaults tree (`defaults-tree`).
-    #[arg(long, value_name = "WHAT", value_parser = ["defaults", "defaults-tree"])]
+    /// Print the defaults list (`defaults`), the defaults tree
+    /// (`defaults-tree`) or the config search path (`searchpath`).
+    #[arg(long, value_name = "WHAT", value_parser = ["defaults", "defaults-tree", "searchpath"])]
     pub info: Option<String>,
     /// The overrides, after `--`.
     #[arg(last = true)]
@@ -47,6 +48,10 @@ pub fn run(args: &ComposeArgs) -> Result<String, String> {
     let mut out = String::new();
     match args.info.as_deref() {
         Some("defaults") => out.push_str(&composition.defaults.render()),
+        Some("searchpath") => {
+            out.push_str(&composer.repository().describe());
+            out.push('\n');
+        }
         Some(_) => out.push_str(&composition.defaults.tree.render()),
         None => {}
     }
