@@ -267,6 +267,9 @@ impl Composer {
         let mut groups = GroupOverrides::default();
         let mut values = Vec::new();
         for o in overrides {
+            if o.key == "hydra" || o.key.starts_with("hydra/") || o.key.starts_with("hydra.") {
+                continue; // Hydra's own config: not part of a composed config.
+            }
             let is_dict = matches!(o.value.as_ref().map(|v| &v.value), Some(Value::Map(_)));
             if is_dict || !self.repo.group_exists(&o.key) {
                 if o.package.is_some() {

@@ -239,6 +239,11 @@ impl Builder<'_> {
                 continue;
             }
             d.set_parent(&parent_dir, &parent_pkg);
+            if is_hydra_group(&d) {
+                // Hydra's own groups configure the `hydra` node, which a
+                // composed config does not contain.
+                continue;
+            }
             self.ov.apply(&mut d);
             if let Some(Choice::Options(options)) = d.choice().cloned() {
                 let EntryKind::Group { group, .. } = &d.kind else {
@@ -372,7 +377,9 @@ impl Builder<'_> {
                     )
                     .with_origin(d.origin.clone()));
                 }
-                self.ov.add_override(&parent_path, d);
+                if !is_hydra_group(d) {
+                    self.ov.add_override(&parent_path, d);
+                }
             }
         }
         Ok(())
@@ -571,6 +578,14 @@ impl Builder<'_> {
             err = err.with_hint(format!("add `{key}={first}` to the command line"));
         }
         err
+    }
+}
+
+/// True for entries of Hydra's own groups (`hydra/job_logging`, ...).
+fn is_hydra_group(e: &Entry) -> bool {
+    e.is_group() && {
+        let g = e.group_path();
+        g == "hydra" || g.starts_with("hydra/")
     }
 }
 
