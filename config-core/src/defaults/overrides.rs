@@ -207,8 +207,18 @@ impl Overrides {
                 err.message.push_str(&format!(
                     "\nTo append to your default list use +{key}={choice}"
                 ));
+                let suffix = format!("/{group}");
+                let nested: Vec<&String> = self
+                    .known_choices
+                    .keys()
+                    .filter(|k| k.split('@').next().is_some_and(|g| g.ends_with(&suffix)))
+                    .collect();
                 if let Some(k) = known.first() {
                     err = err.with_hint(format!("this command line would work: `{k}={choice}`"));
+                } else if let Some(k) = nested.first() {
+                    err = err.with_hint(format!(
+                        "'{group}' is selected as '{k}' in the defaults list: `{k}={choice}`"
+                    ));
                 } else {
                     err = err.with_hint(format!("this command line would work: `+{key}={choice}`"));
                 }
