@@ -16,6 +16,11 @@ pub(super) fn apply(cfg: &mut Node, o: &CliOverride) -> Result<(), Error> {
         .value
         .clone()
         .unwrap_or_else(|| Node::with_origin(Value::Null, origin.clone()));
+    // OmegaConf stores the string `???` as the missing marker.
+    let mut value = value;
+    if matches!(&value.value, Value::Str(s) if s == "???") {
+        value.value = Value::Missing;
+    }
     let wrap = |e: Error| -> Error {
         if matches!(e.kind, ErrorKind::Struct | ErrorKind::KeyNotFound) {
             e
@@ -143,7 +148,8 @@ fn delete(cfg: &mut Node, o: &CliOverride) -> Result<(), Error> {
         }
         return Err(err);
     };
-    if let Some(want) = &o.value {
+    // `~key=null` deletes whatever the value is, as a bare `~key` does.
+    if let Some(want) = o.value.as_ref().filter(|v| !matches!(v.value, Value::Null)) {
         if !loose_eq(&want.value, &current.value) {
             return Err(Error::new(
                 ErrorKind::Override,

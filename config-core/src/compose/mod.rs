@@ -294,7 +294,7 @@ impl Composer {
                 }
                 OverrideKind::Delete => {
                     let name = match o.value.as_ref().map(|v| &v.value) {
-                        None => None,
+                        None | Some(Value::Null) => None,
                         Some(Value::Str(s)) | Some(Value::Interp(s)) => Some(s.clone()),
                         Some(other) => {
                             return Err(Error::new(
