@@ -8,6 +8,14 @@
 //! - `process/<n>`: the whole `config compose` process (target: 20 ms);
 //! - `floor/<n>`: reading and parsing just the YAML files that composition
 //!   needs: the cost compose is compared with (target: at most 1.5x).
+//!
+//! Measured on the shared 2-core VM (load average 3-8 from other builds, so
+//! wall times are noisy; CPU times from `/proc/self/stat` over 1,000 runs):
+//! - compose: 1.6-1.8 ms wall (criterion), 1.0-1.3 ms CPU; Hydra ~800 ms;
+//! - whole process (`process/<n>`): 4.6-6.5 ms;
+//! - floor: 1.1-1.3 ms wall, 0.76-0.95 ms CPU; compose/floor 1.24-1.30 in CPU;
+//! - 200 vs 20,000 experiment files in the same tree: 1.170 vs 1.165 ms CPU
+//!   (configs are found by name; directories are listed only for errors).
 
 use config_core::compose::Composer;
 use config_core::yaml::{load_str, Limits};
