@@ -319,7 +319,17 @@ impl<'e> Engine<'e> {
             self.resolve_node(&pos)?;
             return Ok(pos);
         };
-        self.enter_check(&pos)?;
+        // Only evaluation can loop here: following never copies anything.
+        if let Some(i) = self.stack.iter().position(|p| *p == pos) {
+            return Err(self.cycle_error(&self.stack[i..], &pos));
+        }
+        if self.stack.len() + self.materializing.len() >= MAX_CHAIN {
+            return Err(Error::new(
+                ErrorKind::Interpolation,
+                format!("Interpolation chain longer than {MAX_CHAIN} links"),
+            )
+            .with_hint(format!("while resolving '{}'", self.full_key(&pos))));
+        }
         self.stack.push(pos.clone());
         let base = parent(&pos);
         let result = self
