@@ -248,12 +248,13 @@ impl<'e> Engine<'e> {
             Value::Interp(t) => t.clone(),
             _ => return Ok(()),
         };
-        self.enter_check(pos)?;
-        self.stack.push(pos.to_vec());
-        let result = self.evaluate(&text, pos);
-        self.stack.pop();
-        let origin = self.node(pos).origin.clone();
-        let ev = result.map_err(|e| e.with_origin(origin.clone()))?;
+        let ev = match self.followed.get(pos) {
+            Some(target) => Ev::Ref(target.clone()),
+            None => {
+                self.enter_check(pos, true)?;
+                self.eval_at(&text, pos)?
+            }
+        };
         let target = match &ev {
             Ev::Ref(p) => Some(p.clone()),
             Ev::Val(_) => None,
@@ -261,7 +262,25 @@ impl<'e> Engine<'e> {
         self.materializing.push(pos.to_vec());
         let made = self.materialize(ev);
         self.materializing.pop();
-        let mut out = made.map_err(|e| e.with_origin(origin.clone()))?;
+        let origin = self.node(pos).origin.clone();
+        let out = made.map_err(|e| e.with_origin(origin))?;
+        self.place(pos, out, target)
+    }
+
+    /// Evaluates the text of the interpolation at `pos` with `pos` on the stack.
+    fn eval_at(&mut self, text: &str, pos: &[usize]) -> Result<Ev, Error> {
+        self.stack.push(pos.to_vec());
+        let result = self.evaluate(text, pos);
+        self.stack.pop();
+        let origin = self.node(pos).origin.clone();
+        result.map_err(|e| e.with_origin(origin))
+    }
+
+    /// Writes a resolved value over the interpolation at `pos`, keeping the
+    /// interpolation as the value it replaced. A mapping or list made by a
+    /// resolver then has its own interpolations resolved where it now stands
+    /// (OmegaConf gives it this parent).
+    fn place(&mut self, pos: &[usize], mut out: Node, target: Option<Pos>) -> Result<(), Error> {
         self.resolved.insert(pos.to_vec(), target.clone());
         let from_resolver = out.value.is_container() && target.is_none();
         if let Value::Interp(s) = out.value {
@@ -269,12 +288,10 @@ impl<'e> Engine<'e> {
             out.value = Value::Str(s);
         }
         let slot = self.node_mut(pos);
-        out.origin = origin;
+        out.origin = slot.origin.clone();
         let old = std::mem::replace(slot, out);
         slot.replaced = Some(Box::new(old));
         if from_resolver {
-            // A mapping or list made by a resolver: its own interpolations
-            // resolve from where it now stands (OmegaConf gives it this parent).
             self.materializing.push(pos.to_vec());
             let r = self.resolve_children(pos);
             self.materializing.pop();
@@ -285,12 +302,14 @@ impl<'e> Engine<'e> {
 
     /// Fails when `pos` is already being evaluated or copied (a cycle), or
     /// when the chain of interpolations is too long.
-    fn enter_check(&self, pos: &[usize]) -> Result<(), Error> {
+    fn enter_check(&self, pos: &[usize], copying: bool) -> Result<(), Error> {
         if let Some(i) = self.stack.iter().position(|p| p.as_slice() == pos) {
             return Err(self.cycle_error(&self.stack[i..], pos));
         }
-        if let Some(i) = self.materializing.iter().position(|p| p.as_slice() == pos) {
-            return Err(self.cycle_error(&self.materializing[i..], pos));
+        if copying {
+            if let Some(i) = self.materializing.iter().position(|p| p.as_slice() == pos) {
+                return Err(self.cycle_error(&self.materializing[i..], pos));
+            }
         }
         if self.stack.len() + self.materializing.len() >= MAX_CHAIN {
             return Err(Error::new(
@@ -302,44 +321,32 @@ impl<'e> Engine<'e> {
         Ok(())
     }
 
-    /// The node a lookup lands on: an interpolation that is one node
-    /// reference (`${x}`) is followed without rewriting it (OmegaConf hands
-    /// back the referenced node itself); any other interpolation is resolved
-    /// in place.
+    /// The node a lookup lands on. An interpolation whose value is a node
+    /// of the tree (`${x}`, `${oc.select:x}`) is followed without rewriting
+    /// it: OmegaConf hands back that node itself, so a string prints it as
+    /// written. Other interpolations are resolved in place.
     pub(crate) fn follow(&mut self, pos: Pos) -> Result<Pos, Error> {
         let text = match &self.node(&pos).value {
             Value::Interp(t) => t.clone(),
-            _ => return Ok(pos),
+            // Already replaced by a copy of what `${ref}` named: go to the
+            // node itself, as OmegaConf would.
+            _ => return Ok(self.original_target(pos)),
         };
         if let Some(target) = self.followed.get(&pos) {
             return Ok(target.clone());
         }
-        let ast = grammar::parse(&text).map_err(|g| grammar_error(&text, &g))?;
-        let Some(Interp::Node(n)) = ast.single() else {
-            self.resolve_node(&pos)?;
-            return Ok(pos);
-        };
-        // Only evaluation can loop here: following never copies anything.
-        if let Some(i) = self.stack.iter().position(|p| *p == pos) {
-            return Err(self.cycle_error(&self.stack[i..], &pos));
+        // Following never copies, so only evaluation can loop here.
+        self.enter_check(&pos, false)?;
+        match self.eval_at(&text, &pos)? {
+            Ev::Ref(target) => {
+                self.followed.insert(pos, target.clone());
+                Ok(target)
+            }
+            Ev::Val(out) => {
+                self.place(&pos, out, None)?;
+                Ok(pos)
+            }
         }
-        if self.stack.len() + self.materializing.len() >= MAX_CHAIN {
-            return Err(Error::new(
-                ErrorKind::Interpolation,
-                format!("Interpolation chain longer than {MAX_CHAIN} links"),
-            )
-            .with_hint(format!("while resolving '{}'", self.full_key(&pos))));
-        }
-        self.stack.push(pos.clone());
-        let base = parent(&pos);
-        let result = self
-            .node_key(n, &text, &base)
-            .and_then(|key| self.deref(&key, &base));
-        self.stack.pop();
-        let origin = self.node(&pos).origin.clone();
-        let target = result.map_err(|e| e.with_origin(origin))?;
-        self.followed.insert(pos, target.clone());
-        Ok(target)
     }
 
     fn resolve_children(&mut self, pos: &[usize]) -> Result<(), Error> {
@@ -401,14 +408,8 @@ impl<'e> Engine<'e> {
     fn render(&self, ev: &Ev) -> String {
         match ev {
             Ev::Ref(p) if self.node(p).value.is_container() => {
-                let mut p = p.clone();
                 // `${e}` where `e: ${d}` prints `d` as written.
-                for _ in 0..MAX_CHAIN {
-                    match self.resolved.get(&p) {
-                        Some(Some(target)) => p = target.clone(),
-                        _ => break,
-                    }
-                }
+                let mut p = self.original_target(p.clone());
                 let mut out = String::new();
                 self.write_raw(&mut p, true, &mut out);
                 out
@@ -416,6 +417,18 @@ impl<'e> Engine<'e> {
             Ev::Ref(p) => python_str(self.node(p)),
             Ev::Val(n) => python_str(n),
         }
+    }
+
+    /// Where a position that this run resolved from `${ref}` pointed to
+    /// (through chains); other positions map to themselves.
+    fn original_target(&self, mut pos: Pos) -> Pos {
+        for _ in 0..MAX_CHAIN {
+            match self.resolved.get(&pos) {
+                Some(Some(target)) => pos = target.clone(),
+                _ => break,
+            }
+        }
+        pos
     }
 
     /// Python's repr of the container at `pos` as it was before this run
@@ -479,7 +492,7 @@ impl<'e> Engine<'e> {
                 let key = self.node_key(n, src, base)?;
                 self.deref(&key, base).map(Ev::Ref)
             }
-            Interp::Resolver(r) => self.call(r, src, base).map(Ev::Val),
+            Interp::Resolver(r) => self.call(r, src, base),
         }
     }
 
@@ -664,7 +677,7 @@ impl<'e> Engine<'e> {
         }
     }
 
-    fn call(&mut self, r: &ResolverCall, src: &str, base: &[usize]) -> Result<Node, Error> {
+    fn call(&mut self, r: &ResolverCall, src: &str, base: &[usize]) -> Result<Ev, Error> {
         let mut name = String::new();
         for (i, part) in r.name.iter().enumerate() {
             if i > 0 {
@@ -687,7 +700,7 @@ impl<'e> Engine<'e> {
         args: Vec<Node>,
         texts: Vec<String>,
         base: &[usize],
-    ) -> Result<Node, Error> {
+    ) -> Result<Ev, Error> {
         let resolvers = self.resolvers;
         let Some(entry) = resolvers.entry(name) else {
             let mut e = Error::new(
@@ -704,7 +717,7 @@ impl<'e> Engine<'e> {
         };
         if entry.use_cache {
             if let Some(hit) = resolvers.cached(name, &texts) {
-                return Ok(hit);
+                return Ok(Ev::Val(hit));
             }
         }
         let mut call = Call {
@@ -713,12 +726,18 @@ impl<'e> Engine<'e> {
             args,
             texts,
             base: base.to_vec(),
+            result_ref: None,
         };
         let out = (entry.f)(&mut call).map_err(|e| wrap_resolver_error(name, e))?;
+        if let Some(p) = call.result_ref.take() {
+            // The resolver handed back a node of the tree (oc.select,
+            // oc.deprecated): it behaves like `${key}`.
+            return Ok(Ev::Ref(p));
+        }
         if entry.use_cache {
             resolvers.store(name, call.texts, out.clone());
         }
-        Ok(out)
+        Ok(Ev::Val(out))
     }
 
     /// Evaluates a resolver argument, list item or dict value.

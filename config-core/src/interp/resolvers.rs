@@ -242,6 +242,8 @@ pub struct Call<'c, 'e> {
     pub(crate) texts: Vec<String>,
     /// The container of the node being resolved (OmegaConf's `_parent_`).
     pub(crate) base: Pos,
+    /// Set by built-ins that return a node of the tree itself.
+    pub(crate) result_ref: Option<Pos>,
 }
 
 impl Call<'_, '_> {
@@ -419,7 +421,7 @@ fn oc_create(call: &mut Call<'_, '_>) -> Result<Node, Error> {
     let arg = call.args[0].clone();
     match arg.value {
         Value::Map(_) | Value::List(_) => Ok(arg),
-        Value::Null => Ok(Node::new(Value::Map(Default::default()))),
+        Value::Null => Ok(Node::new(Value::Null)),
         Value::Str(s) => {
             let loaded = crate::yaml::load_str(&s, "<oc.create>", &crate::yaml::Limits::default())?;
             Ok(match loaded.value {
@@ -462,7 +464,10 @@ fn oc_select(call: &mut Call<'_, '_>) -> Result<Node, Error> {
         .cloned()
         .unwrap_or_else(|| Node::new(Value::Null));
     match call.find(&key)? {
-        Found::Node(p) => call.engine.materialize(Ev::Ref(p)),
+        Found::Node(p) => {
+            call.result_ref = Some(p);
+            Ok(Node::new(Value::Null))
+        }
         Found::Missing | Found::None => Ok(default),
     }
 }
@@ -501,7 +506,8 @@ fn oc_deprecated(call: &mut Call<'_, '_>) -> Result<Node, Error> {
         .replace("$OLD_KEY", &old_key)
         .replace("$NEW_KEY", &new_key);
     call.warn(text);
-    call.engine.materialize(Ev::Ref(p))
+    call.result_ref = Some(p);
+    Ok(Node::new(Value::Null))
 }
 
 fn dict_input(call: &mut Call<'_, '_>, func: &str) -> Result<Pos, Error> {
