@@ -564,25 +564,27 @@ fn oc_dict_keys(call: &mut Call<'_, '_>) -> Result<Node, Error> {
     Ok(Node::new(Value::List(keys)))
 }
 
-/// `oc.dict.values:path`: the values of a mapping, resolved, as a list.
+/// `oc.dict.values:path`: the values of a mapping, as a list of
+/// interpolations to them (`${path.key}`), which resolve once the list is
+/// placed in the config. A relative path gets one more dot, for the list's
+/// own level.
 fn oc_dict_values(call: &mut Call<'_, '_>) -> Result<Node, Error> {
     let p = dict_input(call, "values")?;
-    let n = call.engine.node(&p).as_map().map_or(0, |m| m.len());
-    let mut out = Vec::with_capacity(n);
-    for i in 0..n {
-        let mut child = p.clone();
-        child.push(i);
-        if call.engine.node(&child).is_missing() {
-            let full = call.engine.full_key(&child);
-            return Err(Error::new(
-                ErrorKind::InterpolationToMissing,
-                format!("MissingMandatoryValue while resolving interpolation: Missing mandatory value: {full}"),
-            ));
-        }
-        let target = call.engine.follow(child)?;
-        out.push(call.engine.materialize(Ev::Ref(target))?);
+    let mut key = match &call.args[0].value {
+        Value::Str(s) => s.clone(),
+        _ => unreachable!("checked by dict_input"),
+    };
+    if key.starts_with('.') {
+        key.insert(0, '.');
     }
-    Ok(Node::new(Value::List(out)))
+    let Value::Map(m) = &call.engine.node(&p).value else {
+        unreachable!("checked by dict_input")
+    };
+    let refs = m
+        .keys()
+        .map(|k| Node::new(Value::Interp(format!("${{{key}.{k}}}"))))
+        .collect();
+    Ok(Node::new(Value::List(refs)))
 }
 
 /// `now:pattern`: the run's start time formatted with strftime, in UTC.
