@@ -148,6 +148,9 @@ pub(crate) struct Engine<'e> {
     materializing: Vec<Pos>,
     /// Where each followed `${ref}` led, so that chains are walked once.
     followed: HashMap<Pos, Pos>,
+    /// True while evaluating the arguments of `oc.create`, which receives
+    /// referenced containers as written (OmegaConf passes the node itself).
+    raw_args: bool,
 }
 
 impl<'e> Engine<'e> {
@@ -159,6 +162,7 @@ impl<'e> Engine<'e> {
             resolved: HashMap::new(),
             materializing: Vec::new(),
             followed: HashMap::new(),
+            raw_args: false,
         }
     }
 
@@ -431,6 +435,46 @@ impl<'e> Engine<'e> {
         pos
     }
 
+    /// A copy of the subtree at `pos` as it was written: interpolations this
+    /// run already resolved below it are put back.
+    fn raw_clone(&self, pos: &mut Pos, top: bool) -> Node {
+        let node = self.node(pos);
+        if !top && self.resolved.contains_key(pos.as_slice()) {
+            if let Some(original) = &node.replaced {
+                let mut n = (**original).clone();
+                n.replaced = None;
+                return n;
+            }
+        }
+        let value = match &node.value {
+            Value::Map(m) => {
+                let mut out = Map::with_capacity(m.len());
+                for (i, k) in m.keys().enumerate() {
+                    pos.push(i);
+                    out.insert(k.clone(), self.raw_clone(pos, false));
+                    pos.pop();
+                }
+                Value::Map(out)
+            }
+            Value::List(l) => {
+                let mut out = Vec::with_capacity(l.len());
+                for i in 0..l.len() {
+                    pos.push(i);
+                    out.push(self.raw_clone(pos, false));
+                    pos.pop();
+                }
+                Value::List(out)
+            }
+            other => other.clone(),
+        };
+        Node {
+            value,
+            origin: node.origin.clone(),
+            flags: node.flags,
+            replaced: None,
+        }
+    }
+
     /// Python's repr of the container at `pos` as it was before this run
     /// resolved anything in it.
     fn write_raw(&self, pos: &mut Pos, top: bool, out: &mut String) {
@@ -556,7 +600,11 @@ impl<'e> Engine<'e> {
     fn deref(&mut self, key: &str, base: &[usize]) -> Result<Pos, Error> {
         match self.lookup(key, base, true)? {
             Lookup::Found(p) => {
-                if let Some(cur) = self.current() {
+                // A container made by a resolver is not the parent of its
+                // children in OmegaConf (it hangs off the node's parent).
+                let made = matches!(self.resolved.get(&p), Some(None))
+                    && self.node(&p).value.is_container();
+                if let (Some(cur), false) = (self.current(), made) {
                     if cur.len() > p.len() && cur.starts_with(&p) {
                         return Err(Error::new(ErrorKind::Interpolation, "Interpolation to parent node detected")
                             .with_hint(format!("'{}' contains the node that refers to it", self.full_key(&p))));
@@ -687,10 +735,18 @@ impl<'e> Engine<'e> {
         }
         let mut args = Vec::with_capacity(r.args.len());
         let mut texts = Vec::with_capacity(r.args.len());
+        let saved = std::mem::replace(&mut self.raw_args, name == "oc.create");
         for a in &r.args {
-            args.push(self.eval_element(&a.element, src, base)?);
+            match self.eval_element(&a.element, src, base) {
+                Ok(v) => args.push(v),
+                Err(e) => {
+                    self.raw_args = saved;
+                    return Err(e);
+                }
+            }
             texts.push(src[a.span.clone()].to_string());
         }
+        self.raw_args = saved;
         self.invoke(&name, args, texts, base)
     }
 
@@ -761,7 +817,13 @@ impl<'e> Engine<'e> {
                 }
                 [Piece::Interp(i)] => {
                     let ev = self.eval_interp(i, src, base)?;
-                    self.materialize(ev)?
+                    match ev {
+                        Ev::Ref(p) if self.raw_args && self.node(&p).value.is_container() => {
+                            let mut p = self.original_target(p);
+                            self.raw_clone(&mut p, true)
+                        }
+                        ev => self.materialize(ev)?,
+                    }
                 }
                 _ => {
                     let mut s = String::new();
