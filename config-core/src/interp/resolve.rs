@@ -282,11 +282,11 @@ impl<'e> Engine<'e> {
 
     /// Writes a resolved value over the interpolation at `pos`, keeping the
     /// interpolation as the value it replaced. A mapping or list made by a
-    /// resolver then has its own interpolations resolved where it now stands
-    /// (OmegaConf gives it this parent).
+    /// resolver keeps its own interpolations: they resolve later, where it
+    /// now stands (OmegaConf gives it this parent), when the walk or a copy
+    /// reaches them.
     fn place(&mut self, pos: &[usize], mut out: Node, target: Option<Pos>) -> Result<(), Error> {
-        self.resolved.insert(pos.to_vec(), target.clone());
-        let from_resolver = out.value.is_container() && target.is_none();
+        self.resolved.insert(pos.to_vec(), target);
         if let Value::Interp(s) = out.value {
             // A resolver's string result is final, even if it holds `${`.
             out.value = Value::Str(s);
@@ -295,12 +295,6 @@ impl<'e> Engine<'e> {
         out.origin = slot.origin.clone();
         let old = std::mem::replace(slot, out);
         slot.replaced = Some(Box::new(old));
-        if from_resolver {
-            self.materializing.push(pos.to_vec());
-            let r = self.resolve_children(pos);
-            self.materializing.pop();
-            r?;
-        }
         Ok(())
     }
 
@@ -351,22 +345,6 @@ impl<'e> Engine<'e> {
                 Ok(pos)
             }
         }
-    }
-
-    fn resolve_children(&mut self, pos: &[usize]) -> Result<(), Error> {
-        let mut p = pos.to_vec();
-        let n = match &self.node(pos).value {
-            Value::Map(m) => m.len(),
-            Value::List(l) => l.len(),
-            _ => 0,
-        };
-        for i in 0..n {
-            p.push(i);
-            let r = self.resolve_tree(&mut p);
-            p.pop();
-            r?;
-        }
-        Ok(())
     }
 
     fn cycle_error(&self, frames: &[Pos], pos: &[usize]) -> Error {
