@@ -52,6 +52,7 @@ const STACK_SIZE: usize = 256 << 20;
 pub fn resolve(root: &mut Node, resolvers: &Resolvers) -> Result<(), Error> {
     with_big_stack(move || {
         let mut engine = Engine::new(root, resolvers);
+        engine.check_grammar(&mut Vec::new())?;
         engine.resolve_tree(&mut Vec::new())
     })
 }
@@ -95,6 +96,7 @@ pub fn resolve_path(root: &Node, path: &str, resolvers: &Resolvers) -> Result<No
     let mut copy = root.clone();
     with_big_stack(|| {
         let mut engine = Engine::new(&mut copy, resolvers);
+        engine.check_grammar(&mut Vec::new())?;
         let mut target = engine.locate(path)?;
         engine.resolve_tree(&mut target)?;
         Ok(engine.node(&target).clone())
@@ -216,15 +218,46 @@ impl<'e> Engine<'e> {
         self.stack.last()
     }
 
-    /// Resolves the node at `pos` and everything below it. The outermost
-    /// call names the failing node in the error (`full_key`).
+    /// Parses every interpolation below `pos` first: OmegaConf rejects bad
+    /// syntax when a config is created, before anything is resolved.
+    fn check_grammar(&self, pos: &mut Pos) -> Result<(), Error> {
+        match &self.node(pos).value {
+            Value::Interp(text) => {
+                if let Err(g) = grammar::parse(text) {
+                    let origin = self.node(pos).origin.clone();
+                    return Err(grammar_error(text, &g)
+                        .with_key(self.full_key(pos))
+                        .with_origin(origin));
+                }
+            }
+            Value::Map(m) => {
+                for i in 0..m.len() {
+                    pos.push(i);
+                    let r = self.check_grammar(pos);
+                    pos.pop();
+                    r?;
+                }
+            }
+            Value::List(l) => {
+                for i in 0..l.len() {
+                    pos.push(i);
+                    let r = self.check_grammar(pos);
+                    pos.pop();
+                    r?;
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// Resolves the node at `pos` and everything below it; an error names
+    /// the innermost node this walk was resolving (`full_key`).
     pub(crate) fn resolve_tree(&mut self, pos: &mut Pos) -> Result<(), Error> {
         if let Err(e) = self.resolve_node(pos) {
-            return Err(if self.stack.is_empty() && self.materializing.is_empty() {
-                e.with_key(self.full_key(pos))
-            } else {
-                e
-            });
+            // The innermost node the walk (or a copy) was resolving, as
+            // OmegaConf's `to_container` reports it.
+            return Err(e.with_key(self.full_key(pos)));
         }
         let n = match &self.node(pos).value {
             Value::Map(m) => m.len(),
@@ -252,12 +285,10 @@ impl<'e> Engine<'e> {
             Value::Interp(t) => t.clone(),
             _ => return Ok(()),
         };
+        self.enter_check(pos, true)?;
         let ev = match self.followed.get(pos) {
             Some(target) => Ev::Ref(target.clone()),
-            None => {
-                self.enter_check(pos, true)?;
-                self.eval_at(&text, pos)?
-            }
+            None => self.eval_at(&text, pos)?,
         };
         let target = match &ev {
             Ev::Ref(p) => Some(p.clone()),
@@ -1265,6 +1296,18 @@ mod tests {
         }
         let n = resolved(map(entries));
         assert_eq!(v(&n, "k0"), &Value::Str("end".into()));
+    }
+
+    #[test]
+    fn a_reference_to_an_ancestor_through_a_resolver_is_an_error() {
+        let e = err(map(vec![(
+            "k",
+            map(vec![("a", s("x_${k.c}")), ("c", s("${oc.select:k,d}"))]),
+        )]));
+        assert!(
+            matches!(e.kind, ErrorKind::Cycle | ErrorKind::Interpolation),
+            "{e}"
+        );
     }
 
     #[test]
