@@ -53,7 +53,103 @@ impl MergeHook for NoHook {}
 /// assert_eq!(a, Node::from_yaml_str("db: {host: x, port: 2}\nl: [3]\nm: 5").unwrap());
 /// ```
 pub fn merge(dest: &mut Node, src: Node) -> Result<(), Error> {
+    dereference_targets(dest, &src);
     merge_with(dest, src, &NoHook, "")
+}
+
+/// OmegaConf merges a mapping into a node that is an interpolation to a
+/// container by first replacing the node with (a copy of) its target. This
+/// pass does that for every such node below `dest`, before the merge proper,
+/// because only here is the whole destination tree visible.
+pub fn dereference_targets(dest: &mut Node, src: &Node) {
+    let mut found = Vec::new();
+    collect_derefs(dest, dest, src, &mut Vec::new(), &mut found);
+    for (path, target) in found {
+        if let Some(slot) = node_at_mut(dest, &path) {
+            let origin = slot.origin.clone();
+            *slot = target;
+            slot.origin = origin;
+        }
+    }
+}
+
+fn collect_derefs(
+    root: &Node,
+    dest: &Node,
+    src: &Node,
+    path: &mut Vec<Key>,
+    out: &mut Vec<(Vec<Key>, Node)>,
+) {
+    let (Some(d), Some(s)) = (dest.as_map(), src.as_map()) else {
+        return;
+    };
+    for (k, sv) in s {
+        if sv.as_map().is_none() {
+            continue;
+        }
+        let Some(dv) = d.get(k) else { continue };
+        path.push(k.clone());
+        if let Value::Interp(text) = &dv.value {
+            if let Some(target) = follow(root, &path[..path.len() - 1], text) {
+                if target.value.is_container() {
+                    out.push((path.clone(), target.clone()));
+                    collect_derefs(root, target, sv, path, out);
+                }
+            }
+        } else {
+            collect_derefs(root, dv, sv, path, out);
+        }
+        path.pop();
+    }
+}
+
+/// The node a plain key interpolation (`${a.b}`, `${.x}`, `${..y}`) written
+/// in the mapping at `parent` points to, following chains a few hops.
+fn follow<'a>(root: &'a Node, parent: &[Key], text: &str) -> Option<&'a Node> {
+    let mut parent = parent.to_vec();
+    let mut text = text.to_string();
+    for _ in 0..16 {
+        let inner = text.strip_prefix("${")?.strip_suffix('}')?;
+        if inner.contains(['$', '{', '}', ':']) {
+            return None;
+        }
+        let dots = inner.len() - inner.trim_start_matches('.').len();
+        let rel = &inner[dots..];
+        let mut base: Vec<Key> = if dots == 0 {
+            Vec::new()
+        } else {
+            parent.clone()
+        };
+        for _ in 1..dots {
+            base.pop()?;
+        }
+        let start = node_at(root, &base)?;
+        let target = if rel.is_empty() {
+            start
+        } else {
+            start.select(rel).ok()??
+        };
+        match &target.value {
+            Value::Interp(next) => {
+                let mut full = base;
+                full.extend(crate::path::parse_path(rel).ok()?.into_iter().map(Key::Str));
+                full.pop();
+                parent = full;
+                text = next.clone();
+            }
+            _ => return Some(target),
+        }
+    }
+    None
+}
+
+fn node_at<'a>(root: &'a Node, path: &[Key]) -> Option<&'a Node> {
+    path.iter().try_fold(root, |n, k| n.as_map()?.get(k))
+}
+
+fn node_at_mut<'a>(root: &'a mut Node, path: &[Key]) -> Option<&'a mut Node> {
+    path.iter()
+        .try_fold(root, |n, k| n.as_map_mut()?.get_mut(k))
 }
 
 /// Merges `src` into `dest` at full key `key`, consulting `hook`.
@@ -184,6 +280,16 @@ mod tests {
         assert_eq!(
             merge(&mut l, y("a: {x: 1}")).unwrap_err().kind,
             ErrorKind::Type
+        );
+    }
+
+    #[test]
+    fn mapping_over_interpolation_merges_into_its_target() {
+        let mut a = y("template: {a: 1}\nnode: ${template}\nsub:\n  rel: ${.x}\n  x: {q: 1}");
+        merge(&mut a, y("node: {b: 2}\nsub: {rel: {r: 2}}")).unwrap();
+        assert_eq!(
+            a,
+            y("template: {a: 1}\nnode: {a: 1, b: 2}\nsub: {rel: {q: 1, r: 2}, x: {q: 1}}")
         );
     }
 

@@ -1,1 +1,491 @@
-//! (placeholder: filled in by its issue)
+//! The search path: where composition finds configs by name.
+//!
+//! Part of the **compose** stage, between the sources (config directories and
+//! [`ConfigStore`]s) and the defaults-list builder. A [`Repository`] is an
+//! ordered list of [`ConfigSource`]s; the first source that has a config wins,
+//! groups exist if any source has them, and the options of a group are the
+//! union over all sources.
+//!
+//! Lookups are by name: loading `db/mysql` stats `db/mysql.yaml` in each
+//! directory and never lists a directory. Directories are listed only to
+//! build the "available options" of an error message. Config and group names
+//! that would leave their directory (`..`, absolute paths, symlinks pointing
+//! outside) are refused with an error.
+//!
+//! ```
+//! # let dir = std::env::temp_dir().join(format!("repo-doc-{}", std::process::id()));
+//! # std::fs::create_dir_all(dir.join("db")).unwrap();
+//! # std::fs::write(dir.join("db/mysql.yaml"), "port: 3306\n").unwrap();
+//! use config_core::repository::Repository;
+//! let repo = Repository::new().with_dir(&dir).unwrap();
+//! assert!(repo.group_exists("db"));
+//! assert_eq!(repo.options("db"), vec!["mysql"]);
+//! let cfg = repo.load("db/mysql").unwrap().unwrap();
+//! assert_eq!(cfg.node.to_yaml(), "port: 3306\n");
+//! # std::fs::remove_dir_all(&dir).unwrap();
+//! ```
+
+use crate::error::{Error, ErrorKind};
+use crate::node::{Node, Value};
+use crate::origin::Origin;
+use crate::store::ConfigStore;
+use crate::yaml::{self, Limits};
+use std::fmt;
+use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+
+/// A config as a source returns it: its body without the `defaults` key,
+/// the raw defaults list, and its `# @package` header.
+#[derive(Clone, Debug)]
+pub struct RawConfig {
+    /// The config path that was loaded (`db/mysql`).
+    pub config_path: String,
+    /// The config's own content (the top-level `defaults` key removed).
+    pub node: Node,
+    /// The top-level `defaults` value, unparsed, if the config has one.
+    pub defaults: Option<Node>,
+    /// The package from a `# @package` header or from the store entry.
+    pub header_package: Option<String>,
+    /// Where the config lives: a file path, or `store entry 'db/mysql'`.
+    pub location: String,
+}
+
+/// A place configs come from: a directory, a [`ConfigStore`], or anything
+/// that can find a config by path.
+pub trait ConfigSource: Send + Sync {
+    /// A one-line description for error messages (`provider=main, path=file://conf`).
+    fn describe(&self) -> String;
+    /// Loads `config_path` (without `.yaml`), or `Ok(None)` when absent.
+    fn load(&self, config_path: &str) -> Result<Option<RawConfig>, Error>;
+    /// True when `config_path` exists here (cheap: a stat or a map lookup).
+    fn exists(&self, config_path: &str) -> bool;
+    /// True when `group` exists here.
+    fn group_exists(&self, group: &str) -> bool;
+    /// The config names of `group`, sorted (lists a directory).
+    fn options(&self, group: &str) -> Vec<String>;
+    /// The sub-groups directly below `group` (`""` for the top level).
+    fn groups(&self, group: &str) -> Vec<String>;
+}
+
+/// A directory of YAML files: groups are sub-directories.
+pub struct DirSource {
+    root: PathBuf,
+    canonical: PathBuf,
+    limits: Limits,
+}
+
+impl DirSource {
+    /// A source reading `root`, which must be an existing directory.
+    pub fn new(root: impl Into<PathBuf>) -> Result<DirSource, Error> {
+        let root = root.into();
+        let canonical = root.canonicalize().map_err(|e| {
+            Error::new(
+                ErrorKind::Io,
+                format!("Config directory '{}' cannot be read: {e}", root.display()),
+            )
+            .with_hint("pass an existing directory with --config-dir")
+        })?;
+        if !canonical.is_dir() {
+            return Err(Error::new(
+                ErrorKind::Io,
+                format!("'{}' is not a directory", root.display()),
+            ));
+        }
+        Ok(DirSource {
+            root,
+            canonical,
+            limits: Limits::default(),
+        })
+    }
+
+    /// The file for `config_path`, refusing paths that leave the directory.
+    fn file(&self, config_path: &str) -> Result<PathBuf, Error> {
+        let rel = checked_relative(config_path)?;
+        if config_path.ends_with(".yaml") {
+            return Ok(self.root.join(rel));
+        }
+        Ok(self.root.join(format!("{}.yaml", rel.display())))
+    }
+
+    /// Refuses a file whose real path (symlinks followed) is outside the root.
+    fn check_inside(&self, file: &Path, config_path: &str) -> Result<(), Error> {
+        match file.canonicalize() {
+            Ok(real) if real.starts_with(&self.canonical) => Ok(()),
+            Ok(real) => Err(Error::new(
+                ErrorKind::MissingConfig,
+                format!(
+                    "Config '{config_path}' resolves to '{}', outside the config directory '{}'",
+                    real.display(),
+                    self.root.display()
+                ),
+            )
+            .with_hint(
+                "configs must live inside their config directory; replace the symlink by a copy",
+            )),
+            Err(e) => Err(Error::new(
+                ErrorKind::Io,
+                format!("Cannot read '{}': {e}", file.display()),
+            )),
+        }
+    }
+}
+
+/// `config_path` as a relative path, or an error if it could escape.
+fn checked_relative(config_path: &str) -> Result<PathBuf, Error> {
+    let bad = |why: &str| {
+        Error::new(
+            ErrorKind::MissingConfig,
+            format!("Invalid config name '{config_path}': {why}"),
+        )
+        .with_hint("config names are paths inside the config directory, such as 'db/mysql'")
+    };
+    if config_path.is_empty() || config_path.contains('\0') || config_path.contains('\\') {
+        return Err(bad("it is empty or has forbidden characters"));
+    }
+    let path = Path::new(config_path);
+    for c in path.components() {
+        match c {
+            Component::Normal(_) => {}
+            Component::ParentDir => return Err(bad("'..' would leave the config directory")),
+            Component::RootDir | Component::Prefix(_) => {
+                return Err(bad("absolute paths are not allowed"))
+            }
+            Component::CurDir => return Err(bad("'.' is not allowed in a config name")),
+        }
+    }
+    Ok(path.to_path_buf())
+}
+
+impl ConfigSource for DirSource {
+    fn describe(&self) -> String {
+        format!("provider=main, path=file://{}", self.root.display())
+    }
+
+    fn load(&self, config_path: &str) -> Result<Option<RawConfig>, Error> {
+        let file = self.file(config_path)?;
+        let text = match std::fs::read_to_string(&file) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) if file.is_dir() => {
+                let _ = e;
+                return Ok(None);
+            }
+            Err(e) => {
+                return Err(Error::new(
+                    ErrorKind::Io,
+                    format!("Cannot read '{}': {e}", file.display()),
+                ))
+            }
+        };
+        self.check_inside(&file, config_path)?;
+        let label = file.display().to_string();
+        let header = package_header(&text).map_err(|m| {
+            Error::new(ErrorKind::Compose, format!("In '{config_path}': {m}"))
+                .with_origin(Origin::file(label.as_str(), 1, 1))
+        })?;
+        let node = yaml::load_str(&text, &label, &self.limits)?;
+        Ok(Some(split_defaults(config_path, node, header, label)?))
+    }
+
+    fn exists(&self, config_path: &str) -> bool {
+        self.file(config_path).map(|f| f.is_file()).unwrap_or(false)
+    }
+
+    fn group_exists(&self, group: &str) -> bool {
+        match checked_relative(group.trim_matches('/')) {
+            Ok(rel) => self.root.join(rel).is_dir(),
+            Err(_) => false,
+        }
+    }
+
+    fn options(&self, group: &str) -> Vec<String> {
+        let dir = match group.trim_matches('/') {
+            "" => self.root.clone(),
+            g => match checked_relative(g) {
+                Ok(rel) => self.root.join(rel),
+                Err(_) => return Vec::new(),
+            },
+        };
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .map(|rd| {
+                rd.filter_map(Result::ok)
+                    .filter(|e| e.path().is_file())
+                    .filter_map(|e| {
+                        e.file_name()
+                            .to_str()?
+                            .strip_suffix(".yaml")
+                            .map(str::to_string)
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        names.sort();
+        names
+    }
+
+    fn groups(&self, group: &str) -> Vec<String> {
+        let dir = match group.trim_matches('/') {
+            "" => self.root.clone(),
+            g => match checked_relative(g) {
+                Ok(rel) => self.root.join(rel),
+                Err(_) => return Vec::new(),
+            },
+        };
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .map(|rd| {
+                rd.filter_map(Result::ok)
+                    .filter(|e| e.path().is_dir())
+                    .filter_map(|e| e.file_name().to_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default();
+        names.sort();
+        names
+    }
+}
+
+/// A [`ConfigStore`] as a source (Hydra's `structured://`).
+pub struct StoreSource {
+    store: Arc<ConfigStore>,
+}
+
+impl StoreSource {
+    /// Wraps a shared store.
+    pub fn new(store: Arc<ConfigStore>) -> StoreSource {
+        StoreSource { store }
+    }
+}
+
+impl ConfigSource for StoreSource {
+    fn describe(&self) -> String {
+        "provider=schema, path=structured://".into()
+    }
+
+    fn load(&self, config_path: &str) -> Result<Option<RawConfig>, Error> {
+        let Some(entry) = self.store.get(config_path) else {
+            return Ok(None);
+        };
+        // The one copy a composition makes: the selected entry's tree.
+        let node = (*entry.node()).clone();
+        let location = entry.node().origin.to_string();
+        let header = entry.get_package().map(str::to_string);
+        Ok(Some(split_defaults(config_path, node, header, location)?))
+    }
+
+    fn exists(&self, config_path: &str) -> bool {
+        self.store.get(config_path).is_some()
+    }
+
+    fn group_exists(&self, group: &str) -> bool {
+        self.store.group_exists(group)
+    }
+
+    fn options(&self, group: &str) -> Vec<String> {
+        self.store.options(group)
+    }
+
+    fn groups(&self, group: &str) -> Vec<String> {
+        self.store.subgroups(group)
+    }
+}
+
+/// Separates the top-level `defaults` key from a config's content.
+fn split_defaults(
+    config_path: &str,
+    mut node: Node,
+    header: Option<String>,
+    location: String,
+) -> Result<RawConfig, Error> {
+    match node.value {
+        // An empty file is an empty mapping, as in OmegaConf.
+        Value::Null => {
+            let origin = node.origin.clone();
+            node = Node::with_origin(Value::Map(Default::default()), origin);
+        }
+        Value::Map(_) | Value::List(_) => {}
+        ref other => {
+            return Err(Error::new(
+                ErrorKind::Compose,
+                format!(
+                    "Config '{config_path}' must be a mapping or a list, got {}",
+                    other.type_name()
+                ),
+            )
+            .with_origin(node.origin.clone())
+            .with_hint("a config file holds a YAML mapping (`key: value` lines) or a list"))
+        }
+    }
+    let defaults = node
+        .as_map_mut()
+        .and_then(|m| m.shift_remove(&crate::node::Key::from("defaults")));
+    Ok(RawConfig {
+        config_path: config_path.to_string(),
+        node,
+        defaults,
+        header_package: header,
+        location,
+    })
+}
+
+/// The `# @package` value of a YAML text: read from the leading comment
+/// lines, stopping at the first line that is neither blank nor a `# @` line.
+///
+/// ```
+/// use config_core::repository::package_header;
+/// assert_eq!(package_header("# @package _global_\na: 1").unwrap().as_deref(), Some("_global_"));
+/// assert_eq!(package_header("# note\n# @package x\na: 1").unwrap(), None);
+/// ```
+pub fn package_header(text: &str) -> Result<Option<String>, String> {
+    let mut package = None;
+    for line in text.lines() {
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        let Some(rest) = line.strip_prefix('#') else {
+            break;
+        };
+        let rest = rest.trim_start();
+        if !rest.starts_with('@') {
+            break;
+        }
+        let parts: Vec<&str> = rest.split(' ').filter(|p| !p.is_empty()).collect();
+        if parts.len() < 2 {
+            return Err(format!("Expected header format: KEY VALUE, got '{rest}'"));
+        }
+        if parts.len() > 2 {
+            return Err(format!("Too many components in '{rest}'"));
+        }
+        if parts[0] == "@package" {
+            package = Some(parts[1].to_string());
+        }
+    }
+    Ok(package)
+}
+
+/// An ordered search path of sources. Cheap to clone (sources are shared).
+#[derive(Clone, Default)]
+pub struct Repository {
+    sources: Vec<Arc<dyn ConfigSource>>,
+}
+
+impl fmt::Debug for Repository {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list()
+            .entries(self.sources.iter().map(|s| s.describe()))
+            .finish()
+    }
+}
+
+impl Repository {
+    /// An empty search path.
+    pub fn new() -> Repository {
+        Repository::default()
+    }
+
+    /// Appends a config directory (lower priority than those before it).
+    pub fn with_dir(mut self, dir: impl Into<PathBuf>) -> Result<Repository, Error> {
+        self.sources.push(Arc::new(DirSource::new(dir)?));
+        Ok(self)
+    }
+
+    /// Appends a store.
+    pub fn with_store(mut self, store: Arc<ConfigStore>) -> Repository {
+        self.sources.push(Arc::new(StoreSource::new(store)));
+        self
+    }
+
+    /// Appends any source.
+    pub fn with_source(mut self, source: Arc<dyn ConfigSource>) -> Repository {
+        self.sources.push(source);
+        self
+    }
+
+    /// The sources, in priority order.
+    pub fn sources(&self) -> &[Arc<dyn ConfigSource>] {
+        &self.sources
+    }
+
+    /// Loads a config from the first source that has it.
+    pub fn load(&self, config_path: &str) -> Result<Option<RawConfig>, Error> {
+        for s in &self.sources {
+            if let Some(c) = s.load(config_path)? {
+                return Ok(Some(c));
+            }
+        }
+        Ok(None)
+    }
+
+    /// True when some source has `config_path`.
+    pub fn exists(&self, config_path: &str) -> bool {
+        self.sources.iter().any(|s| s.exists(config_path))
+    }
+
+    /// True when some source has `group`.
+    pub fn group_exists(&self, group: &str) -> bool {
+        !group.is_empty() && self.sources.iter().any(|s| s.group_exists(group))
+    }
+
+    /// The options of `group`, merged over all sources, sorted, unique.
+    pub fn options(&self, group: &str) -> Vec<String> {
+        let mut all: Vec<String> = self.sources.iter().flat_map(|s| s.options(group)).collect();
+        all.sort();
+        all.dedup();
+        all
+    }
+
+    /// The sub-groups below `group`, merged over all sources.
+    pub fn groups(&self, group: &str) -> Vec<String> {
+        let mut all: Vec<String> = self.sources.iter().flat_map(|s| s.groups(group)).collect();
+        all.sort();
+        all.dedup();
+        all
+    }
+
+    /// The search path as the lines of an error message.
+    pub fn describe(&self) -> String {
+        let mut out = String::from("Config search path:");
+        for s in &self.sources {
+            out.push_str("\n\t");
+            out.push_str(&s.describe());
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_escapes() {
+        assert!(checked_relative("../x").is_err());
+        assert!(checked_relative("/etc/passwd").is_err());
+        assert!(checked_relative("a/../../b").is_err());
+        assert!(checked_relative("db/mysql").is_ok());
+    }
+
+    #[test]
+    fn header_rules() {
+        assert_eq!(
+            package_header("\n# @package a.b\n").unwrap().as_deref(),
+            Some("a.b")
+        );
+        assert!(package_header("# @package a b").is_err());
+        assert_eq!(package_header("a: 1\n# @package x").unwrap(), None);
+    }
+
+    #[test]
+    fn store_source_lists_and_loads() {
+        let mut store = ConfigStore::new();
+        store
+            .add("db", "mysql", Node::empty_map())
+            .package("_global_");
+        let repo = Repository::new().with_store(Arc::new(store));
+        assert!(repo.group_exists("db"));
+        assert_eq!(repo.options("db"), vec!["mysql"]);
+        let c = repo.load("db/mysql").unwrap().unwrap();
+        assert_eq!(c.header_package.as_deref(), Some("_global_"));
+        assert!(repo.load("db/pg").unwrap().is_none());
+    }
+}

@@ -12,6 +12,9 @@ use std::sync::Mutex;
 /// the test threads, so cases run one at a time.
 static ENV: Mutex<()> = Mutex::new(());
 
+/// One check of a case: its label and the verdict.
+type Checks = Vec<(String, Result<(), String>)>;
+
 fn corpus(kind: &str) -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("conformance")
@@ -105,7 +108,7 @@ fn s(x: impl AsRef<std::ffi::OsStr>) -> String {
     x.as_ref().to_string_lossy().into_owned()
 }
 
-fn check_resolve(dir: &Path) -> Vec<(String, Result<(), String>)> {
+fn check_resolve(dir: &Path) -> Checks {
     let env = env_of(&case_yaml(dir));
     let args = vec![s("config"), s("resolve"), s(dir.join("input.yaml"))];
     vec![(
@@ -119,7 +122,7 @@ fn check_resolve(dir: &Path) -> Vec<(String, Result<(), String>)> {
     )]
 }
 
-fn check_merge(dir: &Path) -> Vec<(String, Result<(), String>)> {
+fn check_merge(dir: &Path) -> Checks {
     let mut parts: Vec<(u32, PathBuf)> = std::fs::read_dir(dir)
         .unwrap()
         .filter_map(|e| {
@@ -142,7 +145,7 @@ fn check_merge(dir: &Path) -> Vec<(String, Result<(), String>)> {
     )]
 }
 
-fn check_compose(dir: &Path) -> Vec<(String, Result<(), String>)> {
+fn check_compose(dir: &Path) -> Checks {
     let case = case_yaml(dir);
     let env = env_of(&case);
     let name = case
@@ -204,7 +207,7 @@ const OVERRIDE_FIELDS: [&str; 9] = [
     "glob",
 ];
 
-fn check_overrides(dir: &Path) -> Vec<(String, Result<(), String>)> {
+fn check_overrides(dir: &Path) -> Checks {
     let want = load(&dir.join("expected.yaml"));
     let items = want.as_list().cloned().unwrap_or_default();
     items
@@ -257,7 +260,7 @@ fn compare_override(item: &Node, got: Result<String, String>) -> Result<(), Stri
     }
 }
 
-fn run_kind(kind: &str, check: fn(&Path) -> Vec<(String, Result<(), String>)>) {
+fn run_kind(kind: &str, check: fn(&Path) -> Checks) {
     let mut failures = Vec::new();
     let mut total = 0;
     for dir in corpus(kind) {

@@ -1,5 +1,10 @@
-//! `config compose --config-dir DIR [--config-name NAME] [--resolve] -- OVERRIDE...`
+//! `config compose --config-dir DIR [--config-name NAME] [--resolve]
+//! [--explain KEY] [--info defaults|defaults-tree] -- OVERRIDE...`
+//!
+//! Prints the composed config as YAML (the contract of `check.py --kind
+//! compose`), or the history of one key, or the defaults list.
 
+use crate::compose::{explain, Composer};
 use std::path::PathBuf;
 
 /// Arguments of `config compose`.
@@ -14,11 +19,42 @@ pub struct ComposeArgs {
     /// Resolve interpolations before printing.
     #[arg(long)]
     pub resolve: bool,
+    /// Print the final value of KEY and every source that set it, in order.
+    #[arg(long, value_name = "KEY")]
+    pub explain: Option<String>,
+    /// Print the defaults list (`defaults`) or the defaults tree (`defaults-tree`).
+    #[arg(long, value_name = "WHAT", value_parser = ["defaults", "defaults-tree"])]
+    pub info: Option<String>,
     /// The overrides, after `--`.
     #[arg(last = true)]
     pub overrides: Vec<String>,
 }
 
-pub fn run(_args: &ComposeArgs) -> Result<String, String> {
-    Err("compose: not implemented yet".into())
+/// Runs `config compose`: the output text, or the error text.
+pub fn run(args: &ComposeArgs) -> Result<String, String> {
+    let composer = Composer::builder()
+        .dir(&args.config_dir)
+        .build()
+        .map_err(|e| e.render())?;
+    let composition = composer
+        .compose_full(&args.config_name, &args.overrides)
+        .map_err(|e| e.render())?;
+    let mut cfg = composition.config;
+    if args.resolve {
+        crate::interp::resolve(&mut cfg, &crate::interp::Resolvers::default())
+            .map_err(|e| e.render())?;
+    }
+    let mut out = String::new();
+    match args.info.as_deref() {
+        Some("defaults") => out.push_str(&composition.defaults.render()),
+        Some(_) => out.push_str(&composition.defaults.tree.render()),
+        None => {}
+    }
+    if let Some(key) = &args.explain {
+        out.push_str(&explain(&cfg, key).map_err(|e| e.render())?);
+    }
+    if out.is_empty() {
+        out = cfg.to_yaml();
+    }
+    Ok(out)
 }

@@ -77,12 +77,11 @@ pub fn is_float(text: &str) -> bool {
         return true;
     }
     let b = s.as_bytes();
-    let int_len = digits(b);
-    if int_len > 1 && b[0] == b'0' {
-        // The integer part is INT_UNSIGNED: `0` or no leading zero, so `010.5`
-        // lexes as two tokens (`0`, `10.5`) and stays a string.
-        return false;
-    }
+    // The integer part is INT_UNSIGNED: no leading zeros (`010.5` is a string).
+    let int_len = match b.first() {
+        Some(b'0') => 1,
+        _ => digits(b),
+    };
     let mut i = int_len;
     let mut has_point = false;
     if b.get(i) == Some(&b'.') {
@@ -127,12 +126,13 @@ mod tests {
     fn floats() {
         for ok in [
             "3.14", "5.", ".5", "1e3", "1E5", "10.0e-2", "+0.0", "inf", "-INF", "NaN", "0.5",
-            "1_0.5",
+            "1_0.5", "0e5",
         ] {
             assert!(is_float(ok), "{ok}");
         }
         for bad in [
-            ".", "e5", "1e", "1.2.3", "1.e", "infinity", "5", "._5", "010.5", "0101e3", "00.5",
+            ".", "e5", "1e", "1.2.3", "1.e", "infinity", "5", "._5", "010.5", "00e5", "0101e3",
+            "00.5",
         ] {
             assert!(!is_float(bad), "{bad}");
         }

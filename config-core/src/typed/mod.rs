@@ -1,1 +1,198 @@
-//! (placeholder: filled in by its issue)
+//! The typed layer: Rust structs as configs.
+//!
+//! Place in the flow: **type** and **freeze**, plus the driver of the
+//! whole flow for typed programs. `#[derive(Config)]` (crate
+//! `config-derive`) implements [`Config`] and [`ConfigValue`] for a struct:
+//! defaults, `to_dict` / `from_dict` with OmegaConf's coercions, `validate`
+//! and a static [`Schema`] table. From there:
+//!
+//! - [`Config::make`] starts from the typed defaults and a config store
+//!   filled by the type's registration function, and
+//!   [`Maker::override_with`] checks command-line overrides against the
+//!   schema, composes, resolves and converts back to the typed value;
+//! - [`Config::validate`] runs every validator and reports every failure;
+//! - [`Config::freeze`] returns a [`Frozen`] value to share with the
+//!   training loop;
+//! - [`LazyDict`] and [`Registry`] describe and build objects
+//!   (`_target_`, `_args_`, `_recursive_`, `_partial_`).
+//!
+//! ```
+//! use config_core::typed::{Config, LazyDict, Store};
+//! use config_core::{dict, lazy};
+//! use config_derive::Config;
+//!
+//! #[derive(Config, Debug, Clone, PartialEq)]
+//! pub struct Trainer {
+//!     /// Iterations to train for.
+//!     #[config(default = 1000, validate(range(min = 1)))]
+//!     pub max_iter: u64,
+//!     #[config(default = ["log"], merge = "append")]
+//!     pub callbacks: Vec<String>,
+//! }
+//!
+//! #[derive(Config, Debug, Clone, PartialEq)]
+//! #[config(defaults = ["_self_", { optimizer = "adam" }, { experiment = null }], register = groups)]
+//! pub struct Train {
+//!     pub trainer: Trainer,
+//!     pub optimizer: Option<LazyDict>,
+//! }
+//!
+//! fn groups(store: &mut Store) {
+//!     store.add("optimizer", "adam", dict!({ optimizer: lazy!("Adam", lr = 1e-3).to_node() }))
+//!         .package("_global_");
+//!     store.add("optimizer", "sgd", dict!({ optimizer: lazy!("SGD", lr = 0.1).to_node() }))
+//!         .package("_global_");
+//!     store.add_lazy("experiment", "quick", || dict!({
+//!         defaults: [{ "override /optimizer": "sgd" }, "_self_"],
+//!         trainer: { max_iter: 10 },
+//!     })).package("_global_");
+//! }
+//!
+//! let cfg = Train::make().override_with(["prog", "experiment=quick", "trainer.max_iter='20'"]).unwrap();
+//! assert_eq!(cfg.trainer.max_iter, 20);
+//! assert_eq!(cfg.optimizer.as_ref().unwrap().target(), "SGD");
+//! cfg.validate().unwrap();
+//! let frozen = cfg.freeze();
+//! assert_eq!(frozen.trainer.callbacks, vec!["log"]);
+//!
+//! let err = Train::make().override_with(["prog", "trainer.max_iter=abc"]).unwrap_err();
+//! assert_eq!(err.message, "trainer.max_iter expects an unsigned integer, got 'abc' (command-line argument 1)");
+//! let err = Train::make().override_with(["prog", "trainer.max_itr=5"]).unwrap_err();
+//! assert_eq!(err.hints, ["did you mean trainer.max_iter?"]);
+//! ```
+//!
+//! Modules: [`value`] (field conversions), [`coerce`] (OmegaConf's typed
+//! coercions and their errors), [`schema`] (the table, override checks,
+//! the merge hook, JSON Schema), [`validate`], [`frozen`], [`lazy`].
+
+pub mod coerce;
+pub mod flow;
+pub mod frozen;
+pub mod lazy;
+pub mod schema;
+pub mod validate;
+pub mod value;
+
+pub use flow::{compose_resolve, compose_with, split_args, Maker};
+pub use frozen::Frozen;
+pub use lazy::{Args, Built, DictConfig, LazyDict, Object, Partial, Registry};
+pub use schema::{
+    help_text, json_schema, to_json, FieldSchema, Lookup, Schema, SchemaHook, TypeDesc, Validator,
+};
+pub use validate::{Errors, ValidationError};
+pub use value::{ConfigValue, IntoNode};
+
+use crate::error::Error;
+
+/// The config store a type's `register` function fills.
+pub type Store = crate::store::ConfigStore;
+use crate::node::Node;
+use crate::origin::Origin;
+
+/// A typed config: what `#[derive(Config)]` implements for a struct.
+pub trait Config: ConfigValue + Default + Clone + Send + Sync + 'static {
+    /// The static schema table.
+    const SCHEMA: Schema;
+
+    /// The defaults list of a primary config (`defaults = [...]`), as a
+    /// YAML list node; empty when not declared.
+    fn defaults_list() -> Node {
+        Node::new(crate::node::Value::List(Vec::new()))
+    }
+
+    /// Fills the config store with group options and experiments
+    /// (`register = fn`); nothing by default.
+    fn register(_store: &mut Store) {}
+
+    /// The typed defaults and a filled store, ready for
+    /// [`Maker::override_with`].
+    fn make() -> Maker<Self> {
+        Maker::new()
+    }
+
+    /// This value as a tree, every node marked as a default in code.
+    fn to_dict(&self) -> Node {
+        self.to_node(&Origin::Code {
+            type_name: Self::SCHEMA.name.into(),
+        })
+    }
+
+    /// Converts a resolved tree, with OmegaConf's coercions; every error
+    /// names the full key and where the value came from.
+    fn from_dict(node: &Node) -> Result<Self, Error> {
+        Self::from_node(node, "")
+    }
+
+    /// The declared defaults as a tree, with `???` for mandatory fields:
+    /// the base layer of composition.
+    fn default_dict() -> Node {
+        Self::default_node().unwrap_or_else(|| Self::default().to_dict())
+    }
+
+    /// Runs every validator (fields first, then struct-level checks) and
+    /// reports every failure, one line per key path.
+    fn validate(&self) -> Result<(), Errors> {
+        let mut errors = Errors::default();
+        self.validate_into("", &mut errors);
+        errors.into_result()
+    }
+
+    /// Freezes the value for sharing.
+    fn freeze(self) -> Frozen<Self> {
+        Frozen::new(self)
+    }
+
+    /// One line per field (`trainer.max_iter: u64 = 400000  # doc`), for `--help`.
+    fn help() -> String {
+        help_text(&Self::SCHEMA, &Self::default_dict())
+    }
+
+    /// A JSON Schema of this type, defaults included.
+    fn json_schema() -> Node {
+        json_schema(&Self::SCHEMA, &Self::default_dict())
+    }
+}
+
+/// What the derive's generated code uses; not a stable API.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::error::{Error, ErrorKind};
+    pub use crate::merge::ListMerge;
+    pub use crate::node::{Key, Map, Node, Value};
+    pub use crate::origin::Origin;
+    pub use crate::typed::coerce::{missing_error, type_error};
+    pub use crate::typed::validate::{non_empty, one_of, range};
+    pub use std::sync::Arc;
+
+    /// The key of a child field.
+    pub fn child(parent: &str, name: &str) -> String {
+        if parent.is_empty() {
+            name.to_string()
+        } else {
+            format!("{parent}.{name}")
+        }
+    }
+
+    /// Checks that a struct's node is a mapping with only known keys.
+    pub fn struct_map<'a>(
+        node: &'a Node,
+        key: &str,
+        schema: &'static crate::typed::Schema,
+    ) -> Result<&'a crate::node::Map, Error> {
+        use crate::node::Value;
+        let ty = crate::typed::TypeDesc::Nested(schema);
+        let map = match &node.value {
+            Value::Map(m) => m,
+            Value::Missing => return Err(missing_error(key, node)),
+            _ => return Err(type_error(key, &ty.expectation(), node)),
+        };
+        for (k, v) in map {
+            let name = k.to_string();
+            if schema.field(&name).is_none() {
+                return Err(crate::typed::schema::no_such_key(schema, key, &name)
+                    .with_origin(v.origin.clone()));
+            }
+        }
+        Ok(map)
+    }
+}

@@ -1,50 +1,112 @@
 //! YAML in and out, with OmegaConf 2.3's loader rules (YAML 1.1 scalars,
 //! merge keys, duplicate keys rejected) and spans on every node.
 //!
-//! First stage of the flow: files become [`Node`] trees here.
+//! First stage of the flow (load → compose → resolve → type → freeze): files
+//! become [`Node`] trees here, and trees become YAML text again at the end.
+//!
+//! - [`load_str`] / [`load_file`]: text → tree, every node stamped with
+//!   `Origin::File { path, line, col }` (1-based), bounded by [`Limits`].
+//! - [`to_yaml`]: tree → text in `OmegaConf.to_yaml`'s style, quoting every
+//!   string a YAML 1.1 reader such as PyYAML would read as another type.
+//!
+//! ```
+//! use config_core::{Node, Value};
+//! let cfg = Node::from_yaml_str("lr: 1e-3\nflag: yes\nver: '010'\nwhen: 2023-07-04\n").unwrap();
+//! assert_eq!(cfg.get("lr").unwrap().value, Value::Float(0.001));
+//! assert_eq!(cfg.get("flag").unwrap().value, Value::Bool(true));
+//! assert_eq!(cfg.to_yaml(), "lr: 0.001\nflag: true\nver: '010'\nwhen: '2023-07-04'\n");
+//! ```
+//!
+//! Tags: `!!str`, `!!int`, `!!float`, `!!bool` and `!!null` on scalars and
+//! `!!seq`/`!!map` on containers work as in PyYAML; the non-specific `!`
+//! types a scalar as if it were plain. Every other tag (`!!timestamp`,
+//! `!!binary`, `!!set`, `!custom`, ...) is an error, since OmegaConf cannot
+//! hold what PyYAML would build for it.
+//!
+//! Known differences from PyYAML: an anchor may be redefined (YAML 1.2; the
+//! latest definition wins) where PyYAML rejects the second one; integers
+//! beyond `i64` are kept as strings.
 
-use crate::error::Error;
+mod emit;
+mod fast;
+mod limits;
+pub(crate) mod load;
+mod scalar;
+
+pub use limits::Limits;
+
+use crate::error::{Error, ErrorKind};
 use crate::node::Node;
+use crate::origin::Origin;
 use std::path::Path;
 
-/// Limits that keep hostile YAML from exhausting memory or stack.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Limits {
-    /// Deepest nesting of mappings and lists, block and flow alike.
-    pub max_depth: usize,
-    /// Nodes that alias expansion may create in one document.
-    pub max_alias_nodes: usize,
-    /// Scalar bytes that alias expansion may create in one document.
-    pub max_alias_bytes: usize,
-    /// Largest document accepted, in bytes.
-    pub max_size: usize,
+/// Loads a YAML document as OmegaConf 2.3's loader does. `source` labels the
+/// origins (a file path, or `<string>`).
+///
+/// ```
+/// use config_core::yaml::{load_str, Limits};
+/// use config_core::{ErrorKind, Origin};
+/// let cfg = load_str("a:\n  b: 1\n", "conf.yaml", &Limits::default()).unwrap();
+/// assert_eq!(cfg.select("a.b").unwrap().unwrap().origin, Origin::file("conf.yaml", 2, 6));
+/// let err = load_str("a: 1\na: 2\n", "conf.yaml", &Limits::default()).unwrap_err();
+/// assert_eq!(err.kind, ErrorKind::DuplicateKey);
+/// assert_eq!(err.origin, Some(Origin::file("conf.yaml", 2, 1)));
+/// ```
+pub fn load_str(text: &str, source: &str, limits: &Limits) -> Result<Node, Error> {
+    load::load(text, source, limits)
 }
 
-impl Default for Limits {
-    fn default() -> Self {
-        Limits {
-            max_depth: 128,
-            max_alias_nodes: 250_000,
-            max_alias_bytes: 64 << 20,
-            max_size: 256 << 20,
-        }
+/// Loads a YAML file (see [`load_str`]); origins name `path` as given.
+pub fn load_file(path: &Path, limits: &Limits) -> Result<Node, Error> {
+    let label = path.display().to_string();
+    let io_error = |e: std::io::Error| {
+        Error::new(
+            ErrorKind::Io,
+            format!("cannot read config file '{label}': {e}"),
+        )
+        .with_hint("check the path and its permissions")
+    };
+    let size = std::fs::metadata(path).map_err(io_error)?.len();
+    if size > limits.max_size as u64 {
+        // Refuse before reading it all into memory.
+        return Err(Error::new(
+            ErrorKind::Limit,
+            format!(
+                "YAML file is {size} bytes, more than the {} bytes allowed (Limits::max_size)",
+                limits.max_size
+            ),
+        )
+        .with_origin(Origin::file(label.as_str(), 1, 1))
+        .with_hint(
+            "raise `Limits::max_size` (pass your own `yaml::Limits`), if this file is trusted",
+        ));
     }
+    let bytes = std::fs::read(path).map_err(io_error)?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        // The text before the bad byte is valid UTF-8 by definition.
+        let before = std::str::from_utf8(valid).unwrap_or("");
+        let line = before.matches('\n').count() + 1;
+        let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        Error::new(
+            ErrorKind::Yaml,
+            format!("config file '{label}' is not valid UTF-8"),
+        )
+        .with_origin(Origin::file(label.as_str(), line as u32, col as u32))
+        .with_hint("save the file as UTF-8")
+    })?;
+    load_str(&text, &label, limits)
 }
 
-/// Loads a YAML document. `source` labels the origins (a file path, or
-/// `<string>`).
-pub fn load_str(_text: &str, _source: &str, _limits: &Limits) -> Result<Node, Error> {
-    todo!("yaml loader")
-}
-
-/// Loads a YAML file.
-pub fn load_file(_path: &Path, _limits: &Limits) -> Result<Node, Error> {
-    todo!("yaml loader")
-}
-
-/// Emits a tree as YAML, in `OmegaConf.to_yaml`'s style.
-pub fn to_yaml(_node: &Node) -> String {
-    todo!("yaml emitter")
+/// Emits a tree as YAML, in `OmegaConf.to_yaml`'s style (see the module docs).
+///
+/// ```
+/// use config_core::Node;
+/// let cfg = Node::from_yaml_str("a: {b: [1, 2], c: 'yes', d: 1.0e-6}").unwrap();
+/// assert_eq!(cfg.to_yaml(), "a:\n  b:\n  - 1\n  - 2\n  c: 'yes'\n  d: 1.0e-06\n");
+/// ```
+pub fn to_yaml(node: &Node) -> String {
+    emit::to_yaml(node)
 }
 
 impl Node {

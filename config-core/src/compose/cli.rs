@@ -1,0 +1,143 @@
+//! Command-line overrides as composition sees them: the parsed override
+//! (from [`crate::overrides`]) reduced to what the defaults list and the
+//! value-override pass need, with its 1-based argument index and text.
+
+use crate::error::Error;
+use crate::node::{Node, Value};
+use crate::origin::Origin;
+
+/// What an override does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OverrideKind {
+    /// `key=value`
+    Change,
+    /// `+key=value`
+    Add,
+    /// `++key=value`
+    ForceAdd,
+    /// `~key[=value]`
+    Delete,
+}
+
+/// A sweep found on the command line (an error outside multirun).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SweepKind {
+    /// `a,b` — the ambiguous form.
+    SimpleChoice,
+    /// `choice(...)`, `range(...)`, `glob(...)`, `interval(...)`.
+    Other,
+}
+
+/// One parsed command-line override.
+#[derive(Clone, Debug)]
+pub struct CliOverride {
+    /// 1-based position among the overrides.
+    pub index: usize,
+    /// The text as given.
+    pub text: String,
+    /// Change, add, force-add or delete.
+    pub kind: OverrideKind,
+    /// The key or group (`db`, `trainer.max_iter`, `server/db`).
+    pub key: String,
+    /// The `@pkg` part, if any.
+    pub package: Option<String>,
+    /// The value as a tree (origin: this argument); `None` for a bare `~key`.
+    pub value: Option<Node>,
+    /// Set when the value is a sweep.
+    pub sweep: Option<SweepKind>,
+}
+
+impl CliOverride {
+    /// The origin stamped on values from this override.
+    pub fn origin(&self) -> Origin {
+        Origin::arg(self.index, self.text.as_str())
+    }
+
+    /// `key@pkg` or `key`.
+    pub fn key_with_package(&self) -> String {
+        match &self.package {
+            Some(p) => format!("{}@{p}", self.key),
+            None => self.key.clone(),
+        }
+    }
+}
+
+/// Parses override `text`, the `index`-th (1-based) on the command line.
+pub fn parse(index: usize, text: &str) -> Result<CliOverride, Error> {
+    use crate::overrides::{parse_override, OverrideKind as K};
+    let origin = Origin::arg(index, text);
+    let o = parse_override(text).map_err(|e| e.with_origin(origin.clone()))?;
+    let kind = match o.kind {
+        K::Change => OverrideKind::Change,
+        K::Add => OverrideKind::Add,
+        K::ForceAdd => OverrideKind::ForceAdd,
+        K::Delete => OverrideKind::Delete,
+    };
+    let sweep = match o.value_type() {
+        Some("simple_choice_sweep") => Some(SweepKind::SimpleChoice),
+        _ if o.is_sweep() => Some(SweepKind::Other),
+        _ => None,
+    };
+    let value = match o.element() {
+        Some(e) => Some(
+            e.try_to_node(&origin)
+                .map_err(|e| e.with_origin(origin.clone()))?,
+        ),
+        None => None,
+    };
+    Ok(CliOverride {
+        index,
+        text: text.to_string(),
+        kind,
+        key: o.key_or_group().to_string(),
+        package: o.package().map(str::to_string),
+        value,
+        sweep,
+    })
+}
+
+/// The Python type name of a value, as the reference's messages spell it.
+pub(crate) fn py_type(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "NoneType",
+        Value::Missing | Value::Str(_) | Value::Interp(_) => "str",
+        Value::Bool(_) => "bool",
+        Value::Int(_) => "int",
+        Value::Float(_) => "float",
+        Value::Map(_) => "dict",
+        Value::List(_) => "list",
+    }
+}
+
+/// The value as Python's `str()` would print it in a message.
+pub(crate) fn py_str(v: &Value) -> String {
+    match v {
+        Value::Null => "None".into(),
+        Value::Missing => "???".into(),
+        Value::Bool(b) => if *b { "True" } else { "False" }.into(),
+        Value::Int(i) => i.to_string(),
+        Value::Float(f) => crate::node::float_repr(*f),
+        Value::Str(s) | Value::Interp(s) => s.clone(),
+        Value::Map(m) => {
+            let items: Vec<String> = m
+                .iter()
+                .map(|(k, n)| format!("'{k}': {}", py_repr(&n.value)))
+                .collect();
+            format!("{{{}}}", items.join(", "))
+        }
+        Value::List(l) => format!(
+            "[{}]",
+            l.iter()
+                .map(|n| py_repr(&n.value))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+fn py_repr(v: &Value) -> String {
+    match v {
+        Value::Str(s) | Value::Interp(s) => format!("'{s}'"),
+        other => py_str(other),
+    }
+}

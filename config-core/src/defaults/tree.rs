@@ -1,0 +1,624 @@
+//! Building the defaults tree and flattening it into the ordered list of
+//! configs to merge: a port of Hydra 1.3's `defaults_list.py`.
+//!
+//! Each config's defaults are visited in reverse order, so an `override`
+//! entry in a later sibling (an experiment appended last) is registered
+//! before the earlier siblings it changes are expanded. Interpolated entries
+//! wait until their siblings are done, then resolve against the choices seen
+//! so far. A depth-first walk of the finished tree gives the merge order.
+
+use super::entry::{Choice, Entry, EntryKind};
+use super::overrides::{GroupOverrides, Overrides};
+use crate::error::{did_you_mean, Error, ErrorKind};
+use crate::node::{Node, Value};
+use crate::origin::Origin;
+use crate::repository::{RawConfig, Repository};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// A loaded config with its parsed defaults list.
+#[derive(Debug)]
+pub struct LoadedConfig {
+    /// The config as the source returned it.
+    pub raw: RawConfig,
+    /// Its defaults entries, parsed.
+    pub entries: Vec<Entry>,
+}
+
+/// One node of the defaults tree.
+#[derive(Clone, Debug)]
+pub struct TreeNode {
+    /// The entry.
+    pub entry: Entry,
+    /// Its expanded defaults (`None` for a leaf).
+    pub children: Option<Vec<usize>>,
+    /// The containing node.
+    pub parent: Option<usize>,
+}
+
+/// The defaults tree, as an arena of nodes; node 0 is the primary config.
+#[derive(Clone, Debug, Default)]
+pub struct DefaultsTree {
+    /// All nodes.
+    pub nodes: Vec<TreeNode>,
+}
+
+/// One config to merge, in order: where it comes from and where it goes.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ResultDefault {
+    /// The config path (`db/mysql`).
+    pub config_path: String,
+    /// The final package (`""` is the root).
+    pub package: String,
+    /// The config path of the config whose defaults list selected this one.
+    pub parent: Option<String>,
+    /// True for a `_self_` entry (the content of a config that has defaults).
+    pub is_self: bool,
+    /// True for the primary config.
+    pub primary: bool,
+    /// The override key, for group entries (`db`, `db@src`).
+    pub override_key: Option<String>,
+    /// Where the entry was written, or the override that chose it.
+    pub origin: Origin,
+}
+
+/// The outcome of the defaults stage.
+#[derive(Debug)]
+pub struct DefaultsList {
+    /// Configs to merge, in order.
+    pub defaults: Vec<ResultDefault>,
+    /// The tree they came from (for `--info defaults-tree`).
+    pub tree: DefaultsTree,
+    /// The final choice of each group (Hydra's `hydra.runtime.choices`).
+    pub choices: Vec<(String, Option<String>)>,
+    /// Every config path loaded while building (the files composition read).
+    pub loaded_paths: Vec<String>,
+    /// The loaded configs, by config path; composition moves their bodies
+    /// out as it merges them.
+    pub(crate) loaded: HashMap<String, Arc<LoadedConfig>>,
+}
+
+/// Builds the defaults list of `config_name` over `repo` with the
+/// command line's group overrides.
+pub fn build(
+    repo: &Repository,
+    config_name: &str,
+    input: &GroupOverrides,
+) -> Result<DefaultsList, Error> {
+    let mut b = Builder {
+        repo,
+        ov: Overrides::new(input),
+        cache: HashMap::new(),
+        tree: DefaultsTree::default(),
+    };
+    b.tree.nodes.push(TreeNode {
+        entry: Entry::primary(config_name),
+        children: None,
+        parent: None,
+    });
+    b.expand(0, true, false)?;
+    let defaults = b.to_list();
+    ensure_no_duplicates(&defaults)?;
+    b.ov.ensure_used()?;
+    b.ov.ensure_deletions_used()?;
+    let loaded: HashMap<String, Arc<LoadedConfig>> = b
+        .cache
+        .into_iter()
+        .filter_map(|(k, v)| v.map(|v| (k, v)))
+        .collect();
+    let mut loaded_paths: Vec<String> = loaded.keys().cloned().collect();
+    loaded_paths.sort();
+    let choices = b.ov.known_choices.into_iter().collect();
+    Ok(DefaultsList {
+        defaults,
+        tree: b.tree,
+        choices,
+        loaded_paths,
+        loaded,
+    })
+}
+
+struct Builder<'a> {
+    repo: &'a Repository,
+    ov: Overrides,
+    cache: HashMap<String, Option<Arc<LoadedConfig>>>,
+    tree: DefaultsTree,
+}
+
+impl Builder<'_> {
+    fn load(&mut self, config_path: &str) -> Result<Option<Arc<LoadedConfig>>, Error> {
+        if let Some(c) = self.cache.get(config_path) {
+            return Ok(c.clone());
+        }
+        let loaded = match self.repo.load(config_path)? {
+            Some(raw) => {
+                let entries = match &raw.defaults {
+                    Some(d) => super::entry::parse_defaults(config_path, d)?,
+                    None => Vec::new(),
+                };
+                Some(Arc::new(LoadedConfig { raw, entries }))
+            }
+            None => None,
+        };
+        self.cache.insert(config_path.to_string(), loaded.clone());
+        Ok(loaded)
+    }
+
+    fn entry(&self, idx: usize) -> &Entry {
+        &self.tree.nodes[idx].entry
+    }
+
+    fn push(&mut self, entry: Entry, parent: usize) -> usize {
+        self.tree.nodes.push(TreeNode {
+            entry,
+            children: None,
+            parent: Some(parent),
+        });
+        self.tree.nodes.len() - 1
+    }
+
+    /// `_create_defaults_tree_impl`: expands node `idx` in place.
+    fn expand(&mut self, idx: usize, is_root: bool, interpolated: bool) -> Result<(), Error> {
+        if is_root {
+            self.tree.nodes[idx].entry.set_parent("", "");
+            let path = self.entry(idx).config_path();
+            if self.load(&path)?.is_none() {
+                return Err(self.not_found(idx));
+            }
+        }
+        // The package header of the selected config.
+        if !self.entry(idx).is_missing() && self.entry(idx).name().is_some() {
+            let path = self.entry(idx).config_path();
+            if let Some(loaded) = self.load(&path)? {
+                let header = loaded.raw.header_package.clone();
+                self.tree.nodes[idx]
+                    .entry
+                    .set_package_header(header.as_deref());
+            }
+        }
+        if self.ov.is_deleted(self.entry(idx)) {
+            let mut e = self.tree.nodes[idx].entry.clone();
+            self.ov.delete(&mut e);
+            self.tree.nodes[idx].entry = e;
+            return Ok(());
+        }
+        self.ov.set_known_choice(&self.tree.nodes[idx].entry)?;
+        if self.entry(idx).name().is_none() {
+            return Ok(());
+        }
+        if self.entry(idx).is_missing() {
+            return Err(self.missing_choice(idx));
+        }
+        let path = self.entry(idx).config_path();
+        let Some(loaded) = self.load(&path)? else {
+            if self.entry(idx).optional {
+                self.tree.nodes[idx].entry.deleted = true;
+                return Ok(());
+            }
+            return Err(self.not_found(idx));
+        };
+        if is_root {
+            if let Value::List(_) = loaded.raw.node.value {
+                return Err(Error::new(
+                    ErrorKind::Compose,
+                    format!("primary config '{path}' must be a DictConfig, got ListConfig"),
+                )
+                .with_origin(loaded.raw.node.origin.clone())
+                .with_hint("the primary config must be a mapping at its top level"));
+            }
+        }
+        let mut defaults = loaded.entries.clone();
+        let mut self_added = false;
+        if !defaults.is_empty() || (is_root && !self.ov.appends.is_empty()) {
+            self_added = validate_self(&path, &mut defaults, &loaded.raw.node)?;
+        }
+        if is_root {
+            defaults.extend(self.ov.appends.iter().cloned());
+        }
+        self.update_overrides(&mut defaults, idx, interpolated)?;
+
+        let parent_dir = self.entry(idx).group_path();
+        let parent_pkg = self.entry(idx).final_package();
+        let mut children: Vec<usize> = Vec::new();
+        let mut deferred: Vec<usize> = Vec::new();
+        for d in defaults.iter().rev() {
+            let mut d = d.clone();
+            if d.is_self() {
+                let base = self.entry(idx).parent_base_dir.clone().unwrap_or_default();
+                let pkg = self
+                    .entry(idx)
+                    .package
+                    .clone()
+                    .or(self.entry(idx).package_header.clone());
+                d.set_parent(&base, &pkg.unwrap_or_default());
+                children.push(self.push(d, idx));
+                continue;
+            }
+            if d.is_override {
+                continue;
+            }
+            d.set_parent(&parent_dir, &parent_pkg);
+            self.ov.apply(&mut d);
+            if let Some(Choice::Options(options)) = d.choice().cloned() {
+                let EntryKind::Group { group, .. } = &d.kind else {
+                    unreachable!()
+                };
+                for item in options.iter().rev() {
+                    if item.contains("${") {
+                        return Err(Error::new(
+                            ErrorKind::DefaultsList,
+                            format!("In '{path}': Defaults List interpolation is not supported in options list items"),
+                        )
+                        .with_origin(d.origin.clone())
+                        .with_hint("use a single interpolated option, e.g. `- combo: ${a}_${b}`"));
+                    }
+                    let mut node = Entry::config(
+                        &format!("{group}/{item}"),
+                        d.package.clone(),
+                        d.origin.clone(),
+                    );
+                    node.optional = d.optional;
+                    node.choice_origin = d.choice_origin.clone();
+                    node.set_parent(&parent_dir, &parent_pkg);
+                    let child = self.push(node, idx);
+                    self.expand(child, false, interpolated)?;
+                    children.push(child);
+                }
+            } else if d.is_interpolation() {
+                let child = self.push(d, idx);
+                deferred.push(child);
+                children.push(child);
+            } else {
+                let child = self.push(d, idx);
+                self.expand(child, false, interpolated)?;
+                children.push(child);
+            }
+        }
+        // Interpolated entries see every sibling's choice.
+        for child in deferred {
+            let resolved = self.resolve_interpolation(child, &defaults, self_added)?;
+            let e = &mut self.tree.nodes[child].entry;
+            match &mut e.kind {
+                EntryKind::Group { value, .. } => *value = Choice::Name(resolved),
+                EntryKind::Config { path } => *path = resolved,
+                EntryKind::SelfRef => {}
+            }
+            self.expand(child, false, true)?;
+        }
+        if !children.is_empty() {
+            children.reverse();
+            self.tree.nodes[idx].children = Some(children);
+        }
+        Ok(())
+    }
+
+    /// `_update_overrides`: checks that overrides come last and registers them.
+    fn update_overrides(
+        &mut self,
+        defaults: &mut [Entry],
+        idx: usize,
+        interpolated: bool,
+    ) -> Result<(), Error> {
+        let parent_dir = self.entry(idx).group_path();
+        let parent_pkg = self.entry(idx).final_package();
+        let parent_path = self.entry(idx).config_path();
+        let mut last_override: Option<usize> = None;
+        for i in 0..defaults.len() {
+            if defaults[i].is_self() {
+                continue;
+            }
+            defaults[i].set_parent(&parent_dir, &parent_pkg);
+            let d = &defaults[i];
+            if let Some(last) = last_override {
+                if !(d.is_override || d.external_append) {
+                    let o = &defaults[last];
+                    return Err(Error::new(
+                        ErrorKind::DefaultsList,
+                        format!(
+                            "In {parent_path}: Override '{} : {}' is defined before '{}: {}'.\n\
+                             Overrides must be at the end of the defaults list",
+                            o.override_key(),
+                            o.name().unwrap_or("null"),
+                            entry_key(d),
+                            d.name().unwrap_or("null")
+                        ),
+                    )
+                    .with_origin(o.origin.clone())
+                    .with_hint(format!(
+                        "move `override {}` below `{}`",
+                        o.override_key(),
+                        entry_key(d)
+                    )));
+                }
+            }
+            if d.is_group() && d.is_override {
+                last_override = Some(i);
+                if interpolated {
+                    return Err(Error::new(
+                        ErrorKind::DefaultsList,
+                        format!(
+                            "{parent_path}: Default List Overrides are not allowed in the subtree\n\
+                             of an in interpolated config group (override {}={}).",
+                            d.override_key(),
+                            d.name().unwrap_or("null")
+                        ),
+                    )
+                    .with_origin(d.origin.clone()));
+                }
+                self.ov.add_override(&parent_path, d);
+            }
+        }
+        Ok(())
+    }
+
+    fn resolve_interpolation(
+        &self,
+        child: usize,
+        defaults: &[Entry],
+        self_added: bool,
+    ) -> Result<String, Error> {
+        let e = self.entry(child);
+        let text = match &e.kind {
+            EntryKind::Group {
+                value: Choice::Name(n),
+                ..
+            } => n.clone(),
+            EntryKind::Config { .. } => e.config_path(),
+            _ => return Ok(String::new()),
+        };
+        let _ = (defaults, self_added);
+        substitute(&text, |key| {
+            self.ov
+                .known_choices
+                .get(key)
+                .map(|v| v.clone().unwrap_or_else(|| "None".into()))
+        })
+        .ok_or_else(|| {
+            let keys: Vec<&str> = self.ov.known_choices.keys().map(String::as_str).collect();
+            let mut msg = format!("Error resolving interpolation '{text}'");
+            if !keys.is_empty() {
+                msg.push_str(&format!(
+                    ", possible interpolation keys: {}",
+                    keys.join(", ")
+                ));
+            }
+            Error::new(ErrorKind::DefaultsList, msg)
+                .with_origin(e.origin.clone())
+                .with_hint("defaults-list interpolations can only name group choices, e.g. ${db}")
+        })
+    }
+
+    /// `_tree_to_list`: the depth-first order of the tree.
+    fn to_list(&self) -> Vec<ResultDefault> {
+        let mut out = Vec::new();
+        self.walk(0, &mut out);
+        out
+    }
+
+    fn walk(&self, idx: usize, out: &mut Vec<ResultDefault>) {
+        match &self.tree.nodes[idx].children {
+            Some(children) if !children.is_empty() => {
+                for &c in children {
+                    self.walk(c, out);
+                }
+            }
+            _ => {
+                if let Some(r) = self.result_default(idx) {
+                    out.push(r);
+                }
+            }
+        }
+    }
+
+    fn result_default(&self, idx: usize) -> Option<ResultDefault> {
+        let node = &self.tree.nodes[idx];
+        let e = &node.entry;
+        if e.deleted || e.is_missing() || e.name().is_none() {
+            return None;
+        }
+        if e.is_self() {
+            let containing = node.parent?;
+            let c = &self.tree.nodes[containing];
+            return Some(ResultDefault {
+                config_path: c.entry.config_path(),
+                package: c.entry.final_package(),
+                parent: c.parent.map(|p| self.tree.nodes[p].entry.config_path()),
+                is_self: true,
+                primary: c.entry.primary,
+                override_key: None,
+                origin: match (&c.entry.choice_origin, &c.entry.origin) {
+                    (Some(o), _) => o.clone(),
+                    (None, o) if !o.is_unknown() => o.clone(),
+                    _ => e.origin.clone(),
+                },
+            });
+        }
+        Some(ResultDefault {
+            config_path: e.config_path(),
+            package: e.final_package(),
+            parent: node.parent.map(|p| self.tree.nodes[p].entry.config_path()),
+            is_self: false,
+            primary: e.primary,
+            override_key: e.is_group().then(|| e.override_key()),
+            origin: e.choice_origin.clone().unwrap_or_else(|| e.origin.clone()),
+        })
+    }
+
+    fn origin_of(&self, idx: usize) -> Origin {
+        let e = self.entry(idx);
+        e.choice_origin.clone().unwrap_or_else(|| e.origin.clone())
+    }
+
+    /// `config_not_found_error`, with the options and a "did you mean".
+    fn not_found(&self, idx: usize) -> Error {
+        let node = &self.tree.nodes[idx];
+        let e = &node.entry;
+        let path = e.config_path();
+        if e.primary {
+            let names = self.repo.options(e.group_path().as_str());
+            let mut err = Error::new(
+                ErrorKind::MissingConfig,
+                format!(
+                    "Cannot find primary config '{path}'. Check that it's in your config search path.\n\n{}",
+                    self.repo.describe()
+                ),
+            );
+            let prefix = match e.group_path().as_str() {
+                "" => String::new(),
+                g => format!("{g}/"),
+            };
+            let last = path.rsplit('/').next().unwrap_or(&path);
+            if let Some(best) = did_you_mean(last, names.iter().map(String::as_str)).first() {
+                err = err.with_hint(format!("did you mean --config-name {prefix}{best}?"));
+            } else if !names.is_empty() {
+                err = err.with_hint(format!("configs available there: {}", names.join(", ")));
+            }
+            return err;
+        }
+        let parent = node.parent.map(|p| self.tree.nodes[p].entry.config_path());
+        let mut hints = Vec::new();
+        let mut msg = if e.is_group() {
+            let group = e.group_path();
+            let options = self.repo.options(&group);
+            let mut m = format!("Could not find '{path}'\n");
+            if !options.is_empty() {
+                m.push_str(&format!("\nAvailable options in '{group}':\n"));
+                m.push_str(
+                    &options
+                        .iter()
+                        .map(|o| format!("\t{o}"))
+                        .collect::<Vec<_>>()
+                        .join("\n"),
+                );
+                let name = e.name().unwrap_or("");
+                if let Some(best) = did_you_mean(name, options.iter().map(String::as_str)).first() {
+                    hints.push(format!("did you mean {}={best}?", e.override_key()));
+                }
+            } else if !self.repo.group_exists(&group) {
+                hints.push(format!(
+                    "there is no config group '{group}' in the search path"
+                ));
+            }
+            m
+        } else {
+            let group = e.group_path();
+            let options = self.repo.options(&group);
+            let name = e.name().unwrap_or("");
+            if let Some(best) = did_you_mean(name, options.iter().map(String::as_str)).first() {
+                let full = if group.is_empty() {
+                    best.to_string()
+                } else {
+                    format!("{group}/{best}")
+                };
+                hints.push(format!("did you mean '{full}'?"));
+            }
+            if name.starts_with("optional ") || name.starts_with("override ") {
+                hints.push("`optional` and `override` only apply to group entries (`- optional group: option`)".into());
+            }
+            format!("Could not load '{path}'.\n")
+        };
+        if let Some(p) = parent {
+            msg = format!("In '{p}': {msg}");
+        }
+        msg.push('\n');
+        msg.push_str(&self.repo.describe());
+        let mut err = Error::new(ErrorKind::MissingConfig, msg).with_origin(self.origin_of(idx));
+        err.hints = hints;
+        err
+    }
+
+    fn missing_choice(&self, idx: usize) -> Error {
+        let e = self.entry(idx);
+        let key = e.override_key();
+        let options = self.repo.options(&e.group_path());
+        let list: Vec<String> = options.iter().map(|o| format!("\t{o}")).collect();
+        let mut err = Error::new(
+            ErrorKind::MissingConfig,
+            format!(
+                "You must specify '{key}', e.g, {key}=<OPTION>\nAvailable options:\n{}",
+                list.join("\n")
+            ),
+        )
+        .with_origin(self.origin_of(idx));
+        if let Some(first) = options.first() {
+            err = err.with_hint(format!("add `{key}={first}` to the command line"));
+        }
+        err
+    }
+}
+
+fn entry_key(e: &Entry) -> String {
+    if e.is_group() {
+        e.override_key()
+    } else {
+        e.config_path()
+    }
+}
+
+/// `_validate_self`: one `_self_` at most; appended when absent. Returns
+/// true when it was added.
+fn validate_self(
+    config_path: &str,
+    defaults: &mut Vec<Entry>,
+    _body: &Node,
+) -> Result<bool, Error> {
+    let mut has_self = false;
+    let mut has_non_override = false;
+    for d in defaults.iter() {
+        if !d.is_override {
+            has_non_override = true;
+        }
+        if d.is_self() {
+            if has_self {
+                return Err(Error::new(
+                    ErrorKind::DefaultsList,
+                    format!("Duplicate _self_ defined in {config_path}"),
+                )
+                .with_origin(d.origin.clone())
+                .with_hint("keep one `_self_` entry"));
+            }
+            has_self = true;
+        }
+    }
+    if (!has_self && has_non_override) || defaults.is_empty() {
+        defaults.push(Entry::self_ref());
+    }
+    Ok(!has_self)
+}
+
+fn ensure_no_duplicates(list: &[ResultDefault]) -> Result<(), Error> {
+    let mut seen = std::collections::HashSet::new();
+    for r in list {
+        if r.is_self {
+            continue;
+        }
+        if let Some(k) = &r.override_key {
+            if !seen.insert(k.as_str()) {
+                return Err(Error::new(
+                    ErrorKind::DefaultsList,
+                    format!("{k} appears more than once in the final defaults list"),
+                )
+                .with_origin(r.origin.clone())
+                .with_hint(format!(
+                    "select '{k}' once, or place the second one elsewhere with '{k}@other_package'"
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Replaces every `${key}` in `text` with `lookup(key)`; `None` if a key is unknown.
+pub(crate) fn substitute(text: &str, lookup: impl Fn(&str) -> Option<String>) -> Option<String> {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("${") {
+        out.push_str(&rest[..start]);
+        let end = rest[start..].find('}')? + start;
+        let key = rest[start + 2..end].trim();
+        out.push_str(&lookup(key)?);
+        rest = &rest[end + 1..];
+    }
+    out.push_str(rest);
+    Some(out)
+}

@@ -1,0 +1,211 @@
+//! The typed flow: `T::make().override_with(args)`.
+//!
+//! Place in the flow: the driver. It runs, in order:
+//!
+//! 1. **make**: the typed defaults ([`Config::default_dict`], with `???` for
+//!    mandatory fields) and the type's defaults list become the primary
+//!    config of a [`ConfigStore`], which the type's `register` function fills
+//!    with group options and experiments (lazily built ones included);
+//! 2. **check**: each command-line override that is not a group choice is
+//!    checked against the schema before anything is composed (unknown keys
+//!    get a did-you-mean, values must convert to the field's type);
+//! 3. **compose** (groups, experiments, value overrides), **resolve**
+//!    (interpolations), then **type** ([`Config::from_dict`]: coercions, and
+//!    an error for any `???` left, saying how to set it).
+//!
+//! Arguments are argv-style. The rule for the program path: the first
+//! argument is dropped when it contains no `=` and does not start with `~`
+//! (no override looks like that, every program path does). A `--` right
+//! after it (or first) is dropped too, as the Python `override()` expects.
+//! Errors name an override by its position in the arguments as given, so
+//! with `std::env::args()` "command-line argument 2" is `argv[2]`.
+
+use crate::compose::cli::{self, CliOverride, OverrideKind};
+use crate::compose::Composer;
+use crate::error::Error;
+use crate::interp::Resolvers;
+use crate::node::{Key, Value};
+use crate::store::ConfigStore;
+use crate::typed::Config;
+use std::marker::PhantomData;
+use std::path::PathBuf;
+
+/// The typed defaults plus a config store (the defaults are its primary
+/// config, named after the type), ready to take overrides.
+/// Built by [`Config::make`].
+pub struct Maker<T: Config> {
+    store: ConfigStore,
+    dirs: Vec<PathBuf>,
+    resolvers: Resolvers,
+    _type: PhantomData<fn() -> T>,
+}
+
+impl<T: Config> Maker<T> {
+    /// The store filled by `T::register`, plus `T`'s primary config.
+    pub fn new() -> Maker<T> {
+        let mut store = ConfigStore::new();
+        let mut primary = T::default_dict();
+        let defaults = T::defaults_list();
+        if defaults.as_list().is_some_and(|l| !l.is_empty()) {
+            if let Some(m) = primary.as_map_mut() {
+                m.shift_insert(0, Key::from("defaults"), defaults);
+            }
+        }
+        store.add("", T::SCHEMA.name, primary);
+        T::register(&mut store);
+        Maker {
+            store,
+            dirs: Vec::new(),
+            resolvers: Resolvers::default(),
+            _type: PhantomData,
+        }
+    }
+
+    /// The store, to register more options or experiments.
+    pub fn store_mut(&mut self) -> &mut ConfigStore {
+        &mut self.store
+    }
+
+    /// Uses these resolvers (custom ones registered) for interpolations.
+    pub fn with_resolvers(mut self, resolvers: Resolvers) -> Maker<T> {
+        self.resolvers = resolvers;
+        self
+    }
+
+    /// Adds a directory of YAML configs to the search path, after the store.
+    pub fn with_dir(mut self, dir: impl Into<PathBuf>) -> Maker<T> {
+        self.dirs.push(dir.into());
+        self
+    }
+
+    /// A composer over the store and directories; build it once and reuse
+    /// it with [`compose_with`] to compose many times.
+    pub fn into_composer(self) -> Result<Composer, Error> {
+        let mut b = Composer::builder().store(self.store);
+        for d in self.dirs {
+            b = b.dir(d);
+        }
+        b.build()
+    }
+
+    /// Runs the whole flow on argv-style arguments (see the module docs for
+    /// the program-path rule) and returns the typed config.
+    pub fn override_with<I, S>(mut self, args: I) -> Result<T, Error>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        let resolvers = std::mem::take(&mut self.resolvers);
+        let composer = self.into_composer()?;
+        compose_resolve::<T, _, _>(&composer, &resolvers, args)
+    }
+}
+
+impl<T: Config> Default for Maker<T> {
+    fn default() -> Self {
+        Maker::new()
+    }
+}
+
+/// The overrides in argv-style `args`, each with its position in `args`.
+pub fn split_args<I, S>(args: I) -> Vec<(usize, String)>
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<str>,
+{
+    let all: Vec<String> = args.into_iter().map(|s| s.as_ref().to_string()).collect();
+    let mut start = 0;
+    let mut offset = 1;
+    if let Some(first) = all.first() {
+        if !first.contains('=') && !first.starts_with('~') && first != "--" {
+            start = 1;
+            offset = 0;
+        }
+    }
+    if all.get(start).is_some_and(|a| a == "--") {
+        start += 1;
+    }
+    all.into_iter()
+        .enumerate()
+        .skip(start)
+        .map(|(i, a)| (i + offset, a))
+        .collect()
+}
+
+/// Steps 2 and 3 of the flow with an existing composer and the default
+/// resolvers.
+pub fn compose_with<T, I, S>(composer: &Composer, args: I) -> Result<T, Error>
+where
+    T: Config,
+    I: IntoIterator<Item = S>,
+    S: AsRef<str>,
+{
+    compose_resolve::<T, _, _>(composer, &Resolvers::default(), args)
+}
+
+/// Steps 2 and 3 of the flow with an existing composer and resolvers.
+pub fn compose_resolve<T, I, S>(
+    composer: &Composer,
+    resolvers: &Resolvers,
+    args: I,
+) -> Result<T, Error>
+where
+    T: Config,
+    I: IntoIterator<Item = S>,
+    S: AsRef<str>,
+{
+    let parsed = split_args(args)
+        .into_iter()
+        .map(|(i, text)| cli::parse(i, &text))
+        .collect::<Result<Vec<_>, _>>()?;
+    for o in &parsed {
+        check_override::<T>(composer, o)?;
+    }
+    let mut cfg = composer.compose_parsed(T::SCHEMA.name, &parsed)?.config;
+    crate::interp::resolve(&mut cfg, resolvers)?;
+    if let Some(m) = cfg.as_map_mut() {
+        m.shift_remove(&Key::from("defaults"));
+    }
+    T::from_dict(&cfg)
+}
+
+/// Checks one override against `T`'s schema; group choices are left to
+/// composition (which lists the options of a group).
+fn check_override<T: Config>(composer: &Composer, o: &CliOverride) -> Result<(), Error> {
+    let is_dict = matches!(o.value.as_ref().map(|v| &v.value), Some(Value::Map(_)));
+    let group = !is_dict && composer.repository().group_exists(&o.key);
+    if group
+        || o.package.is_some()
+        || o.key == "hydra"
+        || o.key.starts_with("hydra.")
+        || o.sweep.is_some()
+    {
+        return Ok(());
+    }
+    let origin = o.origin();
+    match (&o.kind, &o.value) {
+        (OverrideKind::Delete, _) | (_, None) => match T::SCHEMA.lookup(&o.key) {
+            Ok(_) => Ok(()),
+            Err(e) => Err(e.with_origin(origin)),
+        },
+        (_, Some(v)) => T::SCHEMA
+            .check_value(&o.key, v)
+            .map_err(|e| e.with_origin(origin)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn program_path_and_dashes() {
+        let got = split_args(["target/debug/train", "--", "a=1", "~b"]);
+        assert_eq!(got, vec![(2, "a=1".to_string()), (3, "~b".to_string())]);
+        let got = split_args(["a=1", "b=2"]);
+        assert_eq!(got, vec![(1, "a=1".to_string()), (2, "b=2".to_string())]);
+        let got = split_args(["--", "a=1"]);
+        assert_eq!(got, vec![(2, "a=1".to_string())]);
+        assert!(split_args(["train"]).is_empty());
+    }
+}

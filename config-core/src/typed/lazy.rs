@@ -1,0 +1,612 @@
+//! Open subtrees and lazy objects: [`DictConfig`], [`LazyDict`], the
+//! `dict!` and `lazy!` macros, and [`Registry::instantiate`] (Hydra's
+//! `instantiate`, the Python `LazyCall`).
+//!
+//! Place in the flow: a `LazyDict` is plain data through compose, resolve,
+//! type and freeze (so it merges, takes overrides and serialises like any
+//! mapping); objects are built from it afterwards, by the training program,
+//! through an explicit registry of named constructors.
+
+use crate::error::{Error, ErrorKind};
+use crate::node::{Key, Map, Node, Value};
+use crate::origin::Origin;
+use crate::typed::coerce::{missing_error, type_error};
+use crate::typed::schema::TypeDesc;
+use crate::typed::value::{ConfigValue, IntoNode};
+use indexmap::IndexMap;
+use std::any::Any;
+use std::fmt;
+use std::sync::Arc;
+
+/// An open, untyped config subtree (a mapping of anything).
+#[derive(Clone, Debug, PartialEq)]
+pub struct DictConfig(pub Node);
+
+impl Default for DictConfig {
+    fn default() -> Self {
+        DictConfig(Node::empty_map())
+    }
+}
+
+impl DictConfig {
+    /// The mapping's entry at `key`.
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.0.get(key)
+    }
+}
+
+impl ConfigValue for DictConfig {
+    const TYPE: TypeDesc = TypeDesc::Dict;
+    fn to_node(&self, origin: &Origin) -> Node {
+        let mut n = self.0.clone();
+        if n.as_map().is_none() {
+            n = Node::empty_map();
+        }
+        n.stamp_origin(origin);
+        n
+    }
+    fn from_node(node: &Node, key: &str) -> Result<Self, Error> {
+        match &node.value {
+            Value::Map(_) => Ok(DictConfig(node.clone())),
+            Value::Missing => Err(missing_error(key, node)),
+            _ => Err(type_error(key, &Self::TYPE.expectation(), node)),
+        }
+    }
+}
+
+/// The description of an object to build later: `_target_` plus arguments
+/// (`_args_`, `_recursive_`, `_partial_` are honoured by
+/// [`Registry::instantiate`]).
+///
+/// ```
+/// use config_core::{lazy, dict};
+/// let opt = lazy!("torch.optim.AdamW", lr = 1e-4, betas = dict!([0.9, 0.999]));
+/// assert_eq!(opt.target(), "torch.optim.AdamW");
+/// assert_eq!(opt.to_node().to_yaml(), "_target_: torch.optim.AdamW\nlr: 0.0001\nbetas:\n- 0.9\n- 0.999\n");
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct LazyDict(Node);
+
+const TARGET: &str = "_target_";
+
+impl LazyDict {
+    /// An object description with no arguments yet.
+    pub fn new(target: &str) -> LazyDict {
+        let mut m = Map::new();
+        m.insert(Key::from(TARGET), Node::from(target));
+        LazyDict(Node::new(Value::Map(m)))
+    }
+
+    /// Adds (or replaces) a keyword argument.
+    pub fn arg(mut self, name: &str, value: impl IntoNode) -> LazyDict {
+        self.set(name, value.into_node());
+        self
+    }
+
+    /// Sets a keyword argument.
+    pub fn set(&mut self, name: &str, value: Node) {
+        if let Some(m) = self.0.as_map_mut() {
+            m.insert(Key::from(name), value);
+        }
+    }
+
+    /// The target name.
+    pub fn target(&self) -> &str {
+        self.0
+            .get(TARGET)
+            .and_then(Node::as_str)
+            .unwrap_or_default()
+    }
+
+    /// A keyword argument.
+    pub fn get(&self, name: &str) -> Option<&Node> {
+        self.0.get(name)
+    }
+
+    /// The description as a node (a mapping with `_target_`).
+    pub fn to_node(&self) -> Node {
+        self.0.clone()
+    }
+
+    /// The description as a borrowed node.
+    pub fn node(&self) -> &Node {
+        &self.0
+    }
+
+    /// Wraps a node, which must be a mapping with a string `_target_`.
+    pub fn from_node_at(node: &Node, key: &str) -> Result<LazyDict, Error> {
+        match &node.value {
+            Value::Map(m) if m.get(&Key::from(TARGET)).and_then(Node::as_str).is_some() => {
+                Ok(LazyDict(node.clone()))
+            }
+            Value::Missing => Err(missing_error(key, node)),
+            _ => Err(type_error(key, &TypeDesc::Lazy.expectation(), node)),
+        }
+    }
+}
+
+impl ConfigValue for LazyDict {
+    const TYPE: TypeDesc = TypeDesc::Lazy;
+    fn to_node(&self, origin: &Origin) -> Node {
+        let mut n = self.0.clone();
+        n.stamp_origin(origin);
+        n
+    }
+    fn from_node(node: &Node, key: &str) -> Result<Self, Error> {
+        LazyDict::from_node_at(node, key)
+    }
+}
+
+/// An empty list for `dict!` to fill.
+#[doc(hidden)]
+pub fn new_list() -> Vec<Node> {
+    Vec::new()
+}
+
+/// The text of a `dict!` key: an identifier, or a string literal.
+#[doc(hidden)]
+pub fn key_text(tokens: &str) -> String {
+    let t = tokens.trim();
+    match t.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
+        Some(inner) => inner.to_string(),
+        None => t.to_string(),
+    }
+}
+
+/// Builds a [`Node`] from a JSON-like literal, as `serde_json::json!`:
+/// `{key: value, "other key": value}`, `[a, b]`, `null`, `???` and any
+/// Rust expression whose type is a config value.
+///
+/// ```
+/// use config_core::dict;
+/// let n = dict!({ lr: 1e-3, betas: [0.9, 0.999], name: "adamw", extra: null, root: ??? });
+/// assert_eq!(n.to_yaml(), "lr: 0.001\nbetas:\n- 0.9\n- 0.999\nname: adamw\nextra: null\nroot: ???\n");
+/// ```
+#[macro_export]
+macro_rules! dict {
+    (@list $v:ident) => {};
+    (@list $v:ident null $(, $($rest:tt)*)?) => {
+        $v.push($crate::dict!(null)); $( $crate::dict!(@list $v $($rest)*); )?
+    };
+    (@list $v:ident ??? $(, $($rest:tt)*)?) => {
+        $v.push($crate::dict!(???)); $( $crate::dict!(@list $v $($rest)*); )?
+    };
+    (@list $v:ident [ $($i:tt)* ] $(, $($rest:tt)*)?) => {
+        $v.push($crate::dict!([ $($i)* ])); $( $crate::dict!(@list $v $($rest)*); )?
+    };
+    (@list $v:ident { $($i:tt)* } $(, $($rest:tt)*)?) => {
+        $v.push($crate::dict!({ $($i)* })); $( $crate::dict!(@list $v $($rest)*); )?
+    };
+    (@list $v:ident $e:expr $(, $($rest:tt)*)?) => {
+        $v.push($crate::dict!($e)); $( $crate::dict!(@list $v $($rest)*); )?
+    };
+    (@map $m:ident) => {};
+    (@map $m:ident $k:tt : null $(, $($rest:tt)*)?) => {
+        $crate::dict!(@put $m $k $crate::dict!(null)); $( $crate::dict!(@map $m $($rest)*); )?
+    };
+    (@map $m:ident $k:tt : ??? $(, $($rest:tt)*)?) => {
+        $crate::dict!(@put $m $k $crate::dict!(???)); $( $crate::dict!(@map $m $($rest)*); )?
+    };
+    (@map $m:ident $k:tt : [ $($i:tt)* ] $(, $($rest:tt)*)?) => {
+        $crate::dict!(@put $m $k $crate::dict!([ $($i)* ])); $( $crate::dict!(@map $m $($rest)*); )?
+    };
+    (@map $m:ident $k:tt : { $($i:tt)* } $(, $($rest:tt)*)?) => {
+        $crate::dict!(@put $m $k $crate::dict!({ $($i)* })); $( $crate::dict!(@map $m $($rest)*); )?
+    };
+    (@map $m:ident $k:tt : $e:expr $(, $($rest:tt)*)?) => {
+        $crate::dict!(@put $m $k $crate::dict!($e)); $( $crate::dict!(@map $m $($rest)*); )?
+    };
+    (@put $m:ident $k:tt $v:expr) => {
+        $m.insert($crate::Key::Str($crate::typed::lazy::key_text(stringify!($k))), $v);
+    };
+    (null) => { $crate::Node::new($crate::Value::Null) };
+    (???) => { $crate::Node::new($crate::Value::Missing) };
+    ([]) => { $crate::Node::new($crate::Value::List(::std::vec::Vec::new())) };
+    ([ $($tt:tt)+ ]) => {{
+        let mut v = $crate::typed::lazy::new_list();
+        $crate::dict!(@list v $($tt)+);
+        $crate::Node::new($crate::Value::List(v))
+    }};
+    ({}) => { $crate::Node::empty_map() };
+    ({ $($tt:tt)+ }) => {{
+        let mut m = $crate::Map::new();
+        $crate::dict!(@map m $($tt)+);
+        $crate::Node::new($crate::Value::Map(m))
+    }};
+    ($e:expr) => { $crate::typed::IntoNode::into_node($e) };
+}
+
+/// Builds a [`LazyDict`]: `lazy!("target", arg = value, ...)`; values are
+/// `dict!` literals or expressions.
+#[macro_export]
+macro_rules! lazy {
+    ($target:expr $(, $($rest:tt)*)?) => {{
+        #[allow(unused_mut)]
+        let mut l = $crate::typed::LazyDict::new($target);
+        $( $crate::lazy!(@args l $($rest)*); )?
+        l
+    }};
+    (@args $l:ident) => {};
+    (@args $l:ident $k:ident = [ $($i:tt)* ] $(, $($rest:tt)*)?) => {
+        $l.set(stringify!($k), $crate::dict!([ $($i)* ])); $( $crate::lazy!(@args $l $($rest)*); )?
+    };
+    (@args $l:ident $k:ident = { $($i:tt)* } $(, $($rest:tt)*)?) => {
+        $l.set(stringify!($k), $crate::dict!({ $($i)* })); $( $crate::lazy!(@args $l $($rest)*); )?
+    };
+    (@args $l:ident $k:ident = null $(, $($rest:tt)*)?) => {
+        $l.set(stringify!($k), $crate::dict!(null)); $( $crate::lazy!(@args $l $($rest)*); )?
+    };
+    (@args $l:ident $k:ident = $e:expr $(, $($rest:tt)*)?) => {
+        $l.set(stringify!($k), $crate::dict!($e)); $( $crate::lazy!(@args $l $($rest)*); )?
+    };
+}
+
+/// A built object, shared.
+pub type Object = Arc<dyn Any + Send + Sync>;
+
+/// What a constructor receives: keyword arguments (objects already built
+/// when `_recursive_`), and positional `_args_`.
+pub struct Args {
+    /// The description's full key, for errors.
+    pub key: String,
+    /// Keyword arguments as nodes (built objects are not in here).
+    pub kwargs: Node,
+    /// Keyword arguments that were lazy objects, built.
+    pub objects: IndexMap<String, Object>,
+    /// Positional arguments (`_args_`).
+    pub positional: Vec<Node>,
+}
+
+impl Args {
+    /// A keyword argument converted to `T`.
+    pub fn get<T: ConfigValue>(&self, name: &str) -> Result<T, Error> {
+        let key = crate::path::child_key(&self.key, &Key::from(name));
+        match self.kwargs.get(name) {
+            Some(n) => T::from_node(n, &key),
+            None => Err(
+                Error::new(ErrorKind::KeyNotFound, format!("missing argument '{name}'"))
+                    .with_key(key),
+            ),
+        }
+    }
+
+    /// A keyword argument converted to `T`, or `default` when absent.
+    pub fn get_or<T: ConfigValue>(&self, name: &str, default: T) -> Result<T, Error> {
+        match self.kwargs.get(name) {
+            Some(_) => self.get(name),
+            None => Ok(default),
+        }
+    }
+
+    /// Every keyword argument at once, as a typed config (unknown keys are errors).
+    pub fn parse<T: ConfigValue>(&self) -> Result<T, Error> {
+        T::from_node(&self.kwargs, &self.key)
+    }
+
+    /// A positional argument converted to `T`.
+    pub fn positional<T: ConfigValue>(&self, i: usize) -> Result<T, Error> {
+        let key = crate::path::index_key(&format!("{}._args_", self.key), i);
+        match self.positional.get(i) {
+            Some(n) => T::from_node(n, &key),
+            None => Err(Error::new(
+                ErrorKind::KeyNotFound,
+                format!("missing positional argument {i}"),
+            )
+            .with_key(key)),
+        }
+    }
+
+    /// A keyword argument that was a lazy object, built, as `T`.
+    pub fn object<T: Any + Send + Sync>(&self, name: &str) -> Result<Arc<T>, Error> {
+        let key = crate::path::child_key(&self.key, &Key::from(name));
+        let obj = self.objects.get(name).ok_or_else(|| {
+            Error::new(
+                ErrorKind::KeyNotFound,
+                format!("missing object argument '{name}'"),
+            )
+            .with_key(key.clone())
+            .with_hint(
+                "give it as a lazy object (a mapping with _target_), with _recursive_ left true",
+            )
+        })?;
+        Arc::clone(obj).downcast::<T>().map_err(|_| {
+            Error::new(
+                ErrorKind::Type,
+                format!(
+                    "argument '{name}' was built as another type than {}",
+                    std::any::type_name::<T>()
+                ),
+            )
+            .with_key(key)
+        })
+    }
+}
+
+type Ctor = Arc<dyn Fn(&Args) -> Result<Object, Error> + Send + Sync>;
+
+/// The result of [`Registry::instantiate`].
+pub enum Built {
+    /// The object.
+    Object(Object),
+    /// `_partial_: true`: a constructor waiting for more keyword arguments.
+    Partial(Box<Partial>),
+}
+
+impl fmt::Debug for Built {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Built::Object(_) => f.write_str("Built::Object(..)"),
+            Built::Partial(_) => f.write_str("Built::Partial(..)"),
+        }
+    }
+}
+
+impl Built {
+    /// The object as `T` (an error for a partial, or another type).
+    pub fn into_object<T: Any + Send + Sync>(self) -> Result<Arc<T>, Error> {
+        match self {
+            Built::Object(o) => o.downcast::<T>().map_err(|_| {
+                Error::new(
+                    ErrorKind::Type,
+                    format!("the object is not a {}", std::any::type_name::<T>()),
+                )
+            }),
+            Built::Partial(_) => Err(Error::new(
+                ErrorKind::Type,
+                "the description is _partial_; call it first",
+            )),
+        }
+    }
+
+    /// The closure of a `_partial_` description.
+    pub fn into_partial(self) -> Result<Box<Partial>, Error> {
+        match self {
+            Built::Partial(p) => Ok(p),
+            Built::Object(_) => Err(Error::new(
+                ErrorKind::Type,
+                "the description is not _partial_",
+            )),
+        }
+    }
+}
+
+/// A constructor with some arguments bound (`functools.partial`).
+pub struct Partial {
+    ctor: Ctor,
+    args: Args,
+}
+
+impl Partial {
+    /// Builds the object, with `kwargs` (a mapping) added to the bound ones.
+    pub fn call(&self, kwargs: Node) -> Result<Object, Error> {
+        let mut merged = self.args.kwargs.clone();
+        crate::merge::merge(&mut merged, kwargs)?;
+        let args = Args {
+            key: self.args.key.clone(),
+            kwargs: merged,
+            objects: self.args.objects.clone(),
+            positional: self.args.positional.clone(),
+        };
+        (self.ctor)(&args)
+    }
+}
+
+/// An explicit registry of named constructors (no global state: build one
+/// and pass it where objects are made).
+///
+/// ```
+/// use config_core::{lazy, typed::Registry};
+/// struct Sgd { lr: f64 }
+/// let mut reg = Registry::new();
+/// reg.register("sgd", |a| Ok(Sgd { lr: a.get("lr")? }));
+/// let sgd = reg.instantiate(&lazy!("sgd", lr = 0.1)).unwrap().into_object::<Sgd>().unwrap();
+/// assert_eq!(sgd.lr, 0.1);
+/// let err = reg.instantiate(&lazy!("adam")).unwrap_err();
+/// assert!(err.hints[0].contains("sgd"));
+/// ```
+#[derive(Default)]
+pub struct Registry {
+    ctors: IndexMap<String, Ctor>,
+}
+
+impl Registry {
+    /// An empty registry.
+    pub fn new() -> Registry {
+        Registry::default()
+    }
+
+    /// Registers a constructor under a target name.
+    pub fn register<T, F>(&mut self, target: &str, ctor: F) -> &mut Registry
+    where
+        T: Any + Send + Sync,
+        F: Fn(&Args) -> Result<T, Error> + Send + Sync + 'static,
+    {
+        self.ctors.insert(
+            target.to_string(),
+            Arc::new(move |a: &Args| ctor(a).map(|t| Arc::new(t) as Object)),
+        );
+        self
+    }
+
+    /// The registered target names.
+    pub fn targets(&self) -> impl Iterator<Item = &str> {
+        self.ctors.keys().map(String::as_str)
+    }
+
+    /// Builds the object a lazy description names.
+    pub fn instantiate(&self, lazy: &LazyDict) -> Result<Built, Error> {
+        self.build(lazy.node(), "")
+    }
+
+    /// Builds the object a description at full key `key` names (errors then
+    /// name keys below it, e.g. `optimizer.lr`).
+    pub fn instantiate_at(&self, lazy: &LazyDict, key: &str) -> Result<Built, Error> {
+        self.build(lazy.node(), key)
+    }
+
+    /// Builds and downcasts in one step.
+    pub fn instantiate_as<T: Any + Send + Sync>(&self, lazy: &LazyDict) -> Result<Arc<T>, Error> {
+        self.instantiate(lazy)?.into_object::<T>()
+    }
+
+    fn build(&self, node: &Node, key: &str) -> Result<Built, Error> {
+        let map = node
+            .as_map()
+            .ok_or_else(|| type_error(key, &TypeDesc::Lazy.expectation(), node))?;
+        let target = node.get(TARGET).and_then(Node::as_str).unwrap_or_default();
+        let target_key = crate::path::child_key(key, &Key::from(TARGET));
+        let ctor = self
+            .ctors
+            .get(target)
+            .ok_or_else(|| self.unknown_target(target, &target_key, node))?;
+        let recursive = flag(node, "_recursive_", true, key)?;
+        let partial = flag(node, "_partial_", false, key)?;
+        let mut args = Args {
+            key: key.to_string(),
+            kwargs: Node::empty_map(),
+            objects: IndexMap::new(),
+            positional: Vec::new(),
+        };
+        for (k, v) in map {
+            let name = k.to_string();
+            let ck = crate::path::child_key(key, k);
+            match name.as_str() {
+                TARGET | "_recursive_" | "_partial_" | "_convert_" => {}
+                "_args_" => {
+                    args.positional = v
+                        .as_list()
+                        .cloned()
+                        .ok_or_else(|| type_error(&ck, "a list", v))?;
+                }
+                _ if recursive && is_lazy(v) => {
+                    let built = match self.build(v, &ck)? {
+                        Built::Object(o) => o,
+                        Built::Partial(p) => Arc::new(*p) as Object,
+                    };
+                    args.objects.insert(name, built);
+                }
+                // Hydra: a partial skips `???` arguments (given at call time).
+                _ if partial && v.is_missing() => {}
+                _ => {
+                    if let Some(m) = args.kwargs.as_map_mut() {
+                        m.insert(k.clone(), v.clone());
+                    }
+                }
+            }
+        }
+        if partial {
+            return Ok(Built::Partial(Box::new(Partial {
+                ctor: Arc::clone(ctor),
+                args,
+            })));
+        }
+        ctor(&args).map(Built::Object).map_err(|e| {
+            let msg = format!("Error in call to target '{target}': {}", e.message);
+            Error { message: msg, ..e }
+                .with_key(key.to_string())
+                .with_origin(node.origin.clone())
+        })
+    }
+
+    fn unknown_target(&self, target: &str, key: &str, node: &Node) -> Error {
+        let mut e = Error::new(
+            ErrorKind::KeyNotFound,
+            format!("Error locating target '{target}': it is not registered"),
+        )
+        .with_key(key.to_string())
+        .with_origin(
+            node.get(TARGET)
+                .map(|n| n.origin.clone())
+                .unwrap_or_default(),
+        );
+        if let Some(best) = crate::error::did_you_mean(target, self.targets()).first() {
+            e = e.with_hint(format!("did you mean '{best}'?"));
+        }
+        let all: Vec<&str> = self.targets().collect();
+        e.with_hint(format!("registered targets: {}", all.join(", ")))
+    }
+}
+
+fn is_lazy(n: &Node) -> bool {
+    n.get(TARGET).is_some()
+}
+
+fn flag(node: &Node, name: &str, default: bool, key: &str) -> Result<bool, Error> {
+    match node.get(name) {
+        None => Ok(default),
+        Some(n) => match n.value {
+            Value::Bool(b) => Ok(b),
+            _ => Err(type_error(
+                &crate::path::child_key(key, &Key::from(name)),
+                "a bool",
+                n,
+            )),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Net {
+        width: u32,
+    }
+    struct Model {
+        net: Arc<Net>,
+        lr: f64,
+        tag: String,
+    }
+
+    fn registry() -> Registry {
+        let mut r = Registry::new();
+        r.register("net", |a| {
+            Ok(Net {
+                width: a.get("width")?,
+            })
+        });
+        r.register("model", |a| {
+            Ok(Model {
+                net: a.object::<Net>("net")?,
+                lr: a.get_or("lr", 0.5)?,
+                tag: a.positional(0)?,
+            })
+        });
+        r
+    }
+
+    #[test]
+    fn recursive_partial_and_args() {
+        let r = registry();
+        let l = lazy!(
+            "model",
+            net = lazy!("net", width = 8).to_node(),
+            _args_ = ["first"],
+            lr = 0.1
+        );
+        let m = r.instantiate_as::<Model>(&l).unwrap();
+        assert_eq!((m.net.width, m.lr, m.tag.as_str()), (8, 0.1, "first"));
+
+        let p = lazy!(
+            "model",
+            net = lazy!("net", width = 2).to_node(),
+            _args_ = ["x"],
+            _partial_ = true
+        );
+        let f = r.instantiate(&p).unwrap().into_partial().unwrap();
+        let m = f
+            .call(dict!({ lr: 0.25 }))
+            .unwrap()
+            .downcast::<Model>()
+            .ok()
+            .unwrap();
+        assert_eq!(m.lr, 0.25);
+    }
+
+    #[test]
+    fn unknown_target_lists_registered() {
+        let e = registry().instantiate(&lazy!("mdoel")).unwrap_err();
+        assert!(e.hints.iter().any(|h| h == "did you mean 'model'?"), "{e}");
+        assert!(e.hints.iter().any(|h| h.contains("net, model")), "{e}");
+    }
+}

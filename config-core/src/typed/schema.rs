@@ -1,0 +1,578 @@
+//! The static schema table the derive emits for each config type: field
+//! names, types, docs, defaults, validators and merge policies.
+//!
+//! Place in the flow: it is consulted **before composing** (to check
+//! command-line overrides against the types), **during merging** (per-field
+//! list policies through [`SchemaHook`]), and for docs ([`json_schema`]).
+
+use crate::error::{did_you_mean, Error, ErrorKind};
+use crate::merge::{ListMerge, MergeHook};
+use crate::node::{float_repr, Node, Value};
+use crate::origin::Origin;
+use crate::path::parse_path;
+use crate::typed::coerce;
+
+/// The type of a field, as data.
+#[derive(Clone, Copy, Debug)]
+pub enum TypeDesc {
+    /// `bool`.
+    Bool,
+    /// An integer type with its Rust name and inclusive bounds.
+    Int {
+        /// `u8`, `i64`, ...
+        name: &'static str,
+        /// Smallest value.
+        min: i128,
+        /// Largest value.
+        max: i128,
+    },
+    /// `f32` or `f64`.
+    Float {
+        /// `f32` or `f64`.
+        name: &'static str,
+    },
+    /// `String`.
+    Str,
+    /// `PathBuf`.
+    Path,
+    /// A unit enum, written as one of its variant names.
+    Enum {
+        /// The Rust type name.
+        name: &'static str,
+        /// The names as written in YAML.
+        variants: &'static [&'static str],
+    },
+    /// `Option<T>`: also accepts null.
+    Option(&'static TypeDesc),
+    /// `Vec<T>`.
+    List(&'static TypeDesc),
+    /// A map with string keys.
+    Map(&'static TypeDesc),
+    /// A nested config.
+    Nested(&'static Schema),
+    /// An open, untyped subtree (`DictConfig`).
+    Dict,
+    /// An object description with `_target_` (`LazyDict`).
+    Lazy,
+}
+
+impl TypeDesc {
+    /// The type as the errors phrase it: "an unsigned integer", "a bool", ...
+    pub fn expectation(&self) -> String {
+        match self {
+            TypeDesc::Bool => "a bool".into(),
+            TypeDesc::Int { name, min, max } => {
+                let kind = if *min == 0 {
+                    "an unsigned integer"
+                } else {
+                    "an integer"
+                };
+                if matches!(*name, "u64" | "i64" | "usize" | "isize" | "u128" | "i128") {
+                    kind.into()
+                } else {
+                    format!("{kind} ({name}, {min}..={max})")
+                }
+            }
+            TypeDesc::Float { .. } => "a float".into(),
+            TypeDesc::Str => "a string".into(),
+            TypeDesc::Path => "a path".into(),
+            TypeDesc::Enum { variants, .. } => format!("one of [{}]", variants.join(", ")),
+            TypeDesc::Option(t) => format!("{} or null", t.expectation()),
+            TypeDesc::List(_) => "a list".into(),
+            TypeDesc::Map(_) => "a mapping".into(),
+            TypeDesc::Nested(s) => format!("a mapping ({})", s.name),
+            TypeDesc::Dict => "a mapping".into(),
+            TypeDesc::Lazy => "an object description (a mapping with _target_)".into(),
+        }
+    }
+
+    /// The Rust spelling, for docs and `--help`.
+    pub fn rust_name(&self) -> String {
+        match self {
+            TypeDesc::Bool => "bool".into(),
+            TypeDesc::Int { name, .. } | TypeDesc::Float { name } | TypeDesc::Enum { name, .. } => {
+                (*name).into()
+            }
+            TypeDesc::Str => "String".into(),
+            TypeDesc::Path => "PathBuf".into(),
+            TypeDesc::Option(t) => format!("Option<{}>", t.rust_name()),
+            TypeDesc::List(t) => format!("Vec<{}>", t.rust_name()),
+            TypeDesc::Map(t) => format!("Map<String, {}>", t.rust_name()),
+            TypeDesc::Nested(s) => s.name.into(),
+            TypeDesc::Dict => "DictConfig".into(),
+            TypeDesc::Lazy => "LazyDict".into(),
+        }
+    }
+
+    /// Strips `Option` layers.
+    pub fn inner(&self) -> &TypeDesc {
+        match self {
+            TypeDesc::Option(t) => t.inner(),
+            t => t,
+        }
+    }
+}
+
+/// A built-in or custom field validator, as data.
+#[derive(Clone, Copy, Debug)]
+pub enum Validator {
+    /// `range(min = .., max = ..)`, inclusive.
+    Range {
+        /// Lower bound.
+        min: Option<f64>,
+        /// Upper bound.
+        max: Option<f64>,
+    },
+    /// `non_empty`: strings, paths, lists and maps.
+    NonEmpty,
+    /// `one_of("a", "b")`.
+    OneOf(&'static [&'static str]),
+    /// `custom = path::to::fn`.
+    Custom(&'static str),
+}
+
+/// One field of a config type.
+#[derive(Clone, Copy, Debug)]
+pub struct FieldSchema {
+    /// The key (the field name, or its `rename`).
+    pub name: &'static str,
+    /// The type.
+    pub ty: TypeDesc,
+    /// The doc comment, trimmed.
+    pub doc: &'static str,
+    /// The default expression as written, if any.
+    pub default: Option<&'static str>,
+    /// `???` until composition sets it.
+    pub mandatory: bool,
+    /// Validators, in declaration order.
+    pub validators: &'static [Validator],
+    /// How lists merge at this field.
+    pub merge: ListMerge,
+}
+
+/// The schema of one config type.
+#[derive(Clone, Copy, Debug)]
+pub struct Schema {
+    /// The Rust type name.
+    pub name: &'static str,
+    /// The type's doc comment.
+    pub doc: &'static str,
+    /// The fields, in declaration order.
+    pub fields: &'static [FieldSchema],
+    /// The name of the struct-level validator, if any.
+    pub validator: Option<&'static str>,
+}
+
+/// What a key path names in the schema.
+#[derive(Clone, Copy, Debug)]
+pub enum Lookup<'a> {
+    /// A typed value (field, list item or map value).
+    Typed(&'a TypeDesc, Option<&'a FieldSchema>),
+    /// A key inside an open subtree (`DictConfig`, `LazyDict`): anything goes.
+    Open,
+}
+
+impl Schema {
+    /// The field named `name`.
+    pub fn field(&self, name: &str) -> Option<&FieldSchema> {
+        self.fields.iter().find(|f| f.name == name)
+    }
+
+    /// Finds the type at a dotted key path (`trainer.max_iter`,
+    /// `callbacks[0]`), or an error with a did-you-mean.
+    ///
+    /// ```
+    /// use config_core::typed::{Schema, FieldSchema, TypeDesc};
+    /// use config_core::ListMerge;
+    /// static S: Schema = Schema { name: "T", doc: "", validator: None, fields: &[FieldSchema {
+    ///     name: "max_iter", ty: TypeDesc::Int { name: "u64", min: 0, max: u64::MAX as i128 },
+    ///     doc: "", default: None, mandatory: false, validators: &[], merge: ListMerge::Replace }] };
+    /// let err = S.lookup("max_itr").unwrap_err();
+    /// assert_eq!(err.hints, vec!["did you mean max_iter?"]);
+    /// ```
+    pub fn lookup(&self, path: &str) -> Result<Lookup<'_>, Error> {
+        let segs = parse_path(path)?;
+        let mut schema = self;
+        let mut prefix = String::new();
+        let mut i = 0;
+        while i < segs.len() {
+            let seg = &segs[i];
+            let Some(field) = schema.field(seg) else {
+                return Err(no_such_key(schema, &prefix, seg));
+            };
+            prefix = join(&prefix, seg);
+            i += 1;
+            let mut ty = &field.ty;
+            // Walk through containers until the next struct or the end.
+            loop {
+                if i == segs.len() {
+                    return Ok(Lookup::Typed(ty, Some(field)));
+                }
+                match ty {
+                    TypeDesc::Option(t) => ty = t,
+                    TypeDesc::List(t) => {
+                        if segs[i].parse::<usize>().is_err() {
+                            return Err(Error::new(
+                                ErrorKind::KeyNotFound,
+                                format!("{prefix} is a list; '{}' is not an index", segs[i]),
+                            )
+                            .with_key(path.to_string()));
+                        }
+                        prefix = format!("{prefix}[{}]", segs[i]);
+                        i += 1;
+                        ty = t;
+                        if i == segs.len() {
+                            return Ok(Lookup::Typed(ty, None));
+                        }
+                    }
+                    TypeDesc::Map(t) => {
+                        prefix = join(&prefix, &segs[i]);
+                        i += 1;
+                        ty = t;
+                        if i == segs.len() {
+                            return Ok(Lookup::Typed(ty, None));
+                        }
+                    }
+                    TypeDesc::Nested(s) => {
+                        schema = s;
+                        break;
+                    }
+                    TypeDesc::Dict | TypeDesc::Lazy => return Ok(Lookup::Open),
+                    _ => {
+                        return Err(Error::new(
+                            ErrorKind::KeyNotFound,
+                            format!(
+                                "{prefix} is {}, it has no key '{}'",
+                                ty.expectation(),
+                                segs[i]
+                            ),
+                        )
+                        .with_key(path.to_string()))
+                    }
+                }
+            }
+        }
+        Err(Error::new(
+            ErrorKind::KeyNotFound,
+            "an empty key path names no field",
+        ))
+    }
+
+    /// Checks a value about to be written at `path` (an override, say):
+    /// the key must exist and the value must convert to its type.
+    ///
+    /// The error reads `trainer.max_iter expects an unsigned integer, got
+    /// 'abc' (command-line argument 2)`.
+    pub fn check_value(&self, path: &str, value: &Node) -> Result<(), Error> {
+        match self
+            .lookup(path)
+            .map_err(|e| e.with_origin(value.origin.clone()))?
+        {
+            Lookup::Open => Ok(()),
+            Lookup::Typed(ty, _) => coerce::check(ty, value, path),
+        }
+    }
+
+    /// The list merge policy at a full key, `Replace` when the key is not a
+    /// typed list.
+    pub fn list_policy(&self, path: &str) -> ListMerge {
+        match self.lookup(path) {
+            Ok(Lookup::Typed(_, Some(f))) => f.merge,
+            _ => ListMerge::Replace,
+        }
+    }
+}
+
+fn join(prefix: &str, seg: &str) -> String {
+    if prefix.is_empty() {
+        seg.to_string()
+    } else {
+        format!("{prefix}.{seg}")
+    }
+}
+
+/// One line per leaf field: `key: type = default  doc`, nested configs
+/// flattened (`trainer.ddp.static_graph`); the text of a `--help`.
+pub fn help_text(schema: &Schema, defaults: &Node) -> String {
+    let mut out = String::new();
+    help_lines(schema, Some(defaults), "", &mut out);
+    out
+}
+
+fn help_lines(schema: &Schema, defaults: Option<&Node>, prefix: &str, out: &mut String) {
+    for f in schema.fields {
+        let key = join(prefix, f.name);
+        let d = defaults.and_then(|d| d.get(f.name));
+        if let TypeDesc::Nested(s) = f.ty {
+            help_lines(s, d, &key, out);
+            continue;
+        }
+        out.push_str(&format!("{key}: {}", f.ty.rust_name()));
+        match d {
+            Some(n) if n.is_missing() => out.push_str(" (mandatory)"),
+            Some(n) if n.as_map().is_none() => out.push_str(&format!(" = {}", to_json(n))),
+            _ => {}
+        }
+        if !f.doc.is_empty() {
+            out.push_str(&format!("  # {}", f.doc.lines().next().unwrap_or_default()));
+        }
+        out.push('\n');
+    }
+}
+
+/// "no such key" with the closest field names as a did-you-mean.
+pub(crate) fn no_such_key(schema: &Schema, prefix: &str, seg: &str) -> Error {
+    let full = join(prefix, seg);
+    let names = schema.fields.iter().map(|f| f.name);
+    let mut err =
+        Error::new(ErrorKind::Struct, format!("no such key: {full}")).with_key(full.clone());
+    match did_you_mean(seg, names).first() {
+        Some(best) => err = err.with_hint(format!("did you mean {}?", join(prefix, best))),
+        None => {
+            let all: Vec<&str> = schema.fields.iter().map(|f| f.name).collect();
+            err = err.with_hint(format!("{} has the keys: {}", schema.name, all.join(", ")));
+        }
+    }
+    err
+}
+
+/// The [`MergeHook`] of a typed config: per-field list policies, and type
+/// checks of values as they are merged in.
+///
+/// ```
+/// use config_core::typed::{FieldSchema, Schema, SchemaHook, TypeDesc};
+/// use config_core::{dict, merge_with, ListMerge};
+/// const S: Schema = Schema { name: "T", doc: "", validator: None, fields: &[FieldSchema {
+///     name: "callbacks", ty: TypeDesc::List(&TypeDesc::Str), doc: "", default: None,
+///     mandatory: false, validators: &[], merge: ListMerge::Append }] };
+/// let mut base = dict!({ callbacks: ["a"] });
+/// merge_with(&mut base, dict!({ callbacks: ["b"] }), &SchemaHook::new(S), "").unwrap();
+/// assert_eq!(base, dict!({ callbacks: ["a", "b"] }));
+/// ```
+#[derive(Clone, Copy, Debug)]
+pub struct SchemaHook {
+    /// The schema of the root.
+    pub schema: Schema,
+}
+
+impl SchemaHook {
+    /// The hook of a root schema (`SchemaHook::new(T::SCHEMA)`).
+    pub fn new(schema: Schema) -> SchemaHook {
+        SchemaHook { schema }
+    }
+}
+
+impl MergeHook for SchemaHook {
+    fn list_policy(&self, key: &str) -> ListMerge {
+        self.schema.list_policy(key)
+    }
+
+    fn check(&self, key: &str, value: &mut Node) -> Result<(), Error> {
+        if key.is_empty() || value.value.is_container() {
+            return Ok(());
+        }
+        // Keys outside the schema are left to the typed conversion, which
+        // reports them with a did-you-mean once composition is done.
+        match self.schema.lookup(key) {
+            Ok(Lookup::Typed(ty, _)) => coerce::check(ty, value, key),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// A JSON Schema (draft 2020-12) of a config type, as a [`Node`] tree
+/// (emit it with `to_yaml`, or as JSON with [`to_json`]).
+pub fn json_schema(schema: &Schema, defaults: &Node) -> Node {
+    let mut root = object_schema(schema, Some(defaults));
+    if let Some(m) = root.as_map_mut() {
+        m.shift_insert(
+            0,
+            "$schema".into(),
+            Node::from("https://json-schema.org/draft/2020-12/schema"),
+        );
+        m.shift_insert(1, "title".into(), Node::from(schema.name));
+    }
+    root
+}
+
+fn object_schema(schema: &Schema, defaults: Option<&Node>) -> Node {
+    let mut props = crate::node::Map::new();
+    let mut required = Vec::new();
+    for f in schema.fields {
+        let mut p = type_schema(&f.ty, defaults.and_then(|d| d.get(f.name)));
+        if let Some(m) = p.as_map_mut() {
+            if !f.doc.is_empty() {
+                m.insert("description".into(), Node::from(f.doc));
+            }
+            if let Some(d) = defaults.and_then(|d| d.get(f.name)) {
+                if !d.is_missing() && !d.value.is_container() {
+                    m.insert("default".into(), d.clone());
+                }
+            }
+            for v in f.validators {
+                match v {
+                    Validator::Range { min, max } => {
+                        if let Some(x) = min {
+                            m.insert("minimum".into(), Node::from(*x));
+                        }
+                        if let Some(x) = max {
+                            m.insert("maximum".into(), Node::from(*x));
+                        }
+                    }
+                    Validator::NonEmpty => {
+                        let k = if matches!(f.ty.inner(), TypeDesc::List(_)) {
+                            "minItems"
+                        } else {
+                            "minLength"
+                        };
+                        m.insert(k.into(), Node::from(1));
+                    }
+                    Validator::OneOf(opts) => {
+                        let l = opts.iter().map(|o| Node::from(*o)).collect();
+                        m.insert("enum".into(), Node::new(Value::List(l)));
+                    }
+                    Validator::Custom(_) => {}
+                }
+            }
+        }
+        if f.mandatory {
+            required.push(Node::from(f.name));
+        }
+        props.insert(f.name.into(), p);
+    }
+    let mut m = crate::node::Map::new();
+    m.insert("type".into(), Node::from("object"));
+    if !schema.doc.is_empty() {
+        m.insert("description".into(), Node::from(schema.doc));
+    }
+    m.insert("properties".into(), Node::new(Value::Map(props)));
+    if !required.is_empty() {
+        m.insert("required".into(), Node::new(Value::List(required)));
+    }
+    m.insert("additionalProperties".into(), Node::from(false));
+    Node::new(Value::Map(m))
+}
+
+fn type_schema(ty: &TypeDesc, defaults: Option<&Node>) -> Node {
+    let mut m = crate::node::Map::new();
+    let mut put = |k: &str, v: Node| {
+        m.insert(k.into(), v);
+    };
+    match ty {
+        TypeDesc::Bool => put("type", "boolean".into()),
+        TypeDesc::Int { min, max, .. } => {
+            put("type", "integer".into());
+            put("minimum", Node::from(clamp_i64(*min)));
+            put("maximum", Node::from(clamp_i64(*max)));
+        }
+        TypeDesc::Float { .. } => put("type", "number".into()),
+        TypeDesc::Str | TypeDesc::Path => put("type", "string".into()),
+        TypeDesc::Enum { variants, .. } => put(
+            "enum",
+            Node::new(Value::List(
+                variants.iter().map(|v| Node::from(*v)).collect(),
+            )),
+        ),
+        TypeDesc::Option(t) => {
+            let inner = type_schema(t, defaults);
+            put(
+                "anyOf",
+                Node::new(Value::List(vec![inner, object_of("type", "null")])),
+            );
+        }
+        TypeDesc::List(t) => {
+            put("type", "array".into());
+            put("items", type_schema(t, None));
+        }
+        TypeDesc::Map(t) => {
+            put("type", "object".into());
+            put("additionalProperties", type_schema(t, None));
+        }
+        TypeDesc::Nested(s) => return object_schema(s, defaults.filter(|d| d.as_map().is_some())),
+        TypeDesc::Dict => put("type", "object".into()),
+        TypeDesc::Lazy => {
+            put("type", "object".into());
+            put(
+                "required",
+                Node::new(Value::List(vec![Node::from("_target_")])),
+            );
+        }
+    }
+    Node::new(Value::Map(m))
+}
+
+fn object_of(k: &str, v: &str) -> Node {
+    let mut m = crate::node::Map::new();
+    m.insert(k.into(), Node::from(v));
+    Node::new(Value::Map(m))
+}
+
+fn clamp_i64(x: i128) -> i64 {
+    x.clamp(i64::MIN as i128, i64::MAX as i128) as i64
+}
+
+/// A [`Node`] tree as compact JSON (keys in order; `???` and interpolations
+/// as strings).
+pub fn to_json(node: &Node) -> String {
+    let mut out = String::new();
+    write_json(node, &mut out);
+    out
+}
+
+fn write_json(node: &Node, out: &mut String) {
+    match &node.value {
+        Value::Null => out.push_str("null"),
+        Value::Missing => out.push_str("\"???\""),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Int(i) => out.push_str(&i.to_string()),
+        Value::Float(f) if f.is_finite() => out.push_str(&float_repr(*f)),
+        Value::Float(f) => json_str(&float_repr(*f), out),
+        Value::Str(s) | Value::Interp(s) => json_str(s, out),
+        Value::Map(m) => {
+            out.push('{');
+            for (i, (k, v)) in m.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                json_str(&k.to_string(), out);
+                out.push(':');
+                write_json(v, out);
+            }
+            out.push('}');
+        }
+        Value::List(l) => {
+            out.push('[');
+            for (i, v) in l.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_json(v, out);
+            }
+            out.push(']');
+        }
+    }
+}
+
+fn json_str(s: &str, out: &mut String) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// A short form of an origin for the end of a one-line message:
+/// `command-line argument 2`, `conf/x.yaml:3:5`, `default in TrainerConfig`.
+pub fn short_origin(origin: &Origin) -> Option<String> {
+    match origin {
+        Origin::Unknown | Origin::Merge => None,
+        Origin::Override { index, .. } => Some(format!("command-line argument {index}")),
+        o => Some(o.to_string()),
+    }
+}

@@ -1,0 +1,1191 @@
+//! YAML text → [`Node`] tree, the first step of the flow (load → compose →
+//! resolve → type → freeze).
+//!
+//! `saphyr-parser` turns the text into events; this module builds the tree
+//! from them with an explicit stack (never the Rust stack), so input depth
+//! cannot overflow it. It follows OmegaConf 2.3's loader (PyYAML's
+//! `SafeLoader` plus OmegaConf's tweaks):
+//!
+//! - plain scalars are typed with YAML 1.1 rules ([`super::scalar`]);
+//! - anchors and aliases copy nodes, charged to the alias [`Budget`];
+//! - `<<` merge keys follow PyYAML's `flatten_mapping`: merged pairs first
+//!   (a list of mappings is applied last-to-first), then the explicit pairs,
+//!   each key keeping its first position and its last value;
+//! - an explicit string key given twice is an error; a key that came in
+//!   through `<<` may be overridden; repeated non-string keys keep the last
+//!   value, as a Python dict does (where `1`, `1.0` and `true` are one key);
+//! - a null key is an error, as in OmegaConf; containers cannot be keys;
+//! - the document must be one mapping or list; an empty document (or `null`)
+//!   is `{}` and a lone string `s` is `{s: null}` (OmegaConf re-reads it).
+
+use super::fast;
+use super::limits::{Budget, Cost, Exceeded, Limits};
+use super::scalar::{self, Plain};
+use crate::error::{Error, ErrorKind};
+use crate::node::{Key, Map, Node, Value};
+use crate::origin::Origin;
+use indexmap::map::Entry;
+use saphyr_parser::{Event, Marker, Parser, ScalarStyle, ScanError, Span, Tag};
+use std::borrow::Cow;
+use std::sync::Arc;
+
+/// The handle saphyr gives `!!` tags.
+const CORE: &str = "tag:yaml.org,2002:";
+
+const RAISE: &str = "pass your own `yaml::Limits` to `yaml::load_str`/`load_file` to raise it, if this document is trusted";
+
+/// Loads one YAML document as OmegaConf does (see the module docs).
+pub(crate) fn load(text: &str, source: &str, limits: &Limits) -> Result<Node, Error> {
+    let path: Arc<str> = Arc::from(source);
+    if text.len() > limits.max_size {
+        return Err(Error::new(
+            ErrorKind::Limit,
+            format!(
+                "YAML document is {} bytes, more than the {} bytes allowed (Limits::max_size)",
+                text.len(),
+                limits.max_size
+            ),
+        )
+        .with_origin(Origin::File {
+            path,
+            line: 1,
+            col: 1,
+        })
+        .with_hint(format!("raise `Limits::max_size`: {RAISE}")));
+    }
+    let root = parse_document(text, &path, limits)?;
+    top_level(root, &path, limits)
+}
+
+/// The root node of the only document in `text`, or `None` for no document.
+fn parse_document(text: &str, path: &Arc<str>, limits: &Limits) -> Result<Option<Node>, Error> {
+    if let Some(root) = parse_fast(text, path, limits) {
+        return Ok(root);
+    }
+    parse_saphyr(text, path, limits)
+}
+
+/// The tree through the fast path, or `None` when it gave up (or the
+/// builder failed: saphyr then reports the same error, or an earlier one).
+pub(super) fn parse_fast(text: &str, path: &Arc<str>, limits: &Limits) -> Option<Option<Node>> {
+    let mut builder = Builder::new(path.clone(), limits);
+    let mut emit = |event: Event<'_>, (line, col): fast::Pos| {
+        let mark = Marker::new(0, line, col);
+        builder.event(event, Span::new(mark, mark)).is_ok()
+    };
+    fast::events(text, &mut emit).ok()?;
+    Some(builder.root)
+}
+
+/// The tree through saphyr's full parser.
+pub(super) fn parse_saphyr(
+    text: &str,
+    path: &Arc<str>,
+    limits: &Limits,
+) -> Result<Option<Node>, Error> {
+    let mut builder = Builder::new(path.clone(), limits);
+    let mut parser = Parser::new_from_str(text);
+    while let Some(item) = parser.next_event() {
+        let (event, span) = item.map_err(|e| builder.syntax_error(&e))?;
+        builder.event(event, span)?;
+    }
+    Ok(builder.root)
+}
+
+/// OmegaConf's treatment of the top level: `OmegaConf.load` accepts a
+/// mapping, a list, nothing (→ `{}`), or a string, which `OmegaConf.create`
+/// parses again as YAML (`just a string` becomes `{just a string: null}`).
+fn top_level(root: Option<Node>, path: &Arc<str>, limits: &Limits) -> Result<Node, Error> {
+    let Some(node) = root else {
+        return Ok(Node::with_origin(
+            Value::Map(Map::new()),
+            Origin::File {
+                path: path.clone(),
+                line: 1,
+                col: 1,
+            },
+        ));
+    };
+    let text = match &node.value {
+        Value::Map(_) | Value::List(_) => return Ok(node),
+        Value::Null => return Ok(Node::with_origin(Value::Map(Map::new()), node.origin)),
+        Value::Str(s) | Value::Interp(s) => s.as_str(),
+        Value::Missing => "???",
+        other => {
+            return Err(Error::new(
+                ErrorKind::Yaml,
+                format!(
+                    "Invalid loaded object type: {}: a config document must be a mapping or a list",
+                    other.type_name()
+                ),
+            )
+            .with_origin(node.origin.clone()))
+        }
+    };
+    let inner = parse_document(text, path, limits)?;
+    let origin = node.origin.clone();
+    match inner.map(|n| n.value) {
+        None | Some(Value::Null) => Ok(Node::with_origin(Value::Map(Map::new()), origin)),
+        Some(v @ (Value::Map(_) | Value::List(_))) => {
+            let mut n = Node::with_origin(v, Origin::Unknown);
+            n.stamp_origin(&origin);
+            Ok(n)
+        }
+        Some(Value::Str(s) | Value::Interp(s)) => Ok(single_key_map(Key::Str(s), origin)),
+        Some(Value::Missing) => Ok(single_key_map(Key::Str("???".into()), origin)),
+        Some(other) => Err(Error::new(
+            ErrorKind::Yaml,
+            format!(
+                "Invalid config type ({}): the document is a quoted string that reads as a {0}",
+                other.type_name()
+            ),
+        )
+        .with_origin(origin)),
+    }
+}
+
+fn single_key_map(key: Key, origin: Origin) -> Node {
+    let mut map = Map::new();
+    map.insert(key, Node::with_origin(Value::Null, origin.clone()));
+    Node::with_origin(Value::Map(map), origin)
+}
+
+/// A container being built.
+struct Frame {
+    kind: FrameKind,
+    origin: Origin,
+    /// Anchor id (0: none).
+    anchor: usize,
+}
+
+/// Children are collected on shared stacks ([`Builder::items`],
+/// [`Builder::pairs`]) and moved into a container of the exact size when it
+/// closes: no reallocation as containers grow.
+enum FrameKind {
+    /// Items from this index of `Builder::items`.
+    List(usize),
+    Map(MapFrame),
+}
+
+struct MapFrame {
+    /// The explicit pairs, from this index of `Builder::pairs`.
+    start: usize,
+    /// The key whose value comes next.
+    key: Option<PendingKey>,
+    /// Mappings brought in by `<<`, in the order PyYAML applies them.
+    merges: Vec<Map>,
+}
+
+enum PendingKey {
+    /// A key and where it starts.
+    Key(Key, Marker),
+    Merge(Origin),
+}
+
+/// A scalar after typing: a value, or one of the two special plain scalars.
+enum Scalar {
+    Value(Value),
+    /// `<<`
+    Merge,
+    /// `=` (PyYAML's value tag)
+    Equals,
+}
+
+/// An anchored node, kept for its aliases.
+struct Anchored {
+    node: Node,
+    cost: Cost,
+}
+
+struct Builder<'l> {
+    path: Arc<str>,
+    limits: &'l Limits,
+    stack: Vec<Frame>,
+    /// Items of the open lists (see [`FrameKind`]).
+    items: Vec<Node>,
+    /// Explicit pairs of the open mappings, with each key's origin.
+    pairs: Vec<(Key, Node, Marker)>,
+    /// Indexed by saphyr's anchor id (ids start at 1 and are never reused).
+    anchors: Vec<Option<Anchored>>,
+    /// Frames on the stack that carry an anchor.
+    anchored_open: usize,
+    budget: Budget,
+    root: Option<Node>,
+    documents: usize,
+}
+
+impl<'l> Builder<'l> {
+    fn new(path: Arc<str>, limits: &'l Limits) -> Self {
+        Builder {
+            path,
+            limits,
+            stack: Vec::new(),
+            items: Vec::new(),
+            pairs: Vec::new(),
+            anchors: Vec::new(),
+            anchored_open: 0,
+            budget: Budget::default(),
+            root: None,
+            documents: 0,
+        }
+    }
+
+    fn origin(&self, mark: Marker) -> Origin {
+        Origin::File {
+            path: self.path.clone(),
+            line: u32::try_from(mark.line()).unwrap_or(u32::MAX),
+            col: u32::try_from(mark.col() + 1).unwrap_or(u32::MAX),
+        }
+    }
+
+    fn error(&self, kind: ErrorKind, message: impl Into<String>, mark: Marker) -> Error {
+        Error::new(kind, message).with_origin(self.origin(mark))
+    }
+
+    fn syntax_error(&self, e: &ScanError) -> Error {
+        if e.info() == "recursion limit exceeded" {
+            // saphyr's scanner caps flow nesting at 255 and scans ahead of
+            // our own depth check, so deep `[[[...` ends here.
+            return self
+                .error(
+                    ErrorKind::Limit,
+                    format!(
+                        "YAML nesting is too deep: flow collections nest at most 255 levels in the parser \
+                         (and Limits::max_depth is {})",
+                        self.limits.max_depth
+                    ),
+                    *e.marker(),
+                )
+                .with_hint("flatten the document; the parser's flow limit cannot be raised");
+        }
+        self.error(ErrorKind::Yaml, format!("YAML syntax error: {}", e.info()), *e.marker())
+            .with_hint("check the indentation, and quote values that contain ': ', ' #' or start with a YAML indicator")
+    }
+
+    fn event(&mut self, event: Event<'_>, span: Span) -> Result<(), Error> {
+        match event {
+            Event::DocumentStart(_) => {
+                self.documents += 1;
+                if self.documents > 1 {
+                    return Err(self.error(
+                        ErrorKind::Yaml,
+                        "expected a single document in the stream, but found another document",
+                        span.start,
+                    )
+                    .with_hint("a config file holds one YAML document: remove the second `---` and what follows, or split the file"));
+                }
+                Ok(())
+            }
+            Event::Scalar(text, style, anchor, tag) => {
+                self.scalar(text, style, anchor, tag.as_deref(), span.start)
+            }
+            Event::SequenceStart(anchor, tag) => {
+                self.open(true, anchor, tag.as_deref(), span.start)
+            }
+            Event::MappingStart(anchor, tag) => {
+                self.open(false, anchor, tag.as_deref(), span.start)
+            }
+            Event::SequenceEnd | Event::MappingEnd => self.close(),
+            Event::Alias(id) => self.alias(id, span.start),
+            Event::StreamStart | Event::StreamEnd | Event::DocumentEnd | Event::Nothing => Ok(()),
+        }
+    }
+
+    fn expecting_key(&self) -> bool {
+        matches!(
+            self.stack.last(),
+            Some(Frame {
+                kind: FrameKind::Map(MapFrame { key: None, .. }),
+                ..
+            })
+        )
+    }
+
+    fn scalar(
+        &mut self,
+        text: Cow<'_, str>,
+        style: ScalarStyle,
+        anchor: usize,
+        tag: Option<&Tag>,
+        mark: Marker,
+    ) -> Result<(), Error> {
+        let scalar =
+            classify(text, style, tag).map_err(|m| self.error(ErrorKind::Yaml, m, mark))?;
+        let as_key = self.expecting_key();
+        let value = match scalar {
+            Scalar::Value(v) => v,
+            Scalar::Merge if as_key => return self.set_key(PendingKey::Merge(self.origin(mark))),
+            Scalar::Equals if as_key => Value::Str("=".into()),
+            Scalar::Merge | Scalar::Equals => {
+                let (tag, text) = if matches!(scalar, Scalar::Merge) {
+                    ("merge", "<<")
+                } else {
+                    ("value", "=")
+                };
+                return Err(self
+                    .error(
+                        ErrorKind::Yaml,
+                        format!("could not determine a constructor for the tag 'tag:yaml.org,2002:{tag}' (the plain scalar '{text}')"),
+                        mark,
+                    )
+                    .with_hint(format!("quote it to make it a string: '{text}'")));
+            }
+        };
+        if as_key && anchor == 0 {
+            // The common key: no node to build.
+            let key = key_of(value).map_err(|e| e.with_origin(self.origin(mark)))?;
+            return self.set_key(PendingKey::Key(key, mark));
+        }
+        let node = Node::with_origin(value, self.origin(mark));
+        if anchor != 0 {
+            self.store_anchor(anchor, &node, mark)?;
+        }
+        self.push(node)
+    }
+
+    fn open(
+        &mut self,
+        list: bool,
+        anchor: usize,
+        tag: Option<&Tag>,
+        mark: Marker,
+    ) -> Result<(), Error> {
+        if self.expecting_key() {
+            return Err(self
+                .error(
+                    ErrorKind::KeyType,
+                    "found unhashable key: a mapping key cannot be a mapping or a list",
+                    mark,
+                )
+                .with_hint("mapping keys must be strings, ints, floats or bools"));
+        }
+        if let Some(tag) = tag {
+            let expected = if list { "seq" } else { "map" };
+            let ok = (tag.handle == CORE && tag.suffix == expected)
+                || (tag.handle.is_empty() && tag.suffix == "!");
+            if !ok {
+                return Err(self.error(
+                    ErrorKind::Yaml,
+                    unsupported_tag(tag, if list { "list" } else { "mapping" }),
+                    mark,
+                ));
+            }
+        }
+        if self.stack.len() >= self.limits.max_depth {
+            return Err(self.depth_error(mark));
+        }
+        let kind = if list {
+            FrameKind::List(self.items.len())
+        } else {
+            FrameKind::Map(MapFrame {
+                start: self.pairs.len(),
+                key: None,
+                merges: Vec::new(),
+            })
+        };
+        if anchor != 0 {
+            self.anchored_open += 1;
+        }
+        self.stack.push(Frame {
+            kind,
+            origin: self.origin(mark),
+            anchor,
+        });
+        Ok(())
+    }
+
+    fn close(&mut self) -> Result<(), Error> {
+        let Some(frame) = self.stack.pop() else {
+            return Ok(());
+        };
+        let value = match frame.kind {
+            FrameKind::List(start) => Value::List(self.items.drain(start..).collect()),
+            FrameKind::Map(m) => {
+                let explicit = build_map(self.pairs.drain(m.start..), &self.path)?;
+                if m.merges.is_empty() {
+                    Value::Map(explicit)
+                } else {
+                    Value::Map(flatten(m.merges, explicit))
+                }
+            }
+        };
+        let node = Node::with_origin(value, frame.origin);
+        if frame.anchor != 0 {
+            self.anchored_open -= 1;
+            let mark = origin_mark(&node.origin);
+            self.store_anchor(frame.anchor, &node, mark)?;
+        }
+        self.push(node)
+    }
+
+    fn alias(&mut self, id: usize, mark: Marker) -> Result<(), Error> {
+        let Some(Some(anchored)) = self.anchors.get(id) else {
+            return Err(self
+                .error(
+                    ErrorKind::Yaml,
+                    "found a recursive alias: it refers to a node that contains it",
+                    mark,
+                )
+                .with_hint("an alias can only refer to a node that is complete before it"));
+        };
+        let cost = anchored.cost;
+        if self.stack.len() + cost.height > self.limits.max_depth {
+            return Err(self.depth_error(mark));
+        }
+        self.budget
+            .charge(cost, self.limits)
+            .map_err(|e| self.budget_error(e, mark))?;
+        let mut node = anchored.node.clone();
+        if self.expecting_key() {
+            // The key's position is the alias's.
+            node.origin = self.origin(mark);
+        }
+        self.push(node)
+    }
+
+    fn store_anchor(&mut self, id: usize, node: &Node, mark: Marker) -> Result<(), Error> {
+        let cost = measure(node);
+        // Outermost anchors copy disjoint parts of the document; an anchor
+        // inside another one is copied again with it, so it is charged.
+        if self.anchored_open > 0 {
+            self.budget
+                .charge(cost, self.limits)
+                .map_err(|e| self.budget_error(e, mark))?;
+        }
+        if self.anchors.len() <= id {
+            self.anchors.resize_with(id + 1, || None);
+        }
+        self.anchors[id] = Some(Anchored {
+            node: node.clone(),
+            cost,
+        });
+        Ok(())
+    }
+
+    fn set_key(&mut self, key: PendingKey) -> Result<(), Error> {
+        if let Some(Frame {
+            kind: FrameKind::Map(m),
+            ..
+        }) = self.stack.last_mut()
+        {
+            m.key = Some(key);
+        }
+        Ok(())
+    }
+
+    /// Adds a finished node to its parent (or makes it the root).
+    fn push(&mut self, node: Node) -> Result<(), Error> {
+        let Some(frame) = self.stack.last_mut() else {
+            self.root = Some(node);
+            return Ok(());
+        };
+        match &mut frame.kind {
+            FrameKind::List(_) => {
+                self.items.push(node);
+                Ok(())
+            }
+            FrameKind::Map(m) => match m.key.take() {
+                None => {
+                    let mark = origin_mark(&node.origin);
+                    let key = key_of(node.value).map_err(|e| e.with_origin(node.origin))?;
+                    m.key = Some(PendingKey::Key(key, mark));
+                    Ok(())
+                }
+                Some(PendingKey::Key(key, mark)) => {
+                    self.pairs.push((key, node, mark));
+                    Ok(())
+                }
+                Some(PendingKey::Merge(origin)) => add_merge(m, node, origin),
+            },
+        }
+    }
+
+    fn depth_error(&self, mark: Marker) -> Error {
+        self.error(
+            ErrorKind::Limit,
+            format!(
+                "YAML nesting is deeper than {} levels (Limits::max_depth)",
+                self.limits.max_depth
+            ),
+            mark,
+        )
+        .with_hint(format!("raise `Limits::max_depth`: {RAISE}"))
+    }
+
+    fn budget_error(&self, e: Exceeded, mark: Marker) -> Error {
+        let (what, field, limit) = match e {
+            Exceeded::Nodes => ("nodes", "max_alias_nodes", self.limits.max_alias_nodes),
+            Exceeded::Bytes => (
+                "string bytes",
+                "max_alias_bytes",
+                self.limits.max_alias_bytes,
+            ),
+        };
+        self.error(
+            ErrorKind::Limit,
+            format!("alias expansion creates more than {limit} {what} (Limits::{field})"),
+            mark,
+        )
+        .with_hint(format!(
+            "every alias (*name) and `<<` merge copies its anchor's content; raise `Limits::{field}`: {RAISE}"
+        ))
+    }
+}
+
+/// The position of a file origin as a saphyr marker (for errors about a node
+/// already built).
+fn origin_mark(origin: &Origin) -> Marker {
+    match origin {
+        Origin::File { line, col, .. } => {
+            Marker::new(0, *line as usize, (*col as usize).saturating_sub(1))
+        }
+        _ => Marker::new(0, 1, 0),
+    }
+}
+
+/// Types a scalar event: plain scalars by YAML 1.1 rules, quoted and block
+/// scalars as strings, explicit tags by their constructor.
+fn classify(text: Cow<'_, str>, style: ScalarStyle, tag: Option<&Tag>) -> Result<Scalar, String> {
+    let plain = match tag {
+        None => style == ScalarStyle::Plain,
+        // The non-specific tag `!`: PyYAML resolves it like a plain scalar.
+        Some(t) if t.handle.is_empty() && t.suffix == "!" => true,
+        Some(t) if t.handle == CORE => {
+            return match t.suffix.as_str() {
+                "merge" => Ok(Scalar::Merge),
+                suffix => scalar::tagged(suffix, &text).map(Scalar::Value),
+            };
+        }
+        Some(t) => return Err(unsupported_tag(t, "scalar")),
+    };
+    if !plain {
+        return Ok(Scalar::Value(owned_string_value(text)));
+    }
+    Ok(Scalar::Value(match scalar::resolve_plain(&text) {
+        Plain::Null => Value::Null,
+        Plain::Bool(b) => Value::Bool(b),
+        Plain::Int(i) => Value::Int(i),
+        Plain::Float(f) => Value::Float(f),
+        // Python ints have no limit; ours do, so a bigger one stays text.
+        Plain::BigInt => Value::Str(text.into_owned()),
+        Plain::Str => owned_string_value(text),
+        Plain::BadFloat => return Err(format!("could not convert string to float: '{text}'")),
+        Plain::Merge => return Ok(Scalar::Merge),
+        Plain::ValueTag => return Ok(Scalar::Equals),
+    }))
+}
+
+/// [`scalar::string_value`] without copying a string saphyr already owns.
+fn owned_string_value(text: Cow<'_, str>) -> Value {
+    if text == "???" {
+        Value::Missing
+    } else {
+        Value::string(text.into_owned())
+    }
+}
+
+fn unsupported_tag(tag: &Tag, on: &str) -> String {
+    let name = if tag.handle == CORE {
+        format!("!!{}", tag.suffix)
+    } else {
+        tag.to_string()
+    };
+    format!(
+        "could not determine a constructor for the tag '{name}' on a {on}: OmegaConf's loader (PyYAML SafeLoader) \
+         accepts only !!str, !!int, !!float, !!bool, !!null (scalars), !!seq and !!map"
+    )
+}
+
+/// A scalar value as a mapping key (the error gets its origin from the
+/// caller).
+fn key_of(value: Value) -> Result<Key, Error> {
+    let key = match value {
+        Value::Str(s) | Value::Interp(s) => Key::Str(s),
+        Value::Missing => Key::Str("???".into()),
+        Value::Int(i) => Key::Int(i),
+        Value::Float(f) => Key::Float(f),
+        Value::Bool(b) => Key::Bool(b),
+        Value::Null => {
+            return Err(Error::new(ErrorKind::KeyType, "Incompatible key type 'NoneType': this mapping key is null")
+                .with_hint("`~`, `null` and an empty key read as null; quote the key to make it a string, e.g. 'null':"))
+        }
+        Value::Map(_) | Value::List(_) => {
+            return Err(Error::new(
+                ErrorKind::KeyType,
+                "found unhashable key: a mapping key cannot be a mapping or a list",
+            )
+            .with_hint("mapping keys must be strings, ints, floats or bools"))
+        }
+    };
+    Ok(key)
+}
+
+/// The explicit pairs of a mapping, in order (see [`insert_explicit`]).
+fn build_map(
+    pairs: impl ExactSizeIterator<Item = (Key, Node, Marker)>,
+    path: &Arc<str>,
+) -> Result<Map, Error> {
+    let mut map = Map::with_capacity(pairs.len());
+    for (key, value, mark) in pairs {
+        insert_explicit(&mut map, key, value, mark, path)?;
+    }
+    Ok(map)
+}
+
+/// Inserts an explicit pair. A string key given twice is an error
+/// (OmegaConf's check); other keys overwrite, as in a Python dict.
+fn insert_explicit(
+    map: &mut Map,
+    key: Key,
+    value: Node,
+    mark: Marker,
+    path: &Arc<str>,
+) -> Result<(), Error> {
+    if !matches!(key, Key::Str(_)) {
+        py_insert(map, key, value);
+        return Ok(());
+    }
+    match map.entry(key) {
+        Entry::Vacant(e) => {
+            e.insert(value);
+            Ok(())
+        }
+        Entry::Occupied(e) => {
+            let first = e.get().origin.clone();
+            Err(Error::new(ErrorKind::DuplicateKey, format!("found duplicate key '{}'", e.key()))
+                .with_origin(Origin::File {
+                    path: path.clone(),
+                    line: u32::try_from(mark.line()).unwrap_or(u32::MAX),
+                    col: u32::try_from(mark.col() + 1).unwrap_or(u32::MAX),
+                })
+                .with_hint(format!(
+                    "the first '{}' has its value at {first}; a mapping holds each key once (use a `<<` merge key to override inherited values)",
+                    e.key()
+                )))
+        }
+    }
+}
+
+/// Python dict assignment: an existing equal key keeps its place and gets
+/// the new value. Python's `1 == 1.0 == True`, so those are one key.
+fn py_insert(map: &mut Map, key: Key, value: Node) {
+    let slot = map
+        .get_index_of(&key)
+        .or_else(|| py_twins(&key).iter().find_map(|k| map.get_index_of(k)));
+    match slot {
+        Some(i) => map[i] = value,
+        None => {
+            map.insert(key, value);
+        }
+    }
+}
+
+/// The keys of other types that Python considers equal to `key`.
+fn py_twins(key: &Key) -> Vec<Key> {
+    let as_int = match key {
+        Key::Str(_) => return Vec::new(),
+        Key::Int(i) => Some(*i),
+        Key::Bool(b) => Some(i64::from(*b)),
+        Key::Float(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => Some(*f as i64),
+        Key::Float(_) => None,
+    };
+    let Some(i) = as_int else { return Vec::new() };
+    let mut twins = vec![Key::Int(i), Key::Float(i as f64)];
+    if i == 0 || i == 1 {
+        twins.push(Key::Bool(i == 1));
+    }
+    twins.retain(|k| k != key);
+    twins
+}
+
+/// Records the value of a `<<` key: a mapping, or a list of mappings that
+/// PyYAML applies last-to-first (so the first one listed wins).
+fn add_merge(m: &mut MapFrame, node: Node, key_origin: Origin) -> Result<(), Error> {
+    match node.value {
+        Value::Map(map) => {
+            m.merges.push(map);
+            Ok(())
+        }
+        Value::List(items) => {
+            let start = m.merges.len();
+            for item in items {
+                match item.value {
+                    Value::Map(map) => m.merges.push(map),
+                    other => return Err(Error::new(
+                        ErrorKind::Yaml,
+                        format!(
+                            "expected a mapping for merging, but found a {}",
+                            other.type_name()
+                        ),
+                    )
+                    .with_origin(item.origin)
+                    .with_hint(
+                        "every item of a `<<` list must be a mapping, usually an alias like *base",
+                    )),
+                }
+            }
+            m.merges[start..].reverse();
+            Ok(())
+        }
+        other => Err(Error::new(
+            ErrorKind::Yaml,
+            format!(
+                "expected a mapping or list of mappings for merging, but found a {}",
+                other.type_name()
+            ),
+        )
+        .with_origin(if node.origin.is_unknown() {
+            key_origin
+        } else {
+            node.origin
+        })
+        .with_hint("write `<<: *anchor` or `<<: [*a, *b]` with anchors on mappings")),
+    }
+}
+
+/// PyYAML's `flatten_mapping` then dict construction: the merged pairs, then
+/// the explicit ones; each key keeps its first position and last value.
+fn flatten(merges: Vec<Map>, explicit: Map) -> Map {
+    let mut out = Map::with_capacity(explicit.len() + merges.iter().map(Map::len).sum::<usize>());
+    for (k, v) in merges.into_iter().flatten().chain(explicit) {
+        py_insert(&mut out, k, v);
+    }
+    out
+}
+
+/// Nodes, string bytes and height of a subtree (recursion is bounded by the
+/// depth limit, which every tree the loader builds respects).
+fn measure(node: &Node) -> Cost {
+    match &node.value {
+        Value::Str(s) | Value::Interp(s) => Cost {
+            nodes: 1,
+            bytes: s.len(),
+            height: 0,
+        },
+        Value::List(items) => items.iter().fold(
+            Cost {
+                nodes: 1,
+                bytes: 0,
+                height: 1,
+            },
+            |acc, n| {
+                let c = measure(n);
+                Cost {
+                    nodes: acc.nodes + c.nodes,
+                    bytes: acc.bytes + c.bytes,
+                    height: acc.height.max(c.height + 1),
+                }
+            },
+        ),
+        Value::Map(map) => map.iter().fold(
+            Cost {
+                nodes: 1,
+                bytes: 0,
+                height: 1,
+            },
+            |acc, (k, n)| {
+                let c = measure(n);
+                let kb = k.as_str().map_or(0, str::len);
+                Cost {
+                    nodes: acc.nodes + c.nodes,
+                    bytes: acc.bytes + c.bytes + kb,
+                    height: acc.height.max(c.height + 1),
+                }
+            },
+        ),
+        _ => Cost {
+            nodes: 1,
+            bytes: 0,
+            height: 0,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load_ok(text: &str) -> Node {
+        load(text, "t.yaml", &Limits::default()).unwrap_or_else(|e| panic!("{text:?}: {e}"))
+    }
+
+    fn load_err(text: &str) -> Error {
+        match load(text, "t.yaml", &Limits::default()) {
+            Ok(n) => panic!("{text:?} loaded: {n:?}"),
+            Err(e) => e,
+        }
+    }
+
+    fn keys(node: &Node) -> Vec<String> {
+        node.as_map()
+            .unwrap()
+            .keys()
+            .map(|k| format!("{k:?}"))
+            .collect()
+    }
+
+    fn at(text: &str, path: &str) -> Value {
+        load_ok(text).select(path).unwrap().unwrap().value.clone()
+    }
+
+    #[test]
+    fn origins_are_one_based_and_share_the_path() {
+        let n = load_ok("a:\n  b: [1, x]\nc: 'q'\n");
+        let b = n.select("a.b").unwrap().unwrap();
+        assert_eq!(b.origin, Origin::file("t.yaml", 2, 6));
+        assert_eq!(
+            n.select("a.b[1]").unwrap().unwrap().origin,
+            Origin::file("t.yaml", 2, 10)
+        );
+        assert_eq!(n.get("c").unwrap().origin, Origin::file("t.yaml", 3, 4));
+        let (Origin::File { path: p1, .. }, Origin::File { path: p2, .. }) =
+            (&b.origin, &n.get("c").unwrap().origin)
+        else {
+            panic!()
+        };
+        assert!(Arc::ptr_eq(p1, p2));
+    }
+
+    #[test]
+    fn columns_count_characters() {
+        let n = load_ok("ключ: 1\nk: {é: ü}\n");
+        assert_eq!(n.get("ключ").unwrap().origin, Origin::file("t.yaml", 1, 7));
+        assert_eq!(
+            n.select("k.é").unwrap().unwrap().origin,
+            Origin::file("t.yaml", 2, 8)
+        );
+    }
+
+    #[test]
+    fn quoted_and_block_scalars_are_strings() {
+        assert_eq!(at("a: 'yes'", "a"), Value::Str("yes".into()));
+        assert_eq!(at("a: \"1\"", "a"), Value::Str("1".into()));
+        assert_eq!(at("a: |\n  10\n", "a"), Value::Str("10\n".into()));
+        assert_eq!(at("a: ~", "a"), Value::Null);
+        assert_eq!(at("a:", "a"), Value::Null);
+        assert_eq!(at("a: ???", "a"), Value::Missing);
+        assert_eq!(at("a: '???'", "a"), Value::Missing);
+        assert_eq!(at("a: ${b}", "a"), Value::Interp("${b}".into()));
+        assert_eq!(at("a: 2023-07-04", "a"), Value::Str("2023-07-04".into()));
+        assert_eq!(
+            at("a: 12345678901234567890", "a"),
+            Value::Str("12345678901234567890".into())
+        );
+    }
+
+    #[test]
+    fn explicit_tags() {
+        let n = load_ok("a: !!str 3.14\nb: !!int \"12\"\nc: !!float \"2\"\nd: !!null \"\"\ne: !!bool \"off\"\nf: ! 12\ng: !!seq [1]\nh: !!map {x: 1}\n");
+        assert_eq!(n.get("a").unwrap().value, Value::Str("3.14".into()));
+        assert_eq!(n.get("b").unwrap().value, Value::Int(12));
+        assert_eq!(n.get("c").unwrap().value, Value::Float(2.0));
+        assert_eq!(n.get("d").unwrap().value, Value::Null);
+        assert_eq!(n.get("e").unwrap().value, Value::Bool(false));
+        assert_eq!(n.get("f").unwrap().value, Value::Int(12));
+        for bad in [
+            "a: !!timestamp 2020-01-01",
+            "a: !custom x",
+            "a: !!binary AAAA",
+            "a: !!set {x}",
+            "a: !!str [1]",
+            "a: !!int x",
+        ] {
+            let e = load_err(bad);
+            assert_eq!(e.kind, ErrorKind::Yaml, "{bad}");
+            assert!(e.origin.is_some(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn plain_merge_and_value_scalars_cannot_be_values() {
+        assert!(load_err("a: <<")
+            .message
+            .contains("tag:yaml.org,2002:merge"));
+        assert!(load_err("a: =").message.contains("tag:yaml.org,2002:value"));
+        assert_eq!(keys(&load_ok("=: 1")), vec!["Str(\"=\")"]);
+        assert_eq!(at("a: '<<'", "a"), Value::Str("<<".into()));
+    }
+
+    #[test]
+    fn keys_keep_their_types() {
+        let n = load_ok("1: a\n2.5: b\nfalse: c\nx: d\n'1': e\n");
+        assert_eq!(
+            keys(&n),
+            vec![
+                "Int(1)",
+                "Float(2.5)",
+                "Bool(false)",
+                "Str(\"x\")",
+                "Str(\"1\")"
+            ]
+        );
+        let e = load_err("~: nothing\nok: 1\n");
+        assert_eq!(e.kind, ErrorKind::KeyType);
+        assert!(e.message.contains("Incompatible key type 'NoneType'"));
+        assert_eq!(e.origin, Some(Origin::file("t.yaml", 1, 1)));
+        assert_eq!(load_err("? [a]\n: 1\n").kind, ErrorKind::KeyType);
+        assert_eq!(load_err("{a: 1}: 1").kind, ErrorKind::KeyType);
+        assert_eq!(load_err("x: &l [1]\n*l : 2\n").kind, ErrorKind::KeyType);
+        assert_eq!(
+            keys(&load_ok("x: &k kk\n*k : 2\n")),
+            vec!["Str(\"x\")", "Str(\"kk\")"]
+        );
+    }
+
+    #[test]
+    fn duplicate_string_keys_are_errors() {
+        let e = load_err("outer:\n  k: 1\n  k: 2\n");
+        assert_eq!(e.kind, ErrorKind::DuplicateKey);
+        assert_eq!(e.message, "found duplicate key 'k'");
+        assert_eq!(e.origin, Some(Origin::file("t.yaml", 3, 3)));
+        assert_eq!(load_err("{a: 1, 'a': 2}").kind, ErrorKind::DuplicateKey);
+        // Non-string keys behave as a Python dict: first place, last value.
+        let n = load_ok("1: a\nb: x\n0x1: c\ntrue: d\n");
+        assert_eq!(keys(&n), vec!["Int(1)", "Str(\"b\")"]);
+        assert_eq!(n.as_map().unwrap()[0].value, Value::Str("d".into()));
+    }
+
+    #[test]
+    fn merge_keys_follow_pyyaml_order() {
+        let text = "base: &base {color: red, size: 1}\nextra: &extra {size: 2, shape: round}\n\
+                    one: {<<: *base, size: 10}\ntwo: {<<: [*base, *extra]}\n\
+                    three:\n  <<: [*extra, *base]\n  color: blue\nfour:\n  size: 0\n  <<: *base\n";
+        let n = load_ok(text);
+        let show = |p: &str| to_pairs(n.select(p).unwrap().unwrap());
+        assert_eq!(show("one"), "color=red size=10");
+        assert_eq!(show("two"), "size=1 shape=round color=red");
+        assert_eq!(show("three"), "color=blue size=2 shape=round");
+        assert_eq!(show("four"), "color=red size=0");
+        // Merged keys may be overridden, explicit ones may not repeat.
+        assert_eq!(
+            to_pairs(
+                &load_ok("b: &b {k: 1}\nn:\n  <<: *b\n  k: 2\n")
+                    .get("n")
+                    .unwrap()
+                    .clone()
+            ),
+            "k=2"
+        );
+        assert_eq!(
+            load_err("b: &b {k: 1}\nn:\n  <<: *b\n  k: 2\n  k: 3\n").kind,
+            ErrorKind::DuplicateKey
+        );
+        // Inline mappings, several << keys, nested merges.
+        let n = load_ok(
+            "a: {<<: {x: 1, y: 1}, <<: {y: 2}}\nb: &b {<<: {p: 0}, q: 1}\nc: {<<: *b, p: 5}\n",
+        );
+        assert_eq!(to_pairs(n.get("a").unwrap()), "x=1 y=2");
+        assert_eq!(to_pairs(n.get("c").unwrap()), "p=5 q=1");
+        assert!(load_err("a: {<<: 1}")
+            .message
+            .contains("expected a mapping or list of mappings"));
+        assert!(load_err("a: &x 1\nb: {<<: [*x]}")
+            .message
+            .contains("expected a mapping for merging"));
+    }
+
+    fn to_pairs(n: &Node) -> String {
+        n.as_map()
+            .unwrap()
+            .iter()
+            .map(|(k, v)| format!("{k}={}", to_scalar(&v.value)))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    fn to_scalar(v: &Value) -> String {
+        match v {
+            Value::Str(s) => s.clone(),
+            Value::Int(i) => i.to_string(),
+            other => format!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn aliases_copy_with_their_origins() {
+        let n = load_ok("a: &v 99\nb: *v\nl: &l [x, y]\nm: *l\n");
+        assert_eq!(n.get("b").unwrap().value, Value::Int(99));
+        assert_eq!(n.get("b").unwrap().origin, Origin::file("t.yaml", 1, 4));
+        assert_eq!(n.get("m").unwrap(), n.get("l").unwrap());
+        assert_eq!(load_err("a: &a [1, *a]").kind, ErrorKind::Yaml);
+        assert_eq!(load_err("a: *nope").kind, ErrorKind::Yaml);
+    }
+
+    #[test]
+    fn top_level_forms() {
+        assert_eq!(load_ok("# nothing\n").value, Value::Map(Map::new()));
+        assert_eq!(load_ok("").value, Value::Map(Map::new()));
+        assert_eq!(load_ok("---\n").value, Value::Map(Map::new()));
+        assert_eq!(load_ok("null").value, Value::Map(Map::new()));
+        assert_eq!(
+            keys(&load_ok("just a string\n")),
+            vec!["Str(\"just a string\")"]
+        );
+        assert_eq!(keys(&load_ok("'a: 1'\n")), vec!["Str(\"a\")"]);
+        assert!(matches!(load_ok("- a\n- b\n").value, Value::List(_)));
+        assert_eq!(load_err("5\n").kind, ErrorKind::Yaml);
+        assert_eq!(load_err("'5'\n").kind, ErrorKind::Yaml);
+        let e = load_err("a: 1\n---\nb: 2\n");
+        assert!(e.message.contains("single document"), "{e}");
+        assert_eq!(e.origin, Some(Origin::file("t.yaml", 2, 1)));
+    }
+
+    #[test]
+    fn syntax_errors_have_positions() {
+        let e = load_err("a: 1\nb: [1, 2\n");
+        assert_eq!(e.kind, ErrorKind::Yaml);
+        assert!(e.message.starts_with("YAML syntax error"), "{e}");
+        assert!(matches!(e.origin, Some(Origin::File { .. })));
+        let e = load_err("a:\n  b: 1\n c: 2\n");
+        assert_eq!(e.kind, ErrorKind::Yaml);
+    }
+
+    fn limited(text: &str, limits: Limits) -> Error {
+        load(text, "t.yaml", &limits).expect_err("limit should trip")
+    }
+
+    #[test]
+    fn depth_limit_block_flow_and_alias() {
+        let limits = Limits {
+            max_depth: 10,
+            ..Limits::default()
+        };
+        let ok = "[".repeat(10) + &"]".repeat(10);
+        assert!(load(&ok, "t", &limits).is_ok());
+        let e = limited(&("[".repeat(11) + &"]".repeat(11)), limits);
+        assert_eq!(e.kind, ErrorKind::Limit);
+        assert!(e.message.contains("Limits::max_depth"), "{e}");
+        assert_eq!(e.origin, Some(Origin::file("t.yaml", 1, 11)));
+        let block: String = (0..11).map(|i| format!("{}k:\n", "  ".repeat(i))).collect();
+        assert_eq!(limited(&block, limits).kind, ErrorKind::Limit);
+        let compact = "- ".repeat(11) + "x";
+        assert_eq!(limited(&compact, limits).kind, ErrorKind::Limit);
+        // An alias adds the depth of what it copies.
+        let aliased = format!("a: &a {}{}\nb: [[[[*a]]]]\n", "[".repeat(6), "]".repeat(6));
+        assert_eq!(limited(&aliased, limits).kind, ErrorKind::Limit);
+    }
+
+    #[test]
+    fn hostile_nesting_fails_cleanly() {
+        let e = load_err(&("- ".repeat(200_000) + "x"));
+        assert_eq!(e.kind, ErrorKind::Limit, "{e}");
+        let e = load_err(&"[".repeat(100_000));
+        assert_eq!(e.kind, ErrorKind::Limit, "{e}");
+        let e = load_err(&"{a: ".repeat(100_000));
+        assert_eq!(e.kind, ErrorKind::Limit);
+    }
+
+    #[test]
+    fn alias_node_budget() {
+        // Billion laughs: 9 levels of 9 aliases.
+        let mut text = String::from("a0: &a0 [x]\n");
+        for i in 1..10 {
+            let refs = vec![format!("*a{}", i - 1); 9].join(", ");
+            text.push_str(&format!("a{i}: &a{i} [{refs}]\n"));
+        }
+        let e = load_err(&text);
+        assert_eq!(e.kind, ErrorKind::Limit);
+        assert!(e.message.contains("Limits::max_alias_nodes"), "{e}");
+        assert!(matches!(e.origin, Some(Origin::File { .. })));
+        let small = Limits {
+            max_alias_nodes: 3,
+            ..Limits::default()
+        };
+        assert!(load("a: &a [1]\nb: *a\n", "t", &small).is_ok());
+        assert_eq!(
+            limited("a: &a [1]\nb: *a\nc: *a\n", small).kind,
+            ErrorKind::Limit
+        );
+        // Merge keys copy too.
+        assert_eq!(
+            limited("a: &a {x: 1}\nb: {<<: *a}\nc: {<<: *a}\n", small).kind,
+            ErrorKind::Limit
+        );
+    }
+
+    #[test]
+    fn alias_byte_budget_stops_fat_aliases_fast() {
+        let mut text = format!("big: &b {}\nrefs: [", "x".repeat(1 << 20));
+        text.push_str(&vec!["*b"; 10_000].join(", "));
+        text.push_str("]\n");
+        let start = std::time::Instant::now();
+        let e = load_err(&text);
+        assert_eq!(e.kind, ErrorKind::Limit);
+        assert!(e.message.contains("Limits::max_alias_bytes"), "{e}");
+        assert!(start.elapsed().as_secs() < 10);
+        let small = Limits {
+            max_alias_bytes: 10,
+            ..Limits::default()
+        };
+        assert!(load("a: &a abcde\nb: *a\n", "t", &small).is_ok());
+        assert_eq!(
+            limited("a: &a abcde\nb: *a\nc: *a\nd: *a\n", small).kind,
+            ErrorKind::Limit
+        );
+    }
+
+    #[test]
+    fn nested_anchors_are_charged() {
+        let small = Limits {
+            max_alias_nodes: 5,
+            ..Limits::default()
+        };
+        assert!(load("a: &a [1, 2, 3]\n", "t", &small).is_ok());
+        let nested = "a: &a [&b [&c [&d [&e [&f [1]]]]]]\n";
+        assert_eq!(limited(nested, small).kind, ErrorKind::Limit);
+    }
+
+    #[test]
+    fn size_limit() {
+        let limits = Limits {
+            max_size: 10,
+            ..Limits::default()
+        };
+        assert!(load("a: 1", "t", &limits).is_ok());
+        let e = limited("a: 12345678901", limits);
+        assert_eq!(e.kind, ErrorKind::Limit);
+        assert!(e.message.contains("Limits::max_size"), "{e}");
+        assert_eq!(e.origin, Some(Origin::file("t.yaml", 1, 1)));
+    }
+}
+
+#[cfg(test)]
+mod fuzz {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn never_panics_on_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..256)) {
+            let text = String::from_utf8_lossy(&bytes);
+            let _ = load(&text, "t", &Limits::default());
+        }
+
+        #[test]
+        fn never_panics_on_strings(text in any::<String>()) {
+            let _ = load(&text, "t", &Limits::default());
+        }
+
+        #[test]
+        fn never_panics_on_yamlish_text(text in "([-:?,\\[\\]{}#&*!|>'\"%@` \n\t.~<=]|[a-c]|[0-2]|<< |&a |\\*a|!!str |!!int |--- ){0,48}") {
+            let small = Limits { max_depth: 6, max_alias_nodes: 20, max_alias_bytes: 40, max_size: 1 << 20 };
+            let _ = load(&text, "t", &small);
+            let _ = load(&text, "t", &Limits::default());
+        }
+    }
+}
+
+#[cfg(test)]
+mod span_probe {
+    #[test]
+    #[ignore]
+    fn print_spans() {
+        let text = std::env::var("PROBE").unwrap_or_default();
+        for ev in saphyr_parser::Parser::new_from_str(&text) {
+            let (e, s) = ev.unwrap();
+            println!("{:?} @ {}:{}", e, s.start.line(), s.start.col());
+        }
+    }
+}
