@@ -1,21 +1,29 @@
-//! Resolution: evaluates every interpolation of a tree in place, with
-//! `OmegaConf.resolve` semantics.
+//! Resolution: evaluates every interpolation of a tree in place. The
+//! result is what OmegaConf 2.3's `to_yaml(cfg, resolve=True)` prints
+//! (checked against the reference on the conformance corpus and on
+//! thousands of generated configs).
 //!
 //! Place in the flow: after composition (or after loading one file), before
-//! the typed layer. The engine walks the tree in document order. Each string
-//! holding `${` is parsed ([`super::grammar`]) and evaluated; references are
-//! followed on demand and resolved in place first, so every node is
+//! the typed layer. First every interpolation is parsed (OmegaConf rejects
+//! bad syntax when a config is created); then the tree is walked in
+//! document order. References are followed on demand; every node is
 //! evaluated at most once and cycles are caught on the way (`a -> b -> a`).
 //!
 //! - `${a}` alone takes the value *and type* of `a`; when `a` is a mapping or
 //!   a list it is resolved where it stands, then copied.
 //! - Anything else (`x_${a}`) gives a string, values printed as Python does
-//!   (`True`, `None`, `1e-06`, `{'k': 1}`).
+//!   (`True`, `None`, `1e-06`); a mapping or list prints as written, its
+//!   own interpolations unresolved (`{'k': '${x}'}`), as in OmegaConf.
 //! - Relative keys start from the mapping or list that holds the node:
 //!   `${.x}` is a sibling, each further dot goes one level up.
 //! - Errors carry the OmegaConf class (as [`ErrorKind`]) and message, the
-//!   full key of the node being resolved and the origin of the interpolation
-//!   that failed.
+//!   full key of the innermost node being resolved, the origin of the
+//!   interpolation that failed, and hints (the cycle, "did you mean").
+//!
+//! Deliberate differences: `${oc.decode:' '}` gives `' '` where the
+//! reference fails an internal assertion; reference cycles through copies
+//! that make Python overflow its stack are reported as cycles; errors met
+//! while copying a container name the node in its new place.
 
 use super::grammar::{
     self, Element, GrammarError, Interp, KeyPart, NodeRef, Part, Piece, ResolverCall, Text,
