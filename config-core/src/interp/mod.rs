@@ -1,7 +1,7 @@
 //! Interpolation: OmegaConf 2.3's `${...}` language and its resolution.
 //!
 //! Place in the flow: load → compose → **resolve** → type → freeze. After
-//! composition, [`resolve`] rewrites every interpolation of the tree in
+//! composition, [`resolve()`] rewrites every interpolation of the tree in
 //! place; [`resolve_path`] gives one resolved value without touching the tree.
 //!
 //! - [`grammar`]: the hand-written, linear-time lexer and parser.

@@ -3,7 +3,7 @@
 //! `oc.select`, `oc.deprecated`, `oc.dict.keys`, `oc.dict.values`) and
 //! Hydra's `now`; users add closures with [`Resolvers::register`].
 //!
-//! Place in the flow: passed to [`super::resolve`] by whoever resolves
+//! Place in the flow: passed to [`super::resolve()`] by whoever resolves
 //! (the `config` tool, composition, the typed layer). Cached resolvers keep
 //! their results inside the registry (keyed by the argument text, as
 //! OmegaConf does), so one registry value gives stable results for a run;
