@@ -1319,6 +1319,72 @@ mod tests {
     }
 
     #[test]
+    fn arbitrary_strings_never_panic() {
+        // A small deterministic generator (no extra dependency): strings made
+        // of the grammar's special pieces, resolved in a tree that has
+        // containers, lists, missing values and references to all of them.
+        let atoms = [
+            "${",
+            "}",
+            "a",
+            "b",
+            "l",
+            ".",
+            "..",
+            "[",
+            "]",
+            ":",
+            ",",
+            " ",
+            "'",
+            "\"",
+            "\\",
+            "$",
+            "{",
+            "0",
+            "1",
+            "-",
+            "oc.select",
+            "oc.decode",
+            "oc.create",
+            "oc.dict.values",
+            "oc.env",
+            "${a}",
+            "${l[0]}",
+            "${.b}",
+            "\\${",
+            "null",
+            "1.5",
+            "é",
+            "=",
+            "???",
+        ];
+        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = move |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        for _ in 0..3000 {
+            let len = 1 + next(10);
+            let text: String = (0..len).map(|_| atoms[next(atoms.len())]).collect();
+            let _ = grammar::parse(&text);
+            let _ = grammar::parse_element(&text);
+            let mut tree = map(vec![
+                (
+                    "a",
+                    map(vec![("b", Node::from(1)), ("m", Node::new(Value::Missing))]),
+                ),
+                ("l", list(vec![Node::from("x"), s("${a}")])),
+                ("v", Node::new(Value::Interp(text.clone()))),
+                ("w", s("${v}")),
+            ]);
+            let _ = resolve(&mut tree, &Resolvers::default());
+        }
+    }
+
+    #[test]
     fn split_key_matches_omegaconf() {
         assert_eq!(split_key("a.b[c].d"), vec!["a", "b", "c", "d"]);
         assert_eq!(split_key("[a].b"), vec!["a", "b"]);
