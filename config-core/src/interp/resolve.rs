@@ -58,15 +58,60 @@ const STACK_SIZE: usize = 256 << 20;
 /// assert_eq!(cfg.get("copy").unwrap().value, Value::Int(80));
 /// ```
 pub fn resolve(root: &mut Node, resolvers: &Resolvers) -> Result<(), Error> {
-    with_big_stack(move || {
+    let small = {
+        let mut budget = SMALL_TREE_INTERPS;
+        fits_small_stack(root, 0, &mut budget)
+    };
+    let mut run = move || {
         let mut engine = Engine::new(root, resolvers);
         engine.check_grammar(&mut Vec::new())?;
         engine.resolve_tree(&mut Vec::new())
-    })
+    };
+    if small {
+        run()
+    } else {
+        with_big_stack(run)
+    }
 }
 
 /// Runs `f` on a scoped thread with [`STACK_SIZE`] of stack (only touched
 /// pages cost memory). A panic in a user resolver is passed on as is.
+///
+/// Small trees skip the thread: a chain of interpolations is at most as long
+/// as the tree has interpolations, and grammar nesting is bounded by the
+/// length of each interpolation's text, so a tree with few, short
+/// interpolations and little depth cannot recurse deeply. Starting a thread
+/// costs more than resolving such a tree.
+fn with_big_stack_for<T: Send>(root: &Node, f: impl FnOnce() -> T + Send) -> T {
+    let mut budget = SMALL_TREE_INTERPS;
+    if fits_small_stack(root, 0, &mut budget) {
+        f()
+    } else {
+        with_big_stack(f)
+    }
+}
+
+/// Interpolations a tree may hold and still resolve on the caller's stack.
+const SMALL_TREE_INTERPS: usize = 64;
+
+fn fits_small_stack(node: &Node, depth: usize, budget: &mut usize) -> bool {
+    if depth > 64 {
+        return false;
+    }
+    match &node.value {
+        Value::Interp(text) => {
+            if text.len() > 256 || *budget == 0 {
+                return false;
+            }
+            *budget -= 1;
+            true
+        }
+        Value::Map(m) => m.values().all(|n| fits_small_stack(n, depth + 1, budget)),
+        Value::List(l) => l.iter().all(|n| fits_small_stack(n, depth + 1, budget)),
+        _ => true,
+    }
+}
+
 fn with_big_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
     let slot = std::sync::Mutex::new(Some(f));
     let take = || slot.lock().unwrap_or_else(|p| p.into_inner()).take();
@@ -102,7 +147,7 @@ fn with_big_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
 /// ```
 pub fn resolve_path(root: &Node, path: &str, resolvers: &Resolvers) -> Result<Node, Error> {
     let mut copy = root.clone();
-    with_big_stack(|| {
+    with_big_stack_for(root, || {
         let mut engine = Engine::new(&mut copy, resolvers);
         engine.check_grammar(&mut Vec::new())?;
         let mut target = engine.locate(path)?;
@@ -161,7 +206,14 @@ pub(crate) struct Engine<'e> {
     /// True while evaluating the arguments of `oc.create`, which receives
     /// referenced containers as written (OmegaConf passes the node itself).
     raw_args: bool,
+    /// Bytes of string built by interpolation so far: doubling chains
+    /// (`b: ${a}${a}`, `c: ${b}${b}`, ...) grow exponentially, so the total
+    /// is capped like the YAML loader's alias budget.
+    produced: usize,
 }
+
+/// Most bytes of interpolated strings one resolution may build.
+pub const MAX_STRING_BYTES: usize = 64 << 20;
 
 impl<'e> Engine<'e> {
     fn new(root: &'e mut Node, resolvers: &'e Resolvers) -> Engine<'e> {
@@ -173,7 +225,25 @@ impl<'e> Engine<'e> {
             materializing: Vec::new(),
             followed: HashMap::new(),
             raw_args: false,
+            produced: 0,
         }
+    }
+
+    /// Charges `len` bytes of built string against [`MAX_STRING_BYTES`].
+    fn charge(&mut self, len: usize, src: &str) -> Result<(), Error> {
+        self.produced = self.produced.saturating_add(len);
+        if self.produced <= MAX_STRING_BYTES {
+            return Ok(());
+        }
+        let shown: String = src.chars().take(60).collect();
+        Err(Error::new(
+            ErrorKind::Interpolation,
+            format!(
+                "String interpolation built more than {} MiB while resolving '{shown}'",
+                MAX_STRING_BYTES >> 20
+            ),
+        )
+        .with_hint("interpolations that repeat each other grow exponentially; reference the value instead of concatenating it"))
     }
 
     pub(crate) fn node(&self, pos: &[usize]) -> &Node {
@@ -423,6 +493,7 @@ impl<'e> Engine<'e> {
                 }
             }
         }
+        self.charge(out.len(), src)?;
         Ok(out)
     }
 
@@ -853,6 +924,7 @@ impl<'e> Engine<'e> {
                             }
                         }
                     }
+                    self.charge(s.len(), src)?;
                     Node::new(Value::Str(s))
                 }
             },
@@ -1390,5 +1462,44 @@ mod tests {
         assert_eq!(split_key("[a].b"), vec!["a", "b"]);
         assert_eq!(split_key("a[b.c]"), vec!["a", "b.c"]);
         assert_eq!(split_key("a"), vec!["a"]);
+    }
+}
+
+#[cfg(test)]
+mod small_stack_tests {
+    use super::*;
+
+    /// The longest chain a tree resolved on the caller's stack can hold fits
+    /// a test thread's 2 MiB stack, in a debug build.
+    #[test]
+    fn longest_inline_chain_fits_a_small_stack() {
+        let mut text = String::from("k0: 1\n");
+        for i in 1..SMALL_TREE_INTERPS {
+            text.push_str(&format!("k{i}: ${{k{}}}\n", i - 1));
+        }
+        let mut cfg = Node::from_yaml_str(&text).unwrap();
+        assert!(fits_small_stack(&cfg, 0, &mut SMALL_TREE_INTERPS.clone()));
+        std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(move || resolve(&mut cfg, &Resolvers::default()).unwrap())
+            .unwrap()
+            .join()
+            .unwrap();
+    }
+}
+
+#[cfg(test)]
+mod budget_tests {
+    use super::*;
+
+    #[test]
+    fn doubling_strings_hit_the_budget() {
+        let mut text = String::from("k0: xxxxxxxx\n");
+        for i in 1..40 {
+            text.push_str(&format!("k{i}: ${{k{}}}${{oc.select:k{}}}\n", i - 1, i - 1));
+        }
+        let mut cfg = Node::from_yaml_str(&text).unwrap();
+        let err = resolve(&mut cfg, &Resolvers::default()).unwrap_err();
+        assert!(err.message.contains("MiB"), "{err}");
     }
 }
