@@ -97,6 +97,16 @@ fn parse_inner(text: &str, rng: &mut SweepRng) -> Res<Override> {
                 hint: Some(hint.into()),
             });
         }
+        None if key_or_group.is_empty() && package.is_none() => {
+            return Err(Failure {
+                at: text.len(),
+                message: match kind.prefix() {
+                    "" => "expected an override, KEY=VALUE".to_string(),
+                    prefix => format!("expected a key after '{prefix}'"),
+                },
+                hint: Some("write the key, then '=' and the value: +trainer.seed=1".into()),
+            })
+        }
         None => {
             return Err(Failure {
                 at: text.len(),
