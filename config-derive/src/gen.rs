@@ -282,7 +282,7 @@ fn expand_enum(input: &Input, vs: &[Variant]) -> TokenStream {
             const TYPE: #t::TypeDesc = #t::TypeDesc::Enum { name: #type_name, variants: &[#(#names),*] };
 
             fn to_node(&self, __origin: &#p::Origin) -> #p::Node {
-                #p::Node::with_origin(#p::Value::Str(::std::string::String::from(self.name())), __origin.clone())
+                #p::Node::with_origin(#p::Value::Str(::std::string::String::from(self.config_name())), __origin.clone())
             }
 
             fn from_node(__node: &#p::Node, __key: &str) -> ::core::result::Result<Self, #p::Error> {
@@ -296,7 +296,7 @@ fn expand_enum(input: &Input, vs: &[Variant]) -> TokenStream {
         #[automatically_derived]
         impl #ident {
             /// The name of this variant as written in configs.
-            pub fn name(&self) -> &'static str {
+            pub fn config_name(&self) -> &'static str {
                 match self {
                     #(#ident::#idents => #names,)*
                 }
@@ -306,7 +306,7 @@ fn expand_enum(input: &Input, vs: &[Variant]) -> TokenStream {
         #[automatically_derived]
         impl ::core::fmt::Display for #ident {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                f.write_str(self.name())
+                f.write_str(self.config_name())
             }
         }
     }

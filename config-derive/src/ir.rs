@@ -215,10 +215,12 @@ impl Field {
                     if let Some(p) = policy {
                         set_once(cx, &mut f.merge, (p, lit.span()), &meta.path, "merge");
                     }
+                } else if meta.path.is_ident("validate") && meta.input.peek(Token![=]) {
+                    // `validate = fn` on a field: shorthand for `validate(custom = fn)`.
+                    let p: Path = meta.value()?.parse()?;
+                    f.validators.push(FieldValidator::Custom(p));
                 } else if meta.path.is_ident("validate") {
-                    meta.parse_nested_meta(|v| {
-                        parse_validator(cx, &v, &mut f.validators)
-                    })?;
+                    meta.parse_nested_meta(|v| parse_validator(cx, &v, &mut f.validators))?;
                 } else {
                     unknown(cx, &meta, &format!("expected one of {FIELD_KEYS}"))?;
                 }

@@ -11,8 +11,16 @@
 //!   defaults = ["_self_", { group = "option" }, { other = null }])]`
 //! - field: `#[config(default = expr, mandatory, rename = "key",
 //!   merge = "append" | "prepend" | "unique" | "replace",
-//!   validate(range(min = 1, max = 10), non_empty, one_of("a", "b"), custom = fn))]`
-//! - enum variant: `#[config(rename = "name")]` (default: snake_case)
+//!   validate(range(min = 1, max = 10), non_empty, one_of("a", "b"), custom = fn))]`;
+//!   `validate = fn` is short for `validate(custom = fn)`. Custom field checks are
+//!   `fn(&FieldType) -> Result<(), impl Display>`; struct-level ones take `&Self`.
+//! - enum variant: `#[config(rename = "name")]` (default: the snake_case name).
+//!
+//! For a struct the derive generates `Default` (from the attributes: do not
+//! derive it too), `ConfigValue` (to/from nodes, default tree with `???`
+//! for mandatory fields, validation) and `Config` (the static `SCHEMA`
+//! table, the defaults list, the registration hook). For a unit enum it
+//! generates `ConfigValue`, `Display` and `config_name()`.
 
 mod check;
 mod ctxt;

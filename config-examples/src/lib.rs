@@ -135,7 +135,7 @@ pub struct ModelParallelConfig {
 #[derive(Config, Debug, Clone, PartialEq)]
 #[config(
     defaults = ["_self_", { data_train = "mock" }, { optimizer = "fusedadamw" }, { scheduler = "lambdalinear" },
-                { model = "ddp" }, { net = "dit_2b" }, { experiment = null }],
+                { model = "ddp" }, { net = "dit_2b" }, { checkpoint = "local" }, { experiment = null }],
     register = register_groups
 )]
 pub struct TrainConfig {
@@ -180,6 +180,20 @@ pub fn register_groups(store: &mut Store) {
 
     store.add("data_train", "mock", dict!({ data_train: lazy!("MockVideoDataset", num_frames = 93, resolution = [704, 1280], batch_size = 1).to_node() })).package("_global_");
     store.add("data_train", "webdataset", dict!({ data_train: lazy!("VideoWebDataset", urls = "${job.output_root}/shards", num_frames = 93, resolution = [704, 1280], batch_size = 2).to_node() })).package("_global_");
+
+    // Typed values as group options (package: the group name).
+    let local = CheckpointConfig {
+        save_iter: 500,
+        ..CheckpointConfig::default()
+    };
+    store.add("checkpoint", "local", local.to_dict());
+    let s3 = CheckpointConfig {
+        save_iter: 2000,
+        load_path: "s3://checkpoints/latest.pt".into(),
+        keys_not_to_resume: vec!["optimizer".into(), "scheduler".into()],
+        ..CheckpointConfig::default()
+    };
+    store.add("checkpoint", "s3", s3.to_dict());
 
     // Experiments: built lazily, only when selected.
     store.add_lazy("experiment", "base_2b", || dict!({

@@ -63,7 +63,7 @@ pub struct Outer {
     pub name: String,
     #[config(default = 0.5, validate(range(min = 0.0, max = 1.0)))]
     pub ratio: f32,
-    #[config(default = 2, validate(custom = even))]
+    #[config(default = 2, validate = even)]
     pub width: u32,
     #[config(default = "adamw", validate(one_of("adamw", "sgd")))]
     pub opt_name: String,
@@ -243,4 +243,19 @@ fn json_schema_export() {
         outer.contains(r#""description":"Total iterations.""#),
         "{outer}"
     );
+}
+
+#[test]
+fn dict_and_lazy_macros_take_expressions() {
+    let width = 7u32;
+    let n = dict!({ a: -1, b: 1 + 2, c: width, "d e": [-0.5, "x", null, ???, { f: [] }], g: {} });
+    assert_eq!(
+        n,
+        Node::from_yaml_str("a: -1\nb: 3\nc: 7\nd e: [-0.5, x, null, ???, {f: []}]\ng: {}\n")
+            .unwrap()
+    );
+    let l = lazy!("Net", width = width * 2, dims = [1, 2], opts = { dropout: 0.1 }, extra = null);
+    assert_eq!(l.get("width").unwrap().value, Value::Int(14));
+    assert_eq!(l.get("opts").unwrap(), &dict!({ dropout: 0.1 }));
+    assert_eq!(lazy!("Bare").node(), &dict!({ _target_: "Bare" }));
 }

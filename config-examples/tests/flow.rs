@@ -52,6 +52,19 @@ fn global_package_model_group() {
 }
 
 #[test]
+fn typed_values_as_group_options() {
+    let cfg = run(&["job.output_root=/o", "checkpoint=s3"]).unwrap();
+    assert_eq!(cfg.checkpoint.save_iter, 2000);
+    assert_eq!(
+        cfg.checkpoint.keys_not_to_resume,
+        vec!["optimizer", "scheduler"]
+    );
+    // The experiment is merged after the group option.
+    let cfg = run(&["experiment=base_2b", "checkpoint=s3"]).unwrap();
+    assert_eq!(cfg.checkpoint.save_iter, 250);
+}
+
+#[test]
 fn lazy_object_args_take_overrides() {
     let cfg = run(&["experiment=base_2b", "optimizer.lr=0.5", "optimizer=adamw"]).unwrap();
     let opt = registry()
@@ -199,4 +212,100 @@ fn frozen_is_shared_across_threads() {
     assert_eq!(frozen.trainer.max_iter, 1000);
     let other = frozen.clone();
     assert!(Frozen::ptr_eq(&frozen, &other));
+}
+
+#[test]
+fn other_override_forms() {
+    let cfg = run(&[
+        "experiment=base_2b",
+        "trainer={max_iter: 5, seed: 7}",
+        "trainer.callbacks=[a,b]",
+    ])
+    .unwrap();
+    assert_eq!((cfg.trainer.max_iter, cfg.trainer.seed), (5, 7));
+    assert_eq!(cfg.trainer.callbacks, vec!["a", "b"]);
+    let e = run(&["experiment=base_2b", "+trainer.max_iters=5"]).unwrap_err();
+    assert_eq!(e.hints, vec!["did you mean trainer.max_iter?"]);
+    let e = run(&["experiment=base_2b", "trainer={max_iter: x}"]).unwrap_err();
+    assert!(
+        e.message
+            .starts_with("trainer.max_iter expects an unsigned integer, got 'x'"),
+        "{e}"
+    );
+    let e = run(&["experiment=base_2b", "trainer.ddp=5"]).unwrap_err();
+    assert!(
+        e.message
+            .starts_with("trainer.ddp expects a mapping (DdpConfig), got 5"),
+        "{e}"
+    );
+}
+
+#[test]
+fn lazy_argument_errors_name_the_full_key() {
+    let cfg = run(&["experiment=base_2b", "optimizer.lr=fast"]).unwrap();
+    let e = registry()
+        .instantiate_at(cfg.optimizer.as_ref().unwrap(), "optimizer")
+        .unwrap_err();
+    assert_eq!(e.key.as_deref(), Some("optimizer.lr"));
+    assert!(
+        e.message
+            .contains("optimizer.lr expects a float, got 'fast' (command-line argument 2)"),
+        "{e}"
+    );
+}
+
+#[test]
+fn readonly_dynamic_tree_names_the_key() {
+    let mut tree = run(&["experiment=base_2b"]).unwrap().freeze().to_dict();
+    tree.set_readonly(true);
+    let e = tree
+        .set("trainer.max_iter", config_core::Node::from(5))
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Readonly);
+    assert_eq!(e.key.as_deref(), Some("trainer.max_iter"));
+}
+
+#[test]
+fn yaml_files_join_the_search_path() {
+    let dir = std::env::temp_dir().join(format!("typed-flow-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("optimizer")).unwrap();
+    std::fs::write(
+        dir.join("optimizer/sgd.yaml"),
+        "_target_: SGD\nlr: 0.1\nmomentum: 0.9\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("optimizer/unregistered.yaml"),
+        "_target_: Lion\nlr: 0.001\n",
+    )
+    .unwrap();
+    let cfg = TrainConfig::make()
+        .with_dir(&dir)
+        .override_with(["experiment=base_2b", "optimizer=sgd"])
+        .unwrap();
+    let opt = cfg.optimizer.unwrap();
+    assert_eq!(
+        (opt.target(), opt.get("momentum").unwrap().value.clone()),
+        ("SGD", config_core::Value::Float(0.9))
+    );
+    let cfg = TrainConfig::make()
+        .with_dir(&dir)
+        .override_with(["experiment=base_2b", "optimizer=unregistered"])
+        .unwrap();
+    let e = registry()
+        .instantiate_at(cfg.optimizer.as_ref().unwrap(), "optimizer")
+        .unwrap_err();
+    assert!(e.to_string().contains("not registered"), "{e}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn composed_config_survives_yaml_serialization() {
+    for exp in ["base_2b", "finetune_2b", "fsdp_14b"] {
+        let cfg = run(&[&format!("experiment={exp}")]).unwrap();
+        let yaml = cfg.to_dict().to_yaml();
+        let back =
+            TrainConfig::from_dict(&config_core::Node::from_yaml_str(&yaml).unwrap()).unwrap();
+        assert_eq!(back, cfg, "{yaml}");
+    }
 }

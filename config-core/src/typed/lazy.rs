@@ -438,6 +438,12 @@ impl Registry {
         self.build(lazy.node(), "")
     }
 
+    /// Builds the object a description at full key `key` names (errors then
+    /// name keys below it, e.g. `optimizer.lr`).
+    pub fn instantiate_at(&self, lazy: &LazyDict, key: &str) -> Result<Built, Error> {
+        self.build(lazy.node(), key)
+    }
+
     /// Builds and downcasts in one step.
     pub fn instantiate_as<T: Any + Send + Sync>(&self, lazy: &LazyDict) -> Result<Arc<T>, Error> {
         self.instantiate(lazy)?.into_object::<T>()
@@ -479,6 +485,8 @@ impl Registry {
                     };
                     args.objects.insert(name, built);
                 }
+                // Hydra: a partial skips `???` arguments (given at call time).
+                _ if partial && v.is_missing() => {}
                 _ => {
                     if let Some(m) = args.kwargs.as_map_mut() {
                         m.insert(k.clone(), v.clone());

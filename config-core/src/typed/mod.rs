@@ -16,6 +16,51 @@
 //! - [`LazyDict`] and [`Registry`] describe and build objects
 //!   (`_target_`, `_args_`, `_recursive_`, `_partial_`).
 //!
+//! ```
+//! use config_core::typed::{Config, LazyDict, Store};
+//! use config_core::{dict, lazy};
+//! use config_derive::Config;
+//!
+//! #[derive(Config, Debug, Clone, PartialEq)]
+//! pub struct Trainer {
+//!     /// Iterations to train for.
+//!     #[config(default = 1000, validate(range(min = 1)))]
+//!     pub max_iter: u64,
+//!     #[config(default = ["log"], merge = "append")]
+//!     pub callbacks: Vec<String>,
+//! }
+//!
+//! #[derive(Config, Debug, Clone, PartialEq)]
+//! #[config(defaults = ["_self_", { optimizer = "adam" }, { experiment = null }], register = groups)]
+//! pub struct Train {
+//!     pub trainer: Trainer,
+//!     pub optimizer: Option<LazyDict>,
+//! }
+//!
+//! fn groups(store: &mut Store) {
+//!     store.add("optimizer", "adam", dict!({ optimizer: lazy!("Adam", lr = 1e-3).to_node() }))
+//!         .package("_global_");
+//!     store.add("optimizer", "sgd", dict!({ optimizer: lazy!("SGD", lr = 0.1).to_node() }))
+//!         .package("_global_");
+//!     store.add_lazy("experiment", "quick", || dict!({
+//!         defaults: [{ "override /optimizer": "sgd" }, "_self_"],
+//!         trainer: { max_iter: 10 },
+//!     })).package("_global_");
+//! }
+//!
+//! let cfg = Train::make().override_with(["prog", "experiment=quick", "trainer.max_iter='20'"]).unwrap();
+//! assert_eq!(cfg.trainer.max_iter, 20);
+//! assert_eq!(cfg.optimizer.as_ref().unwrap().target(), "SGD");
+//! cfg.validate().unwrap();
+//! let frozen = cfg.freeze();
+//! assert_eq!(frozen.trainer.callbacks, vec!["log"]);
+//!
+//! let err = Train::make().override_with(["prog", "trainer.max_iter=abc"]).unwrap_err();
+//! assert_eq!(err.message, "trainer.max_iter expects an unsigned integer, got 'abc' (command-line argument 1)");
+//! let err = Train::make().override_with(["prog", "trainer.max_itr=5"]).unwrap_err();
+//! assert_eq!(err.hints, ["did you mean trainer.max_iter?"]);
+//! ```
+//!
 //! Modules: [`value`] (field conversions), [`coerce`] (OmegaConf's typed
 //! coercions and their errors), [`schema`] (the table, override checks,
 //! the merge hook, JSON Schema), [`validate`], [`frozen`], [`lazy`].
@@ -32,7 +77,7 @@ pub use flow::{compose_resolve, compose_with, split_args, Maker};
 pub use frozen::Frozen;
 pub use lazy::{Args, Built, DictConfig, LazyDict, Object, Partial, Registry};
 pub use schema::{
-    json_schema, to_json, FieldSchema, Lookup, Schema, SchemaHook, TypeDesc, Validator,
+    help_text, json_schema, to_json, FieldSchema, Lookup, Schema, SchemaHook, TypeDesc, Validator,
 };
 pub use validate::{Errors, ValidationError};
 pub use value::{ConfigValue, IntoNode};
@@ -95,6 +140,11 @@ pub trait Config: ConfigValue + Default + Clone + Send + Sync + 'static {
     /// Freezes the value for sharing.
     fn freeze(self) -> Frozen<Self> {
         Frozen::new(self)
+    }
+
+    /// One line per field (`trainer.max_iter: u64 = 400000  # doc`), for `--help`.
+    fn help() -> String {
+        help_text(&Self::SCHEMA, &Self::default_dict())
     }
 
     /// A JSON Schema of this type, defaults included.

@@ -291,6 +291,35 @@ fn join(prefix: &str, seg: &str) -> String {
     }
 }
 
+/// One line per leaf field: `key: type = default  doc`, nested configs
+/// flattened (`trainer.ddp.static_graph`); the text of a `--help`.
+pub fn help_text(schema: &Schema, defaults: &Node) -> String {
+    let mut out = String::new();
+    help_lines(schema, Some(defaults), "", &mut out);
+    out
+}
+
+fn help_lines(schema: &Schema, defaults: Option<&Node>, prefix: &str, out: &mut String) {
+    for f in schema.fields {
+        let key = join(prefix, f.name);
+        let d = defaults.and_then(|d| d.get(f.name));
+        if let TypeDesc::Nested(s) = f.ty {
+            help_lines(s, d, &key, out);
+            continue;
+        }
+        out.push_str(&format!("{key}: {}", f.ty.rust_name()));
+        match d {
+            Some(n) if n.is_missing() => out.push_str(" (mandatory)"),
+            Some(n) if n.as_map().is_none() => out.push_str(&format!(" = {}", to_json(n))),
+            _ => {}
+        }
+        if !f.doc.is_empty() {
+            out.push_str(&format!("  # {}", f.doc.lines().next().unwrap_or_default()));
+        }
+        out.push('\n');
+    }
+}
+
 /// "no such key" with the closest field names as a did-you-mean.
 pub(crate) fn no_such_key(schema: &Schema, prefix: &str, seg: &str) -> Error {
     let full = join(prefix, seg);

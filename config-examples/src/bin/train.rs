@@ -6,14 +6,29 @@
 //! cargo run -p config-examples --bin train -- trainer.max_iter=abc    # typed error
 //! cargo run -p config-examples --bin train -- trainer.max_itr=10      # did you mean
 //! cargo run -p config-examples --bin train -- optimizer=adamww        # lists the options
+//! cargo run -p config-examples --bin train -- --help                  # fields, types, defaults, docs
+//! cargo run -p config-examples --bin train -- --json-schema           # JSON Schema of the config
 //! ```
 
-use config_core::typed::{Config, Frozen};
+use config_core::typed::{Config, Frozen, LazyDict, Registry};
+use config_core::{Error, ErrorKind};
 use config_examples::{load, registry, Net, Optimizer, Scheduler, TrainConfig};
 use std::process::ExitCode;
 use std::sync::mpsc;
 
 fn main() -> ExitCode {
+    if std::env::args().any(|a| a == "--help" || a == "-h") {
+        println!("usage: train [--] [group=option | key=value | +key=value | ~key]...\n");
+        print!("{}", TrainConfig::help());
+        return ExitCode::SUCCESS;
+    }
+    if std::env::args().any(|a| a == "--json-schema") {
+        println!(
+            "{}",
+            config_core::typed::to_json(&TrainConfig::json_schema())
+        );
+        return ExitCode::SUCCESS;
+    }
     let cfg = match load(std::env::args()) {
         Ok(cfg) => cfg,
         Err(e) => {
@@ -32,29 +47,29 @@ fn main() -> ExitCode {
     }
 }
 
+/// Builds the object a lazy description at `key` names.
+fn build<T: std::any::Any + Send + Sync>(
+    reg: &Registry,
+    desc: Option<&LazyDict>,
+    key: &str,
+) -> Result<std::sync::Arc<T>, Error> {
+    let desc = desc.ok_or_else(|| {
+        Error::new(ErrorKind::MissingValue, format!("no {key} configured")).with_key(key)
+    })?;
+    reg.instantiate_at(desc, key)?.into_object::<T>()
+}
+
 /// A mock training loop: builds the lazy objects, and shares the frozen
 /// config with a checkpointing thread.
-fn train(cfg: &Frozen<TrainConfig>) -> Result<(), config_core::Error> {
+fn train(cfg: &Frozen<TrainConfig>) -> Result<(), Error> {
     let reg = registry();
-    let missing = |what: &str| {
-        config_core::Error::new(
-            config_core::ErrorKind::MissingValue,
-            format!("no {what} configured"),
-        )
-    };
-    let opt = reg
-        .instantiate_as::<Optimizer>(cfg.optimizer.as_ref().ok_or_else(|| missing("optimizer"))?)?;
-    let sched = reg
-        .instantiate_as::<Scheduler>(cfg.scheduler.as_ref().ok_or_else(|| missing("scheduler"))?)?;
-    let net_desc = cfg
-        .model
-        .as_ref()
-        .and_then(|m| m.get("net"))
-        .ok_or_else(|| missing("model.net"))?;
-    let net = reg.instantiate_as::<Net>(&config_core::typed::LazyDict::from_node_at(
-        net_desc,
-        "model.net",
-    )?)?;
+    let opt = build::<Optimizer>(&reg, cfg.optimizer.as_ref(), "optimizer")?;
+    let sched = build::<Scheduler>(&reg, cfg.scheduler.as_ref(), "scheduler")?;
+    let net_desc = cfg.model.as_ref().and_then(|m| m.get("net"));
+    let net_desc = net_desc
+        .map(|n| LazyDict::from_node_at(n, "model.net"))
+        .transpose()?;
+    let net = build::<Net>(&reg, net_desc.as_ref(), "model.net")?;
     println!(
         "# training {} ({}/{}) for {} iterations: {} lr={} on a {}x{} net, {:?}",
         cfg.job.name,
