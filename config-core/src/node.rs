@@ -120,6 +120,9 @@ pub enum Value {
     Bool(bool),
     /// An integer.
     Int(i64),
+    /// An integer beyond `i64`, kept exactly as its decimal digits (with an
+    /// optional leading `-`). Python, and so OmegaConf, has unbounded ints.
+    BigInt(Box<str>),
     /// A float (`inf` and `nan` included).
     Float(f64),
     /// A plain string.
@@ -150,7 +153,7 @@ impl Value {
             Value::Null => "null",
             Value::Missing => "missing",
             Value::Bool(_) => "bool",
-            Value::Int(_) => "int",
+            Value::Int(_) | Value::BigInt(_) => "int",
             Value::Float(_) => "float",
             Value::Str(_) => "str",
             Value::Interp(_) => "interpolation",
@@ -173,6 +176,7 @@ impl PartialEq for Value {
             (Value::Null, Value::Null) | (Value::Missing, Value::Missing) => true,
             (Value::Bool(a), Value::Bool(b)) => a == b,
             (Value::Int(a), Value::Int(b)) => a == b,
+            (Value::BigInt(a), Value::BigInt(b)) => a == b,
             (Value::Float(a), Value::Float(b)) => a == b || (a.is_nan() && b.is_nan()),
             (Value::Str(a), Value::Str(b)) | (Value::Interp(a), Value::Interp(b)) => a == b,
             (Value::Map(a), Value::Map(b)) => {

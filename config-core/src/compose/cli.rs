@@ -102,7 +102,7 @@ pub(crate) fn py_type(v: &Value) -> &'static str {
         Value::Null => "NoneType",
         Value::Missing | Value::Str(_) | Value::Interp(_) => "str",
         Value::Bool(_) => "bool",
-        Value::Int(_) => "int",
+        Value::Int(_) | Value::BigInt(_) => "int",
         Value::Float(_) => "float",
         Value::Map(_) => "dict",
         Value::List(_) => "list",
@@ -116,6 +116,7 @@ pub(crate) fn py_str(v: &Value) -> String {
         Value::Missing => "???".into(),
         Value::Bool(b) => if *b { "True" } else { "False" }.into(),
         Value::Int(i) => i.to_string(),
+        Value::BigInt(i) => i.to_string(),
         Value::Float(f) => crate::node::float_repr(*f),
         Value::Str(s) | Value::Interp(s) => s.clone(),
         Value::Map(m) => {

@@ -512,6 +512,7 @@ fn flow(node: &Node) -> String {
         Value::Missing => "'???'".into(),
         Value::Bool(b) => if *b { "True" } else { "False" }.into(),
         Value::Int(i) => i.to_string(),
+        Value::BigInt(i) => i.to_string(),
         Value::Float(f) => crate::node::float_repr(*f),
     }
 }

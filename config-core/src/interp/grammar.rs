@@ -5,7 +5,7 @@
 //! the ANTLR grammar). Nesting is capped at [`MAX_DEPTH`] so hostile input
 //! cannot exhaust the stack.
 //!
-//! Place in the flow: the resolver ([`super::resolve`]) parses each string
+//! Place in the flow: the resolver ([`super::resolve()`]) parses each string
 //! that contains `${` with [`parse`] and evaluates the tree; `oc.decode`
 //! parses its argument with [`parse_element`].
 //!

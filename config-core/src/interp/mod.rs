@@ -1,7 +1,7 @@
 //! Interpolation: OmegaConf 2.3's `${...}` language and its resolution.
 //!
 //! Place in the flow: load → compose → **resolve** → type → freeze. After
-//! composition, [`resolve`] rewrites every interpolation of the tree in
+//! composition, [`resolve()`] rewrites every interpolation of the tree in
 //! place; [`resolve_path`] gives one resolved value without touching the tree.
 //!
 //! - [`grammar`]: the hand-written, linear-time lexer and parser.
@@ -9,7 +9,12 @@
 //! - [`resolvers`]: the resolver registry, a value ([`Resolvers`]) holding the
 //!   built-ins and user closures, with its cache and warnings.
 //! - [`render`]: how values print inside strings (Python's `str`).
-//! - [`strftime`]: the formatting behind `${now:...}`.
+//! - [`strftime`]: the formatting behind `${now:...}` (UTC, std only).
+//!
+//! Semantics follow OmegaConf 2.3 as `to_yaml(cfg, resolve=True)` shows them;
+//! the registry is a value (no global state), `now` is pinned per registry,
+//! and warnings (`oc.deprecated`) are collected in the registry
+//! ([`Resolvers::take_warnings`]); `config resolve` prints them to stderr.
 //!
 //! ```
 //! use config_core::interp::{resolve, Resolvers};

@@ -40,6 +40,7 @@ fn write_repr(value: &Value, out: &mut String) {
         Value::Missing => out.push_str("'???'"),
         Value::Bool(b) => out.push_str(if *b { "True" } else { "False" }),
         Value::Int(i) => out.push_str(&i.to_string()),
+        Value::BigInt(i) => out.push_str(i),
         Value::Float(f) => out.push_str(&float_repr(*f)),
         Value::Str(s) | Value::Interp(s) => repr_string(s, out),
         Value::Map(m) => {
@@ -116,7 +117,7 @@ pub fn python_type(value: &Value) -> &'static str {
         Value::Null => "NoneType",
         Value::Missing | Value::Str(_) | Value::Interp(_) => "str",
         Value::Bool(_) => "bool",
-        Value::Int(_) => "int",
+        Value::Int(_) | Value::BigInt(_) => "int",
         Value::Float(_) => "float",
         Value::Map(_) => "DictConfig",
         Value::List(_) => "ListConfig",

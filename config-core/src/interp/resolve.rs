@@ -1,21 +1,29 @@
-//! Resolution: evaluates every interpolation of a tree in place, with
-//! `OmegaConf.resolve` semantics.
+//! Resolution: evaluates every interpolation of a tree in place. The
+//! result is what OmegaConf 2.3's `to_yaml(cfg, resolve=True)` prints
+//! (checked against the reference on the conformance corpus and on
+//! thousands of generated configs).
 //!
 //! Place in the flow: after composition (or after loading one file), before
-//! the typed layer. The engine walks the tree in document order. Each string
-//! holding `${` is parsed ([`super::grammar`]) and evaluated; references are
-//! followed on demand and resolved in place first, so every node is
+//! the typed layer. First every interpolation is parsed (OmegaConf rejects
+//! bad syntax when a config is created); then the tree is walked in
+//! document order. References are followed on demand; every node is
 //! evaluated at most once and cycles are caught on the way (`a -> b -> a`).
 //!
 //! - `${a}` alone takes the value *and type* of `a`; when `a` is a mapping or
 //!   a list it is resolved where it stands, then copied.
 //! - Anything else (`x_${a}`) gives a string, values printed as Python does
-//!   (`True`, `None`, `1e-06`, `{'k': 1}`).
+//!   (`True`, `None`, `1e-06`); a mapping or list prints as written, its
+//!   own interpolations unresolved (`{'k': '${x}'}`), as in OmegaConf.
 //! - Relative keys start from the mapping or list that holds the node:
 //!   `${.x}` is a sibling, each further dot goes one level up.
 //! - Errors carry the OmegaConf class (as [`ErrorKind`]) and message, the
-//!   full key of the node being resolved and the origin of the interpolation
-//!   that failed.
+//!   full key of the innermost node being resolved, the origin of the
+//!   interpolation that failed, and hints (the cycle, "did you mean").
+//!
+//! Deliberate differences: `${oc.decode:' '}` gives `' '` where the
+//! reference fails an internal assertion; reference cycles through copies
+//! that make Python overflow its stack are reported as cycles; errors met
+//! while copying a container name the node in its new place.
 
 use super::grammar::{
     self, Element, GrammarError, Interp, KeyPart, NodeRef, Part, Piece, ResolverCall, Text,
@@ -50,14 +58,60 @@ const STACK_SIZE: usize = 256 << 20;
 /// assert_eq!(cfg.get("copy").unwrap().value, Value::Int(80));
 /// ```
 pub fn resolve(root: &mut Node, resolvers: &Resolvers) -> Result<(), Error> {
-    with_big_stack(move || {
+    let small = {
+        let mut budget = SMALL_TREE_INTERPS;
+        fits_small_stack(root, 0, &mut budget)
+    };
+    let mut run = move || {
         let mut engine = Engine::new(root, resolvers);
+        engine.check_grammar(&mut Vec::new())?;
         engine.resolve_tree(&mut Vec::new())
-    })
+    };
+    if small {
+        run()
+    } else {
+        with_big_stack(run)
+    }
 }
 
 /// Runs `f` on a scoped thread with [`STACK_SIZE`] of stack (only touched
 /// pages cost memory). A panic in a user resolver is passed on as is.
+///
+/// Small trees skip the thread: a chain of interpolations is at most as long
+/// as the tree has interpolations, and grammar nesting is bounded by the
+/// length of each interpolation's text, so a tree with few, short
+/// interpolations and little depth cannot recurse deeply. Starting a thread
+/// costs more than resolving such a tree.
+fn with_big_stack_for<T: Send>(root: &Node, f: impl FnOnce() -> T + Send) -> T {
+    let mut budget = SMALL_TREE_INTERPS;
+    if fits_small_stack(root, 0, &mut budget) {
+        f()
+    } else {
+        with_big_stack(f)
+    }
+}
+
+/// Interpolations a tree may hold and still resolve on the caller's stack.
+const SMALL_TREE_INTERPS: usize = 64;
+
+fn fits_small_stack(node: &Node, depth: usize, budget: &mut usize) -> bool {
+    if depth > 64 {
+        return false;
+    }
+    match &node.value {
+        Value::Interp(text) => {
+            if text.len() > 256 || *budget == 0 {
+                return false;
+            }
+            *budget -= 1;
+            true
+        }
+        Value::Map(m) => m.values().all(|n| fits_small_stack(n, depth + 1, budget)),
+        Value::List(l) => l.iter().all(|n| fits_small_stack(n, depth + 1, budget)),
+        _ => true,
+    }
+}
+
 fn with_big_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
     let slot = std::sync::Mutex::new(Some(f));
     let take = || slot.lock().unwrap_or_else(|p| p.into_inner()).take();
@@ -93,8 +147,9 @@ fn with_big_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
 /// ```
 pub fn resolve_path(root: &Node, path: &str, resolvers: &Resolvers) -> Result<Node, Error> {
     let mut copy = root.clone();
-    with_big_stack(|| {
+    with_big_stack_for(root, || {
         let mut engine = Engine::new(&mut copy, resolvers);
+        engine.check_grammar(&mut Vec::new())?;
         let mut target = engine.locate(path)?;
         engine.resolve_tree(&mut target)?;
         Ok(engine.node(&target).clone())
@@ -148,7 +203,17 @@ pub(crate) struct Engine<'e> {
     materializing: Vec<Pos>,
     /// Where each followed `${ref}` led, so that chains are walked once.
     followed: HashMap<Pos, Pos>,
+    /// True while evaluating the arguments of `oc.create`, which receives
+    /// referenced containers as written (OmegaConf passes the node itself).
+    raw_args: bool,
+    /// Bytes of string built by interpolation so far: doubling chains
+    /// (`b: ${a}${a}`, `c: ${b}${b}`, ...) grow exponentially, so the total
+    /// is capped like the YAML loader's alias budget.
+    produced: usize,
 }
+
+/// Most bytes of interpolated strings one resolution may build.
+pub const MAX_STRING_BYTES: usize = 64 << 20;
 
 impl<'e> Engine<'e> {
     fn new(root: &'e mut Node, resolvers: &'e Resolvers) -> Engine<'e> {
@@ -159,7 +224,26 @@ impl<'e> Engine<'e> {
             resolved: HashMap::new(),
             materializing: Vec::new(),
             followed: HashMap::new(),
+            raw_args: false,
+            produced: 0,
         }
+    }
+
+    /// Charges `len` bytes of built string against [`MAX_STRING_BYTES`].
+    fn charge(&mut self, len: usize, src: &str) -> Result<(), Error> {
+        self.produced = self.produced.saturating_add(len);
+        if self.produced <= MAX_STRING_BYTES {
+            return Ok(());
+        }
+        let shown: String = src.chars().take(60).collect();
+        Err(Error::new(
+            ErrorKind::Interpolation,
+            format!(
+                "String interpolation built more than {} MiB while resolving '{shown}'",
+                MAX_STRING_BYTES >> 20
+            ),
+        )
+        .with_hint("interpolations that repeat each other grow exponentially; reference the value instead of concatenating it"))
     }
 
     pub(crate) fn node(&self, pos: &[usize]) -> &Node {
@@ -212,15 +296,46 @@ impl<'e> Engine<'e> {
         self.stack.last()
     }
 
-    /// Resolves the node at `pos` and everything below it. The outermost
-    /// call names the failing node in the error (`full_key`).
+    /// Parses every interpolation below `pos` first: OmegaConf rejects bad
+    /// syntax when a config is created, before anything is resolved.
+    fn check_grammar(&self, pos: &mut Pos) -> Result<(), Error> {
+        match &self.node(pos).value {
+            Value::Interp(text) => {
+                if let Err(g) = grammar::parse(text) {
+                    let origin = self.node(pos).origin.clone();
+                    return Err(grammar_error(text, &g)
+                        .with_key(self.full_key(pos))
+                        .with_origin(origin));
+                }
+            }
+            Value::Map(m) => {
+                for i in 0..m.len() {
+                    pos.push(i);
+                    let r = self.check_grammar(pos);
+                    pos.pop();
+                    r?;
+                }
+            }
+            Value::List(l) => {
+                for i in 0..l.len() {
+                    pos.push(i);
+                    let r = self.check_grammar(pos);
+                    pos.pop();
+                    r?;
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// Resolves the node at `pos` and everything below it; an error names
+    /// the innermost node this walk was resolving (`full_key`).
     pub(crate) fn resolve_tree(&mut self, pos: &mut Pos) -> Result<(), Error> {
         if let Err(e) = self.resolve_node(pos) {
-            return Err(if self.stack.is_empty() && self.materializing.is_empty() {
-                e.with_key(self.full_key(pos))
-            } else {
-                e
-            });
+            // The innermost node the walk (or a copy) was resolving, as
+            // OmegaConf's `to_container` reports it.
+            return Err(e.with_key(self.full_key(pos)));
         }
         let n = match &self.node(pos).value {
             Value::Map(m) => m.len(),
@@ -248,12 +363,11 @@ impl<'e> Engine<'e> {
             Value::Interp(t) => t.clone(),
             _ => return Ok(()),
         };
-        self.enter_check(pos)?;
-        self.stack.push(pos.to_vec());
-        let result = self.evaluate(&text, pos);
-        self.stack.pop();
-        let origin = self.node(pos).origin.clone();
-        let ev = result.map_err(|e| e.with_origin(origin.clone()))?;
+        self.enter_check(pos, true)?;
+        let ev = match self.followed.get(pos) {
+            Some(target) => Ev::Ref(target.clone()),
+            None => self.eval_at(&text, pos)?,
+        };
         let target = match &ev {
             Ev::Ref(p) => Some(p.clone()),
             Ev::Val(_) => None,
@@ -261,36 +375,48 @@ impl<'e> Engine<'e> {
         self.materializing.push(pos.to_vec());
         let made = self.materialize(ev);
         self.materializing.pop();
-        let mut out = made.map_err(|e| e.with_origin(origin.clone()))?;
-        self.resolved.insert(pos.to_vec(), target.clone());
-        let from_resolver = out.value.is_container() && target.is_none();
+        let origin = self.node(pos).origin.clone();
+        let out = made.map_err(|e| e.with_origin(origin))?;
+        self.place(pos, out, target)
+    }
+
+    /// Evaluates the text of the interpolation at `pos` with `pos` on the stack.
+    fn eval_at(&mut self, text: &str, pos: &[usize]) -> Result<Ev, Error> {
+        self.stack.push(pos.to_vec());
+        let result = self.evaluate(text, pos);
+        self.stack.pop();
+        let origin = self.node(pos).origin.clone();
+        result.map_err(|e| e.with_origin(origin))
+    }
+
+    /// Writes a resolved value over the interpolation at `pos`, keeping the
+    /// interpolation as the value it replaced. A mapping or list made by a
+    /// resolver keeps its own interpolations: they resolve later, where it
+    /// now stands (OmegaConf gives it this parent), when the walk or a copy
+    /// reaches them.
+    fn place(&mut self, pos: &[usize], mut out: Node, target: Option<Pos>) -> Result<(), Error> {
+        self.resolved.insert(pos.to_vec(), target);
         if let Value::Interp(s) = out.value {
             // A resolver's string result is final, even if it holds `${`.
             out.value = Value::Str(s);
         }
         let slot = self.node_mut(pos);
-        out.origin = origin;
+        out.origin = slot.origin.clone();
         let old = std::mem::replace(slot, out);
         slot.replaced = Some(Box::new(old));
-        if from_resolver {
-            // A mapping or list made by a resolver: its own interpolations
-            // resolve from where it now stands (OmegaConf gives it this parent).
-            self.materializing.push(pos.to_vec());
-            let r = self.resolve_children(pos);
-            self.materializing.pop();
-            r?;
-        }
         Ok(())
     }
 
     /// Fails when `pos` is already being evaluated or copied (a cycle), or
     /// when the chain of interpolations is too long.
-    fn enter_check(&self, pos: &[usize]) -> Result<(), Error> {
+    fn enter_check(&self, pos: &[usize], copying: bool) -> Result<(), Error> {
         if let Some(i) = self.stack.iter().position(|p| p.as_slice() == pos) {
             return Err(self.cycle_error(&self.stack[i..], pos));
         }
-        if let Some(i) = self.materializing.iter().position(|p| p.as_slice() == pos) {
-            return Err(self.cycle_error(&self.materializing[i..], pos));
+        if copying {
+            if let Some(i) = self.materializing.iter().position(|p| p.as_slice() == pos) {
+                return Err(self.cycle_error(&self.materializing[i..], pos));
+            }
         }
         if self.stack.len() + self.materializing.len() >= MAX_CHAIN {
             return Err(Error::new(
@@ -302,50 +428,32 @@ impl<'e> Engine<'e> {
         Ok(())
     }
 
-    /// The node a lookup lands on: an interpolation that is one node
-    /// reference (`${x}`) is followed without rewriting it (OmegaConf hands
-    /// back the referenced node itself); any other interpolation is resolved
-    /// in place.
+    /// The node a lookup lands on. An interpolation whose value is a node
+    /// of the tree (`${x}`, `${oc.select:x}`) is followed without rewriting
+    /// it: OmegaConf hands back that node itself, so a string prints it as
+    /// written. Other interpolations are resolved in place.
     pub(crate) fn follow(&mut self, pos: Pos) -> Result<Pos, Error> {
         let text = match &self.node(&pos).value {
             Value::Interp(t) => t.clone(),
-            _ => return Ok(pos),
+            // Already replaced by a copy of what `${ref}` named: go to the
+            // node itself, as OmegaConf would.
+            _ => return Ok(self.original_target(pos)),
         };
         if let Some(target) = self.followed.get(&pos) {
             return Ok(target.clone());
         }
-        let ast = grammar::parse(&text).map_err(|g| grammar_error(&text, &g))?;
-        let Some(Interp::Node(n)) = ast.single() else {
-            self.resolve_node(&pos)?;
-            return Ok(pos);
-        };
-        self.enter_check(&pos)?;
-        self.stack.push(pos.clone());
-        let base = parent(&pos);
-        let result = self
-            .node_key(n, &text, &base)
-            .and_then(|key| self.deref(&key, &base));
-        self.stack.pop();
-        let origin = self.node(&pos).origin.clone();
-        let target = result.map_err(|e| e.with_origin(origin))?;
-        self.followed.insert(pos, target.clone());
-        Ok(target)
-    }
-
-    fn resolve_children(&mut self, pos: &[usize]) -> Result<(), Error> {
-        let mut p = pos.to_vec();
-        let n = match &self.node(pos).value {
-            Value::Map(m) => m.len(),
-            Value::List(l) => l.len(),
-            _ => 0,
-        };
-        for i in 0..n {
-            p.push(i);
-            let r = self.resolve_tree(&mut p);
-            p.pop();
-            r?;
+        // Following never copies, so only evaluation can loop here.
+        self.enter_check(&pos, false)?;
+        match self.eval_at(&text, &pos)? {
+            Ev::Ref(target) => {
+                self.followed.insert(pos, target.clone());
+                Ok(target)
+            }
+            Ev::Val(out) => {
+                self.place(&pos, out, None)?;
+                Ok(pos)
+            }
         }
-        Ok(())
     }
 
     fn cycle_error(&self, frames: &[Pos], pos: &[usize]) -> Error {
@@ -385,26 +493,73 @@ impl<'e> Engine<'e> {
                 }
             }
         }
+        self.charge(out.len(), src)?;
         Ok(out)
     }
 
     fn render(&self, ev: &Ev) -> String {
         match ev {
             Ev::Ref(p) if self.node(p).value.is_container() => {
-                let mut p = p.clone();
                 // `${e}` where `e: ${d}` prints `d` as written.
-                for _ in 0..MAX_CHAIN {
-                    match self.resolved.get(&p) {
-                        Some(Some(target)) => p = target.clone(),
-                        _ => break,
-                    }
-                }
+                let mut p = self.original_target(p.clone());
                 let mut out = String::new();
                 self.write_raw(&mut p, true, &mut out);
                 out
             }
             Ev::Ref(p) => python_str(self.node(p)),
             Ev::Val(n) => python_str(n),
+        }
+    }
+
+    /// Where a position that this run resolved from `${ref}` pointed to
+    /// (through chains); other positions map to themselves.
+    fn original_target(&self, mut pos: Pos) -> Pos {
+        for _ in 0..MAX_CHAIN {
+            match self.resolved.get(&pos) {
+                Some(Some(target)) => pos = target.clone(),
+                _ => break,
+            }
+        }
+        pos
+    }
+
+    /// A copy of the subtree at `pos` as it was written: interpolations this
+    /// run already resolved below it are put back.
+    fn raw_clone(&self, pos: &mut Pos, top: bool) -> Node {
+        let node = self.node(pos);
+        if !top && self.resolved.contains_key(pos.as_slice()) {
+            if let Some(original) = &node.replaced {
+                let mut n = (**original).clone();
+                n.replaced = None;
+                return n;
+            }
+        }
+        let value = match &node.value {
+            Value::Map(m) => {
+                let mut out = Map::with_capacity(m.len());
+                for (i, k) in m.keys().enumerate() {
+                    pos.push(i);
+                    out.insert(k.clone(), self.raw_clone(pos, false));
+                    pos.pop();
+                }
+                Value::Map(out)
+            }
+            Value::List(l) => {
+                let mut out = Vec::with_capacity(l.len());
+                for i in 0..l.len() {
+                    pos.push(i);
+                    out.push(self.raw_clone(pos, false));
+                    pos.pop();
+                }
+                Value::List(out)
+            }
+            other => other.clone(),
+        };
+        Node {
+            value,
+            origin: node.origin.clone(),
+            flags: node.flags,
+            replaced: None,
         }
     }
 
@@ -469,7 +624,7 @@ impl<'e> Engine<'e> {
                 let key = self.node_key(n, src, base)?;
                 self.deref(&key, base).map(Ev::Ref)
             }
-            Interp::Resolver(r) => self.call(r, src, base).map(Ev::Val),
+            Interp::Resolver(r) => self.call(r, src, base),
         }
     }
 
@@ -533,7 +688,11 @@ impl<'e> Engine<'e> {
     fn deref(&mut self, key: &str, base: &[usize]) -> Result<Pos, Error> {
         match self.lookup(key, base, true)? {
             Lookup::Found(p) => {
-                if let Some(cur) = self.current() {
+                // A container made by a resolver is not the parent of its
+                // children in OmegaConf (it hangs off the node's parent).
+                let made = matches!(self.resolved.get(&p), Some(None))
+                    && self.node(&p).value.is_container();
+                if let (Some(cur), false) = (self.current(), made) {
                     if cur.len() > p.len() && cur.starts_with(&p) {
                         return Err(Error::new(ErrorKind::Interpolation, "Interpolation to parent node detected")
                             .with_hint(format!("'{}' contains the node that refers to it", self.full_key(&p))));
@@ -654,7 +813,7 @@ impl<'e> Engine<'e> {
         }
     }
 
-    fn call(&mut self, r: &ResolverCall, src: &str, base: &[usize]) -> Result<Node, Error> {
+    fn call(&mut self, r: &ResolverCall, src: &str, base: &[usize]) -> Result<Ev, Error> {
         let mut name = String::new();
         for (i, part) in r.name.iter().enumerate() {
             if i > 0 {
@@ -664,10 +823,18 @@ impl<'e> Engine<'e> {
         }
         let mut args = Vec::with_capacity(r.args.len());
         let mut texts = Vec::with_capacity(r.args.len());
+        let saved = std::mem::replace(&mut self.raw_args, name == "oc.create");
         for a in &r.args {
-            args.push(self.eval_element(&a.element, src, base)?);
+            match self.eval_element(&a.element, src, base) {
+                Ok(v) => args.push(v),
+                Err(e) => {
+                    self.raw_args = saved;
+                    return Err(e);
+                }
+            }
             texts.push(src[a.span.clone()].to_string());
         }
+        self.raw_args = saved;
         self.invoke(&name, args, texts, base)
     }
 
@@ -677,7 +844,7 @@ impl<'e> Engine<'e> {
         args: Vec<Node>,
         texts: Vec<String>,
         base: &[usize],
-    ) -> Result<Node, Error> {
+    ) -> Result<Ev, Error> {
         let resolvers = self.resolvers;
         let Some(entry) = resolvers.entry(name) else {
             let mut e = Error::new(
@@ -694,7 +861,7 @@ impl<'e> Engine<'e> {
         };
         if entry.use_cache {
             if let Some(hit) = resolvers.cached(name, &texts) {
-                return Ok(hit);
+                return Ok(Ev::Val(hit));
             }
         }
         let mut call = Call {
@@ -703,12 +870,18 @@ impl<'e> Engine<'e> {
             args,
             texts,
             base: base.to_vec(),
+            result_ref: None,
         };
         let out = (entry.f)(&mut call).map_err(|e| wrap_resolver_error(name, e))?;
+        if let Some(p) = call.result_ref.take() {
+            // The resolver handed back a node of the tree (oc.select,
+            // oc.deprecated): it behaves like `${key}`.
+            return Ok(Ev::Ref(p));
+        }
         if entry.use_cache {
             resolvers.store(name, call.texts, out.clone());
         }
-        Ok(out)
+        Ok(Ev::Val(out))
     }
 
     /// Evaluates a resolver argument, list item or dict value.
@@ -732,7 +905,13 @@ impl<'e> Engine<'e> {
                 }
                 [Piece::Interp(i)] => {
                     let ev = self.eval_interp(i, src, base)?;
-                    self.materialize(ev)?
+                    match ev {
+                        Ev::Ref(p) if self.raw_args && self.node(&p).value.is_container() => {
+                            let mut p = self.original_target(p);
+                            self.raw_clone(&mut p, true)
+                        }
+                        ev => self.materialize(ev)?,
+                    }
                 }
                 _ => {
                     let mut s = String::new();
@@ -745,6 +924,7 @@ impl<'e> Engine<'e> {
                             }
                         }
                     }
+                    self.charge(s.len(), src)?;
                     Node::new(Value::Str(s))
                 }
             },
@@ -1199,10 +1379,127 @@ mod tests {
     }
 
     #[test]
+    fn a_reference_to_an_ancestor_through_a_resolver_is_an_error() {
+        let e = err(map(vec![(
+            "k",
+            map(vec![("a", s("x_${k.c}")), ("c", s("${oc.select:k,d}"))]),
+        )]));
+        assert!(
+            matches!(e.kind, ErrorKind::Cycle | ErrorKind::Interpolation),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn arbitrary_strings_never_panic() {
+        // A small deterministic generator (no extra dependency): strings made
+        // of the grammar's special pieces, resolved in a tree that has
+        // containers, lists, missing values and references to all of them.
+        let atoms = [
+            "${",
+            "}",
+            "a",
+            "b",
+            "l",
+            ".",
+            "..",
+            "[",
+            "]",
+            ":",
+            ",",
+            " ",
+            "'",
+            "\"",
+            "\\",
+            "$",
+            "{",
+            "0",
+            "1",
+            "-",
+            "oc.select",
+            "oc.decode",
+            "oc.create",
+            "oc.dict.values",
+            "oc.env",
+            "${a}",
+            "${l[0]}",
+            "${.b}",
+            "\\${",
+            "null",
+            "1.5",
+            "é",
+            "=",
+            "???",
+        ];
+        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = move |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        for _ in 0..3000 {
+            let len = 1 + next(10);
+            let text: String = (0..len).map(|_| atoms[next(atoms.len())]).collect();
+            let _ = grammar::parse(&text);
+            let _ = grammar::parse_element(&text);
+            let mut tree = map(vec![
+                (
+                    "a",
+                    map(vec![("b", Node::from(1)), ("m", Node::new(Value::Missing))]),
+                ),
+                ("l", list(vec![Node::from("x"), s("${a}")])),
+                ("v", Node::new(Value::Interp(text.clone()))),
+                ("w", s("${v}")),
+            ]);
+            let _ = resolve(&mut tree, &Resolvers::default());
+        }
+    }
+
+    #[test]
     fn split_key_matches_omegaconf() {
         assert_eq!(split_key("a.b[c].d"), vec!["a", "b", "c", "d"]);
         assert_eq!(split_key("[a].b"), vec!["a", "b"]);
         assert_eq!(split_key("a[b.c]"), vec!["a", "b.c"]);
         assert_eq!(split_key("a"), vec!["a"]);
+    }
+}
+
+#[cfg(test)]
+mod small_stack_tests {
+    use super::*;
+
+    /// The longest chain a tree resolved on the caller's stack can hold fits
+    /// a test thread's 2 MiB stack, in a debug build.
+    #[test]
+    fn longest_inline_chain_fits_a_small_stack() {
+        let mut text = String::from("k0: 1\n");
+        for i in 1..SMALL_TREE_INTERPS {
+            text.push_str(&format!("k{i}: ${{k{}}}\n", i - 1));
+        }
+        let mut cfg = Node::from_yaml_str(&text).unwrap();
+        assert!(fits_small_stack(&cfg, 0, &mut SMALL_TREE_INTERPS.clone()));
+        std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(move || resolve(&mut cfg, &Resolvers::default()).unwrap())
+            .unwrap()
+            .join()
+            .unwrap();
+    }
+}
+
+#[cfg(test)]
+mod budget_tests {
+    use super::*;
+
+    #[test]
+    fn doubling_strings_hit_the_budget() {
+        let mut text = String::from("k0: xxxxxxxx\n");
+        for i in 1..40 {
+            text.push_str(&format!("k{i}: ${{k{}}}${{oc.select:k{}}}\n", i - 1, i - 1));
+        }
+        let mut cfg = Node::from_yaml_str(&text).unwrap();
+        let err = resolve(&mut cfg, &Resolvers::default()).unwrap_err();
+        assert!(err.message.contains("MiB"), "{err}");
     }
 }

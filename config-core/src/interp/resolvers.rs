@@ -3,7 +3,7 @@
 //! `oc.select`, `oc.deprecated`, `oc.dict.keys`, `oc.dict.values`) and
 //! Hydra's `now`; users add closures with [`Resolvers::register`].
 //!
-//! Place in the flow: passed to [`super::resolve`] by whoever resolves
+//! Place in the flow: passed to [`super::resolve()`] by whoever resolves
 //! (the `config` tool, composition, the typed layer). Cached resolvers keep
 //! their results inside the registry (keyed by the argument text, as
 //! OmegaConf does), so one registry value gives stable results for a run;
@@ -242,6 +242,8 @@ pub struct Call<'c, 'e> {
     pub(crate) texts: Vec<String>,
     /// The container of the node being resolved (OmegaConf's `_parent_`).
     pub(crate) base: Pos,
+    /// Set by built-ins that return a node of the tree itself.
+    pub(crate) result_ref: Option<Pos>,
 }
 
 impl Call<'_, '_> {
@@ -419,7 +421,7 @@ fn oc_create(call: &mut Call<'_, '_>) -> Result<Node, Error> {
     let arg = call.args[0].clone();
     match arg.value {
         Value::Map(_) | Value::List(_) => Ok(arg),
-        Value::Null => Ok(Node::new(Value::Map(Default::default()))),
+        Value::Null => Ok(Node::new(Value::Null)),
         Value::Str(s) => {
             let loaded = crate::yaml::load_str(&s, "<oc.create>", &crate::yaml::Limits::default())?;
             Ok(match loaded.value {
@@ -462,7 +464,10 @@ fn oc_select(call: &mut Call<'_, '_>) -> Result<Node, Error> {
         .cloned()
         .unwrap_or_else(|| Node::new(Value::Null));
     match call.find(&key)? {
-        Found::Node(p) => call.engine.materialize(Ev::Ref(p)),
+        Found::Node(p) => {
+            call.result_ref = Some(p);
+            Ok(Node::new(Value::Null))
+        }
         Found::Missing | Found::None => Ok(default),
     }
 }
@@ -501,7 +506,8 @@ fn oc_deprecated(call: &mut Call<'_, '_>) -> Result<Node, Error> {
         .replace("$OLD_KEY", &old_key)
         .replace("$NEW_KEY", &new_key);
     call.warn(text);
-    call.engine.materialize(Ev::Ref(p))
+    call.result_ref = Some(p);
+    Ok(Node::new(Value::Null))
 }
 
 fn dict_input(call: &mut Call<'_, '_>, func: &str) -> Result<Pos, Error> {
@@ -558,25 +564,27 @@ fn oc_dict_keys(call: &mut Call<'_, '_>) -> Result<Node, Error> {
     Ok(Node::new(Value::List(keys)))
 }
 
-/// `oc.dict.values:path`: the values of a mapping, resolved, as a list.
+/// `oc.dict.values:path`: the values of a mapping, as a list of
+/// interpolations to them (`${path.key}`), which resolve once the list is
+/// placed in the config. A relative path gets one more dot, for the list's
+/// own level.
 fn oc_dict_values(call: &mut Call<'_, '_>) -> Result<Node, Error> {
     let p = dict_input(call, "values")?;
-    let n = call.engine.node(&p).as_map().map_or(0, |m| m.len());
-    let mut out = Vec::with_capacity(n);
-    for i in 0..n {
-        let mut child = p.clone();
-        child.push(i);
-        if call.engine.node(&child).is_missing() {
-            let full = call.engine.full_key(&child);
-            return Err(Error::new(
-                ErrorKind::InterpolationToMissing,
-                format!("MissingMandatoryValue while resolving interpolation: Missing mandatory value: {full}"),
-            ));
-        }
-        let target = call.engine.follow(child)?;
-        out.push(call.engine.materialize(Ev::Ref(target))?);
+    let mut key = match &call.args[0].value {
+        Value::Str(s) => s.clone(),
+        _ => unreachable!("checked by dict_input"),
+    };
+    if key.starts_with('.') {
+        key.insert(0, '.');
     }
-    Ok(Node::new(Value::List(out)))
+    let Value::Map(m) = &call.engine.node(&p).value else {
+        unreachable!("checked by dict_input")
+    };
+    let refs = m
+        .keys()
+        .map(|k| Node::new(Value::Interp(format!("${{{key}.{k}}}"))))
+        .collect();
+    Ok(Node::new(Value::List(refs)))
 }
 
 /// `now:pattern`: the run's start time formatted with strftime, in UTC.

@@ -209,10 +209,10 @@ impl Element {
     /// The element as a config [`Node`], every node stamped with `origin`.
     /// Strings become [`Value::string`] (so `${...}` is an interpolation,
     /// quoted or not, as in OmegaConf), dict keys keep their types as
-    /// [`Key`] variants. OmegaConf rejects a `null` key and Python ints
-    /// beyond 64 bits have no [`Value`]: [`try_to_node`](Self::try_to_node)
-    /// reports those; this method keeps them as the strings `null` and the
-    /// digits.
+    /// [`Key`] variants, ints beyond 64 bits become [`Value::BigInt`].
+    /// OmegaConf rejects a `null` key and a big-int key:
+    /// [`try_to_node`](Self::try_to_node) reports those; this method keeps
+    /// them as the strings `null` and the digits.
     ///
     /// ```
     /// use config_core::overrides::parse_override;
@@ -228,7 +228,7 @@ impl Element {
     }
 
     /// Like [`to_node`](Self::to_node), but fails on what OmegaConf rejects
-    /// (a `null` dict key) and on ints beyond 64 bits.
+    /// (a `null` dict key) and on dict keys beyond 64 bits.
     pub fn try_to_node(&self, origin: &Origin) -> Result<Node, Error> {
         self.build_node(origin, true)
     }
@@ -238,14 +238,7 @@ impl Element {
             Element::Null => Value::Null,
             Element::Bool(b) => Value::Bool(*b),
             Element::Int(i) => Value::Int(*i),
-            Element::BigInt(digits) if strict => {
-                return Err(Error::new(
-                    ErrorKind::Type,
-                    format!("integer {digits} does not fit in 64 bits"),
-                )
-                .with_origin(origin.clone()))
-            }
-            Element::BigInt(digits) => Value::Str(digits.clone()),
+            Element::BigInt(digits) => Value::BigInt(digits.as_str().into()),
             Element::Float(x) => Value::Float(*x),
             Element::Str { text, .. } => Value::string(text.clone()),
             Element::List(items) => Value::List(

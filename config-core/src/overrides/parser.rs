@@ -97,6 +97,16 @@ fn parse_inner(text: &str, rng: &mut SweepRng) -> Res<Override> {
                 hint: Some(hint.into()),
             });
         }
+        None if key_or_group.is_empty() && package.is_none() => {
+            return Err(Failure {
+                at: text.len(),
+                message: match kind.prefix() {
+                    "" => "expected an override, KEY=VALUE".to_string(),
+                    prefix => format!("expected a key after '{prefix}'"),
+                },
+                hint: Some("write the key, then '=' and the value: +trainer.seed=1".into()),
+            })
+        }
         None => {
             return Err(Failure {
                 at: text.len(),
@@ -493,7 +503,9 @@ impl ValueParser<'_, '_> {
         // Values stay unchecked until the end: a later duplicate key may
         // replace a sweep, as in Python's dict.
         let mut pairs: Vec<(Element, OverrideValue, usize)> = Vec::new();
-        let mut index: HashMap<KeyId, usize> = HashMap::new();
+        // Small dicts look keys up by scanning; large ones through a map,
+        // which keeps parsing linear.
+        let mut index: Option<HashMap<KeyId, usize>> = None;
         if self.peek_kind() == Some(Tok::BraceClose) {
             self.pos += 1;
             self.depth -= 1;
@@ -520,10 +532,25 @@ impl ValueParser<'_, '_> {
             self.pos += 1;
             let at = self.here();
             let value = self.element()?;
-            match index.get(&KeyId::of(&key)) {
-                Some(&i) => (pairs[i].1, pairs[i].2) = (value, at),
+            let id = KeyId::of(&key);
+            let found = match &index {
+                Some(map) => map.get(&id).copied(),
+                None => pairs.iter().position(|(k, _, _)| KeyId::of(k) == id),
+            };
+            match found {
+                Some(i) => (pairs[i].1, pairs[i].2) = (value, at),
                 None => {
-                    index.insert(KeyId::of(&key), pairs.len());
+                    if let Some(map) = &mut index {
+                        map.insert(id, pairs.len());
+                    } else if pairs.len() >= 16 {
+                        let mut map: HashMap<KeyId, usize> = pairs
+                            .iter()
+                            .enumerate()
+                            .map(|(i, (k, _, _))| (KeyId::of(k), i))
+                            .collect();
+                        map.insert(id, pairs.len());
+                        index = Some(map);
+                    }
                     pairs.push((key, value, at));
                 }
             }

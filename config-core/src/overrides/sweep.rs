@@ -118,7 +118,7 @@ pub struct GlobSweep {
 }
 
 /// The most values one sweep may expand to (ranges can be huge or endless).
-pub const MAX_SWEEP_VALUES: usize = 1_000_000;
+pub const MAX_SWEEP_VALUES: usize = 100_000;
 
 /// A small deterministic random generator for `shuffle()` (SplitMix64).
 /// It is passed explicitly: there is no global random state, and the same
@@ -281,6 +281,11 @@ fn float_range(start: f64, stop: f64, step: f64) -> Result<Vec<Element>, Error> 
     let sign = step.signum().ok_or_else(invalid)?;
     if sign == 0 || cur.is_nan() || stop.is_nan() {
         return Err(invalid());
+    }
+    // Refuse huge ranges up front (the decimal loop below is exact but not free).
+    let estimate = (stop.to_f64() - cur.to_f64()) / step.to_f64();
+    if estimate > MAX_SWEEP_VALUES as f64 + 1.0 {
+        return Err(too_many());
     }
     let mut out = Vec::new();
     while (sign > 0 && cur.lt(&stop)) || (sign < 0 && stop.lt(&cur)) {

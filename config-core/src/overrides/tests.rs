@@ -176,3 +176,90 @@ fn to_node_keeps_types() {
     assert!(matches!(map[&Key::from("b")].value, Value::Interp(_)));
     assert_eq!(ok("db=[a,b]").option_names(), Some(vec!["a", "b"]));
 }
+
+mod roundtrip {
+    //! Property: rendering a parsed value (`value_str`) and parsing the text
+    //! again gives the same value.
+    use super::super::*;
+    use crate::grammar::primitive::{is_float, is_int, type_primitive};
+    use proptest::prelude::*;
+
+    /// Unquoted strings: grammar characters (specials are escaped when
+    /// rendered), never a lone typed token.
+    fn unquoted() -> impl Strategy<Value = Element> {
+        "[a-z_$/%*@?|.+-][a-zA-Z0-9_ ,:=/()\\[\\]{}\\\\.$%*@?|+-]{0,12}"
+            .prop_filter("typed text is not a string", |s| {
+                type_primitive(s).is_none() && !is_int(s) && !is_float(s)
+            })
+            .prop_map(Element::str)
+    }
+
+    fn quoted() -> impl Strategy<Value = Element> {
+        (any::<String>(), any::<bool>()).prop_map(|(text, single)| Element::Str {
+            text,
+            quote: Some(if single { Quote::Single } else { Quote::Double }),
+        })
+    }
+
+    fn primitive() -> impl Strategy<Value = Element> {
+        prop_oneof![
+            Just(Element::Null),
+            any::<bool>().prop_map(Element::Bool),
+            any::<i64>().prop_map(Element::Int),
+            any::<f64>().prop_map(Element::Float),
+            "[1-9][0-9]{19,40}".prop_map(Element::BigInt),
+            unquoted(),
+            quoted(),
+        ]
+    }
+
+    fn dict_key() -> impl Strategy<Value = Element> {
+        prop_oneof![
+            "[a-z_][a-z0-9_-]{0,6}".prop_map(Element::str),
+            (1000i64..2000).prop_map(Element::Int),
+        ]
+    }
+
+    fn element() -> impl Strategy<Value = Element> {
+        primitive().prop_recursive(3, 24, 4, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4).prop_map(Element::List),
+                prop::collection::btree_map(dict_key().prop_map(|k| k.value_str()), inner, 0..4)
+                    .prop_map(|m| {
+                        let pairs = m.into_iter().map(|(k, v)| {
+                            let key = match k.parse::<i64>() {
+                                Ok(i) => Element::Int(i),
+                                Err(_) => Element::str(k),
+                            };
+                            (key, v)
+                        });
+                        Element::Dict(pairs.collect())
+                    }),
+            ]
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn render_then_parse_gives_the_same_value(e in element()) {
+            let text = format!("key={}", e.value_str());
+            let o = parse_override(&text).map_err(|err| TestCaseError::fail(format!("{text}: {err}")))?;
+            prop_assert_eq!(o.element(), Some(&e), "{}", text);
+        }
+
+        #[test]
+        fn arbitrary_input_never_panics(s in "\\PC{0,40}") {
+            let _ = parse_override(&s);
+        }
+
+        #[test]
+        fn grammar_shaped_input_never_panics(
+            s in "[+~]{0,2}[a-z$/@.0-9]{0,6}=[a-z0-9 ,:=()\\[\\]{}'\"\\\\$.*+-]{0,30}"
+        ) {
+            if let Ok(o) = parse_override(&s) {
+                let _ = o.value_str();
+                let _ = o.sweep_values(Some(&["a".to_string()]), &mut SweepRng::new(0));
+            }
+        }
+    }
+}

@@ -20,6 +20,7 @@ pub fn type_error(key: &str, expected: &str, node: &Node) -> Error {
         Value::Float(f) => float_repr(*f),
         Value::Bool(b) => if *b { "true" } else { "false" }.into(),
         Value::Int(i) => i.to_string(),
+        Value::BigInt(i) => i.to_string(),
         Value::Null => "null".into(),
         Value::Missing => "???".into(),
     };
@@ -72,6 +73,7 @@ pub fn to_int(node: &Node, key: &str, ty: &TypeDesc) -> Result<i128, Error> {
     };
     let v: Option<i128> = match &node.value {
         Value::Int(i) => Some(*i as i128),
+        Value::BigInt(digits) => digits.parse::<i128>().ok(),
         Value::Str(s) => match type_primitive(s.trim()) {
             Some(Value::Int(i)) => Some(i as i128),
             // Beyond i64: u64 fields can still hold it.

@@ -525,6 +525,7 @@ fn write_json(node: &Node, out: &mut String) {
         Value::Missing => out.push_str("\"???\""),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         Value::Int(i) => out.push_str(&i.to_string()),
+        Value::BigInt(digits) => out.push_str(digits),
         Value::Float(f) if f.is_finite() => out.push_str(&float_repr(*f)),
         Value::Float(f) => json_str(&float_repr(*f), out),
         Value::Str(s) | Value::Interp(s) => json_str(s, out),

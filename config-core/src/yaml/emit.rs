@@ -113,6 +113,7 @@ fn write_scalar(value: &Value, out: &mut String) {
         Value::Int(i) => {
             let _ = write!(out, "{i}");
         }
+        Value::BigInt(digits) => out.push_str(digits),
         Value::Float(f) => write_float(*f, out),
         Value::Str(s) | Value::Interp(s) => write_str(s, out),
         Value::Map(_) => out.push_str("{}"),

@@ -567,7 +567,7 @@ fn classify(text: Cow<'_, str>, style: ScalarStyle, tag: Option<&Tag>) -> Result
         Plain::Int(i) => Value::Int(i),
         Plain::Float(f) => Value::Float(f),
         // Python ints have no limit; ours do, so a bigger one stays text.
-        Plain::BigInt => Value::Str(text.into_owned()),
+        Plain::BigInt => Value::BigInt(super::scalar::big_int(&text).into()),
         Plain::Str => owned_string_value(text),
         Plain::BadFloat => return Err(format!("could not convert string to float: '{text}'")),
         Plain::Merge => return Ok(Scalar::Merge),
@@ -603,6 +603,7 @@ fn key_of(value: Value) -> Result<Key, Error> {
         Value::Str(s) | Value::Interp(s) => Key::Str(s),
         Value::Missing => Key::Str("???".into()),
         Value::Int(i) => Key::Int(i),
+        Value::BigInt(digits) => Key::Str(digits.into()),
         Value::Float(f) => Key::Float(f),
         Value::Bool(b) => Key::Bool(b),
         Value::Null => {
@@ -869,7 +870,7 @@ mod tests {
         assert_eq!(at("a: 2023-07-04", "a"), Value::Str("2023-07-04".into()));
         assert_eq!(
             at("a: 12345678901234567890", "a"),
-            Value::Str("12345678901234567890".into())
+            Value::BigInt("12345678901234567890".into())
         );
     }
 

@@ -16,7 +16,7 @@ pub(crate) enum Plain {
     Null,
     Bool(bool),
     Int(i64),
-    /// An int outside `i64` (Python has no limit): kept as a string.
+    /// An int outside `i64` (Python has no limit): `Value::BigInt`.
     BigInt,
     Float(f64),
     /// Matches the float pattern but has no digits (`._`): PyYAML fails.
@@ -48,7 +48,7 @@ pub(crate) fn resolve_plain(s: &str) -> Plain {
             if is_int(b) {
                 return match to_int(s) {
                     Some(Num::Int(i)) => Plain::Int(i),
-                    Some(Num::Big) => Plain::BigInt,
+                    Some(Num::Big(_)) => Plain::BigInt,
                     None => Plain::Str,
                 };
             }
@@ -194,7 +194,8 @@ pub(crate) fn is_int(b: &[u8]) -> bool {
 
 enum Num {
     Int(i64),
-    Big,
+    /// Beyond `i64`: the value in decimal digits.
+    Big(String),
 }
 
 /// PyYAML's `construct_yaml_int` (digits already known to fit the pattern,
@@ -234,11 +235,62 @@ fn to_int(s: &str) -> Option<Num> {
     } else {
         parse_radix(body, 10)?
     };
+    let big = || {
+        Num::Big(format!(
+            "{}{}",
+            if neg { "-" } else { "" },
+            big_decimal(body)
+        ))
+    };
     let Some(m) = magnitude else {
-        return Some(Num::Big);
+        return Some(big());
     };
     let v = if neg { -m } else { m };
-    Some(i64::try_from(v).map_or(Num::Big, Num::Int))
+    Some(i64::try_from(v).map_or_else(|_| big(), Num::Int))
+}
+
+/// The decimal digits of an unsigned YAML 1.1 int body that was already
+/// validated (binary, hex, octal, sexagesimal or decimal), of any size.
+fn big_decimal(body: &str) -> String {
+    // Little-endian limbs in base 10^9.
+    let mut limbs: Vec<u64> = vec![0];
+    let mul_add = |limbs: &mut Vec<u64>, mul: u64, add: u64| {
+        let mut carry = add;
+        for limb in limbs.iter_mut() {
+            let v = *limb * mul + carry;
+            *limb = v % 1_000_000_000;
+            carry = v / 1_000_000_000;
+        }
+        while carry > 0 {
+            limbs.push(carry % 1_000_000_000);
+            carry /= 1_000_000_000;
+        }
+    };
+    let (digits, radix) = if let Some(d) = body.strip_prefix("0b") {
+        (d, 2)
+    } else if let Some(d) = body.strip_prefix("0x") {
+        (d, 16)
+    } else if body.len() > 1 && body.starts_with('0') && !body.contains(':') {
+        (body, 8)
+    } else {
+        (body, 10)
+    };
+    let mut parts = digits.split(':');
+    for c in parts.next().unwrap_or_default().chars() {
+        mul_add(
+            &mut limbs,
+            radix,
+            c.to_digit(radix as u32).unwrap_or(0) as u64,
+        );
+    }
+    for part in parts {
+        mul_add(&mut limbs, 60, part.parse().unwrap_or(0));
+    }
+    let mut out = limbs.last().copied().unwrap_or(0).to_string();
+    for limb in limbs.iter().rev().skip(1) {
+        out.push_str(&format!("{limb:09}"));
+    }
+    out
 }
 
 fn without_underscores(s: &str) -> String {
@@ -299,6 +351,15 @@ fn py_float(s: &str) -> Option<f64> {
 
 /// The value of a scalar under an explicit core-schema tag (`!!str 3.14`,
 /// `!!int "12"`), as PyYAML's `SafeConstructor` builds it.
+/// The decimal digits of an int that needs [`Value::BigInt`].
+pub(crate) fn big_int(text: &str) -> String {
+    match to_int(text) {
+        Some(Num::Big(d)) => d,
+        Some(Num::Int(i)) => i.to_string(),
+        None => text.to_string(),
+    }
+}
+
 pub(crate) fn tagged(suffix: &str, text: &str) -> Result<Value, String> {
     match suffix {
         "str" => Ok(string_value(text)),
@@ -312,7 +373,7 @@ pub(crate) fn tagged(suffix: &str, text: &str) -> Result<Value, String> {
         },
         "int" => match to_int(text) {
             Some(Num::Int(i)) => Ok(Value::Int(i)),
-            Some(Num::Big) => Ok(Value::Str(text.to_string())),
+            Some(Num::Big(digits)) => Ok(Value::BigInt(digits.into())),
             None => Err(format!("cannot read '{text}' as an int (!!int)")),
         },
         "float" => to_float(text)
@@ -458,6 +519,9 @@ mod tests {
             assert!(!matches!(r(s), Plain::Int(_)), "{s}: {:?}", r(s));
         }
         assert_eq!(r("12345678901234567890"), Plain::BigInt);
+        assert_eq!(big_int("12345678901234567890"), "12345678901234567890");
+        assert_eq!(big_int("-0x1_0000_0000_0000_0000"), "-18446744073709551616");
+        assert_eq!(big_int("1:0:0:0:0:0:0:0:0:0:0:0"), "36279705600000000000");
     }
 
     #[test]
