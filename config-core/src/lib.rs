@@ -33,7 +33,7 @@ pub mod yaml;
 
 pub use access::UpdateMode;
 pub use error::{Error, ErrorKind};
-pub use merge::{merge, merge_with, ListMerge, MergeHook};
+pub use merge::{merge, merge_hooked, merge_with, ListMerge, MergeHook};
 pub use node::{Flags, Key, Map, Node, Value};
 pub use origin::Origin;
 

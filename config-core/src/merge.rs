@@ -53,8 +53,15 @@ impl MergeHook for NoHook {}
 /// assert_eq!(a, Node::from_yaml_str("db: {host: x, port: 2}\nl: [3]\nm: 5").unwrap());
 /// ```
 pub fn merge(dest: &mut Node, src: Node) -> Result<(), Error> {
+    merge_hooked(dest, src, &NoHook)
+}
+
+/// [`merge`] at the root, consulting `hook` for checks and list policies:
+/// the whole-tree merge that composition runs for each config of the
+/// defaults list.
+pub fn merge_hooked(dest: &mut Node, src: Node, hook: &dyn MergeHook) -> Result<(), Error> {
     dereference_targets(dest, &src);
-    merge_with(dest, src, &NoHook, "")
+    merge_with(dest, src, hook, "")
 }
 
 /// OmegaConf merges a mapping into a node that is an interpolation to a

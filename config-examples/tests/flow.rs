@@ -309,3 +309,17 @@ fn composed_config_survives_yaml_serialization() {
         assert_eq!(back, cfg, "{yaml}");
     }
 }
+
+#[test]
+fn list_merge_policies_apply_across_composed_layers() {
+    // `trainer.callbacks` is declared `merge = "append"`: the default, the
+    // parent experiment's and the child experiment's lists accumulate.
+    let cfg = run(&["train", "experiment=finetune_2b"]).unwrap();
+    assert_eq!(
+        cfg.trainer.callbacks,
+        ["iter_speed", "grad_clip", "wandb", "ema"]
+    );
+    // A command-line value sets the list; it is not a layer.
+    let cfg = run(&["train", "experiment=finetune_2b", "trainer.callbacks=[x]"]).unwrap();
+    assert_eq!(cfg.trainer.callbacks, ["x"]);
+}

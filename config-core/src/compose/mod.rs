@@ -118,7 +118,7 @@ pub use explain::explain;
 
 use crate::defaults::{self, Choice, DefaultsList, Entry, GroupOverrides};
 use crate::error::{did_you_mean, Error, ErrorKind};
-use crate::merge::merge;
+use crate::merge::{merge_hooked, MergeHook, NoHook};
 use crate::node::{Key, Map, Node, Value};
 use crate::origin::Origin;
 use crate::repository::{ConfigSource, Repository};
@@ -131,12 +131,38 @@ use std::sync::Arc;
 #[derive(Clone, Debug)]
 pub struct Composer {
     repo: Repository,
+    hook: Hook,
+}
+
+/// The merge hook composition consults: the typed layer's schema checks and
+/// per-field list policies. Plain OmegaConf merging without one.
+#[derive(Clone)]
+struct Hook(Option<Arc<dyn MergeHook + Send + Sync>>);
+
+impl std::fmt::Debug for Hook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_some() {
+            "Hook(custom)"
+        } else {
+            "Hook(none)"
+        })
+    }
+}
+
+impl Hook {
+    fn get(&self) -> &dyn MergeHook {
+        match &self.0 {
+            Some(h) => h.as_ref(),
+            None => &NoHook,
+        }
+    }
 }
 
 /// Builds a [`Composer`]: sources are searched in the order they are added.
 #[derive(Default)]
 pub struct ComposerBuilder {
     sources: Vec<SourceSpec>,
+    hook: Option<Arc<dyn MergeHook + Send + Sync>>,
 }
 
 enum SourceSpec {
@@ -169,6 +195,15 @@ impl ComposerBuilder {
         self
     }
 
+    /// Merges the configs of the defaults list through `hook`: the typed
+    /// layer passes its schema here, so values are checked as they merge and
+    /// lists follow their fields' merge policies (append, prepend, unique).
+    /// Command-line overrides still set values; they are not layers.
+    pub fn merge_hook(mut self, hook: Arc<dyn MergeHook + Send + Sync>) -> ComposerBuilder {
+        self.hook = Some(hook);
+        self
+    }
+
     /// The composer; fails if a directory cannot be read.
     pub fn build(self) -> Result<Composer, Error> {
         let mut repo = Repository::new();
@@ -179,7 +214,10 @@ impl ComposerBuilder {
                 SourceSpec::Custom(c) => repo.with_source(c),
             };
         }
-        Ok(Composer { repo })
+        Ok(Composer {
+            repo,
+            hook: Hook(self.hook),
+        })
     }
 }
 
@@ -200,7 +238,10 @@ impl Composer {
 
     /// A composer over an existing search path.
     pub fn new(repo: Repository) -> Composer {
-        Composer { repo }
+        Composer {
+            repo,
+            hook: Hook(None),
+        }
     }
 
     /// The search path.
@@ -242,7 +283,7 @@ impl Composer {
         reject_sweeps(overrides)?;
         let (groups, values) = self.split_overrides(overrides)?;
         let mut list = defaults::build(&self.repo, config_name, &groups)?;
-        let mut config = merge_defaults(&mut list)?;
+        let mut config = merge_defaults(&mut list, self.hook.get())?;
         config.set_struct(true);
         for o in values {
             if o.key == "hydra" || o.key.starts_with("hydra.") || o.key.starts_with("hydra/") {
@@ -409,7 +450,7 @@ fn reject_sweeps(overrides: &[CliOverride]) -> Result<(), Error> {
 /// Merges the configs of a defaults list in order, each at its package.
 /// A config merged once is moved into the result; only a config selected
 /// twice (at two packages) is copied.
-fn merge_defaults(list: &mut DefaultsList) -> Result<Node, Error> {
+fn merge_defaults(list: &mut DefaultsList, hook: &dyn MergeHook) -> Result<Node, Error> {
     let mut uses: HashMap<String, usize> = HashMap::new();
     for d in &list.defaults {
         *uses.entry(d.config_path.clone()).or_default() += 1;
@@ -434,7 +475,7 @@ fn merge_defaults(list: &mut DefaultsList) -> Result<Node, Error> {
                 format!("Could not load '{}'", d.config_path),
             ));
         };
-        merge(&mut cfg, embed(node, &d.package)).map_err(|e| {
+        merge_hooked(&mut cfg, embed(node, &d.package), hook).map_err(|e| {
             let mut e = e;
             e.message = format!("In '{}': {}", d.config_path, e.message);
             e.with_origin(d.origin.clone())

@@ -27,8 +27,10 @@ use crate::interp::Resolvers;
 use crate::node::{Key, Value};
 use crate::store::ConfigStore;
 use crate::typed::Config;
+use crate::typed::SchemaHook;
 use std::marker::PhantomData;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// The typed defaults plus a config store (the defaults are its primary
 /// config, named after the type), ready to take overrides.
@@ -81,7 +83,8 @@ impl<T: Config> Maker<T> {
     /// A composer over the store and directories; build it once and reuse
     /// it with [`compose_with`] to compose many times.
     pub fn into_composer(self) -> Result<Composer, Error> {
-        let mut b = Composer::builder().store(self.store);
+        let hook = Arc::new(SchemaHook::new(T::SCHEMA));
+        let mut b = Composer::builder().store(self.store).merge_hook(hook);
         for d in self.dirs {
             b = b.dir(d);
         }
