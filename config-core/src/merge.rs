@@ -326,4 +326,28 @@ mod tests {
         merge_with(&mut a, y("l: [2, 3]"), &Append, "").unwrap();
         assert_eq!(a, y("l: [1, 2, 3]"));
     }
+
+    mod props {
+        use super::*;
+        use crate::yaml::emit_tests::arb_tree;
+        use proptest::prelude::*;
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(256))]
+
+            #[test]
+            fn merging_an_empty_mapping_changes_nothing(tree in arb_tree()) {
+                let mut merged = tree.clone();
+                merge(&mut merged, Node::empty_map()).unwrap();
+                prop_assert_eq!(&merged, &tree);
+            }
+
+            #[test]
+            fn merging_into_an_empty_mapping_gives_the_tree(tree in arb_tree()) {
+                let mut merged = Node::empty_map();
+                merge(&mut merged, tree.clone()).unwrap();
+                prop_assert_eq!(&merged, &tree);
+            }
+        }
+    }
 }

@@ -257,7 +257,7 @@ fn write_double_quoted(s: &str, out: &mut String) {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::yaml::{load_str, Limits};
     use proptest::prelude::*;
@@ -427,6 +427,7 @@ mod tests {
             Just(Value::Missing),
             any::<bool>().prop_map(Value::Bool),
             any::<i64>().prop_map(Value::Int),
+            "-?[1-9][0-9]{19,30}".prop_map(|d| Value::BigInt(d.into())),
             prop_oneof![
                 any::<f64>(),
                 Just(f64::INFINITY),
@@ -451,7 +452,8 @@ mod tests {
         ]
     }
 
-    fn arb_tree() -> impl Strategy<Value = Node> {
+    /// Random trees: every value and key type, tricky strings, nesting.
+    pub(crate) fn arb_tree() -> impl Strategy<Value = Node> {
         let leaf = arb_leaf().prop_map(Node::new);
         let tree = leaf.prop_recursive(5, 80, 6, |inner| {
             prop_oneof![

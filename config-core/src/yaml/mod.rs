@@ -28,6 +28,8 @@
 //! beyond `i64` are kept as strings.
 
 mod emit;
+#[cfg(test)]
+pub(crate) use emit::tests as emit_tests;
 mod fast;
 mod limits;
 pub(crate) mod load;
