@@ -15,7 +15,8 @@
 //! - whole process (`process/<n>`): 4.6-6.5 ms;
 //! - floor: 1.1-1.3 ms wall, 0.76-0.95 ms CPU; compose/floor 1.24-1.30 in CPU;
 //! - 200 vs 20,000 experiment files in the same tree: 1.170 vs 1.165 ms CPU
-//!   (configs are found by name; directories are listed only for errors).
+//!   (configs are found by name; directories are listed only for errors);
+//!   `scale/<n>` measures exactly that.
 
 use config_core::compose::Composer;
 use config_core::yaml::{load_str, Limits};
@@ -94,5 +95,58 @@ fn bench(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, bench);
+/// The same composition over two directories that differ only in how many
+/// experiment files sit next to the selected one: 20,000, and the 200 last
+/// (the selected experiment's chain included). Compose must not scan them,
+/// so the two times should agree within noise (target: 10%).
+fn scaling(c: &mut Criterion) {
+    let full = tree(20_000);
+    let pruned = full.with_file_name("compose-bench-tree-20000-pruned-200");
+    if !pruned.join("overrides.txt").exists() {
+        copy_pruned(&full, &pruned, 20_000 - 200).expect("copy the pruned tree");
+    }
+    let overrides: Vec<String> = std::fs::read_to_string(full.join("overrides.txt"))
+        .unwrap()
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(str::to_string)
+        .collect();
+    for (label, dir) in [("200", &pruned), ("20000", &full)] {
+        let composer = Composer::builder().dir(dir).build().unwrap();
+        c.bench_function(&format!("scale/{label}"), |b| {
+            b.iter(|| composer.compose("config", &overrides).unwrap())
+        });
+    }
+}
+
+/// Copies `src` to `dst`, keeping only experiments numbered `keep_from` and up.
+fn copy_pruned(src: &Path, dst: &Path, keep_from: usize) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(src)? {
+        let path = entry?.path();
+        let target = dst.join(path.file_name().unwrap());
+        if path.is_dir() {
+            std::fs::create_dir_all(&target)?;
+            for f in std::fs::read_dir(&path)? {
+                let f = f?.path();
+                let name = f.file_name().unwrap().to_string_lossy().into_owned();
+                let number = name
+                    .strip_prefix("exp_")
+                    .and_then(|n| n.strip_suffix(".yaml"));
+                if number
+                    .and_then(|n| n.parse::<usize>().ok())
+                    .is_some_and(|n| n < keep_from)
+                {
+                    continue;
+                }
+                std::fs::copy(&f, target.join(f.file_name().unwrap()))?;
+            }
+        } else {
+            std::fs::create_dir_all(dst)?;
+            std::fs::copy(&path, &target)?;
+        }
+    }
+    Ok(())
+}
+
+criterion_group!(benches, bench, scaling);
 criterion_main!(benches);
