@@ -144,12 +144,16 @@ fn value_from_a_store_entry_names_its_origin() {
             dict!({ trainer: { max_iter: "lots" }, job: { output_root: "/x" } }),
         )
         .package("_global_");
+    // The schema checks values as the composed layers merge, so the error
+    // names the config it came from.
     let e = m.override_with(["experiment=bad"]).unwrap_err();
     assert!(
-        e.message
-            .starts_with("trainer.max_iter expects an unsigned integer, got 'lots'"),
+        e.message.starts_with(
+            "In 'experiment/bad': trainer.max_iter expects an unsigned integer, got 'lots'"
+        ),
         "{e}"
     );
+    assert_eq!(e.key.as_deref(), Some("trainer.max_iter"));
 }
 
 #[test]

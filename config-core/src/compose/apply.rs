@@ -2,9 +2,10 @@
 //! to right to the composed tree after it was put in struct mode, with the
 //! rules of Hydra 1.3's `_apply_overrides_to_config`.
 
-use super::cli::{py_str, CliOverride, OverrideKind};
+use super::cli::{CliOverride, OverrideKind};
 use crate::access::UpdateMode;
 use crate::error::{did_you_mean, Error, ErrorKind};
+use crate::interp::render::python_str as py_str;
 use crate::node::{Node, Value};
 use crate::path::parse_path;
 

@@ -108,37 +108,3 @@ pub(crate) fn py_type(v: &Value) -> &'static str {
         Value::List(_) => "list",
     }
 }
-
-/// The value as Python's `str()` would print it in a message.
-pub(crate) fn py_str(v: &Value) -> String {
-    match v {
-        Value::Null => "None".into(),
-        Value::Missing => "???".into(),
-        Value::Bool(b) => if *b { "True" } else { "False" }.into(),
-        Value::Int(i) => i.to_string(),
-        Value::BigInt(i) => i.to_string(),
-        Value::Float(f) => crate::node::float_repr(*f),
-        Value::Str(s) | Value::Interp(s) => s.clone(),
-        Value::Map(m) => {
-            let items: Vec<String> = m
-                .iter()
-                .map(|(k, n)| format!("'{k}': {}", py_repr(&n.value)))
-                .collect();
-            format!("{{{}}}", items.join(", "))
-        }
-        Value::List(l) => format!(
-            "[{}]",
-            l.iter()
-                .map(|n| py_repr(&n.value))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-    }
-}
-
-fn py_repr(v: &Value) -> String {
-    match v {
-        Value::Str(s) | Value::Interp(s) => format!("'{s}'"),
-        other => py_str(other),
-    }
-}

@@ -2,8 +2,8 @@
 //! it, newest first, read from the provenance that loading, merging and
 //! overriding leave on each node.
 
-use super::cli::py_str;
 use crate::error::{Error, ErrorKind};
+use crate::interp::render::python_str as py_str;
 use crate::node::{Node, Value};
 
 /// The history of `key` in a composed `cfg`, one line per source.

@@ -401,7 +401,7 @@ fn group_choice(o: &CliOverride) -> Result<Choice, Error> {
     let v = o.value.as_ref().map(|v| &v.value).unwrap_or(&Value::Null);
     match v {
         Value::Str(s) | Value::Interp(s) => Ok(Choice::Name(s.clone())),
-        Value::List(items) => Ok(Choice::Options(items.iter().map(|n| cli::py_str(&n.value)).collect())),
+        Value::List(items) => Ok(Choice::Options(items.iter().map(|n| crate::interp::render::python_str(&n.value)).collect())),
         other => Err(Error::new(
             ErrorKind::Override,
             format!("Config group override must be a string or a list. Got {}", cli::py_type(other)),
@@ -411,7 +411,7 @@ fn group_choice(o: &CliOverride) -> Result<Choice, Error> {
             "to remove the group use `~{}`; to select an option named like a value, quote it: {}='{}'",
             o.key_with_package(),
             o.key_with_package(),
-            cli::py_str(other)
+            crate::interp::render::python_str(other)
         ))),
     }
 }

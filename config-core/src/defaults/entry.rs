@@ -413,7 +413,10 @@ fn parse_item(config_path: &str, item: &Node) -> Result<Entry, Error> {
                 };
                 return Err(Error::new(
                     ErrorKind::DefaultsList,
-                    format!("In {config_path}: {what} {}", flow(item)),
+                    format!(
+                        "In {config_path}: {what} {}",
+                        crate::interp::render::python_repr(&item.value)
+                    ),
                 )
                 .with_origin(origin)
                 .with_hint("each entry is one `group: option` pair, e.g. `- db: mysql`"));
@@ -494,26 +497,6 @@ fn split_package(text: &str) -> (String, Option<String>) {
             let pkg = pkg.split(':').next().unwrap_or(pkg);
             (text[..i].to_string(), Some(pkg.to_string()))
         }
-    }
-}
-
-fn flow(node: &Node) -> String {
-    match &node.value {
-        Value::Map(m) => {
-            let inner: Vec<String> = m
-                .iter()
-                .map(|(k, v)| format!("'{k}': {}", flow(v)))
-                .collect();
-            format!("{{{}}}", inner.join(", "))
-        }
-        Value::List(l) => format!("[{}]", l.iter().map(flow).collect::<Vec<_>>().join(", ")),
-        Value::Str(s) | Value::Interp(s) => format!("'{s}'"),
-        Value::Null => "None".into(),
-        Value::Missing => "'???'".into(),
-        Value::Bool(b) => if *b { "True" } else { "False" }.into(),
-        Value::Int(i) => i.to_string(),
-        Value::BigInt(i) => i.to_string(),
-        Value::Float(f) => crate::node::float_repr(*f),
     }
 }
 

@@ -2,20 +2,21 @@
 //! `str()` of the value OmegaConf holds (`True`, `None`, `1e-06`, `{'a': 1}`),
 //! so that `"v=${x}"` gives the same text as the reference.
 
-use crate::node::{float_repr, Key, Node, Value};
+use crate::node::{float_repr, Key, Value};
 
-/// Python's `str()` of a node's value: strings as they are, containers as
-/// their Python `repr`.
+/// Python's `str()` of a value: strings as they are, containers as their
+/// Python `repr`. Messages of every stage print values this way, so they
+/// read like the reference's.
 ///
 /// ```
-/// use config_core::{interp::render::python_str, Node, Value};
-/// assert_eq!(python_str(&Node::from(true)), "True");
-/// assert_eq!(python_str(&Node::new(Value::Null)), "None");
-/// assert_eq!(python_str(&Node::from(1e-6)), "1e-06");
+/// use config_core::{interp::render::python_str, Value};
+/// assert_eq!(python_str(&Value::Bool(true)), "True");
+/// assert_eq!(python_str(&Value::Null), "None");
+/// assert_eq!(python_str(&Value::Float(1e-6)), "1e-06");
 /// ```
-pub fn python_str(node: &Node) -> String {
+pub fn python_str(value: &Value) -> String {
     let mut out = String::new();
-    write_str(&node.value, &mut out);
+    write_str(value, &mut out);
     out
 }
 
@@ -127,7 +128,7 @@ pub fn python_type(value: &Value) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::node::Map;
+    use crate::node::{Map, Node};
 
     #[test]
     fn containers_print_like_python() {
@@ -139,10 +140,10 @@ mod tests {
             Node::new(Value::List(vec![Node::from(1.5), Node::new(Value::Null)])),
         );
         assert_eq!(
-            python_str(&Node::new(Value::Map(m))),
+            python_str(&Value::Map(m)),
             "{'a': 1, 2: \"it's\", True: [1.5, None]}"
         );
         assert_eq!(python_repr(&Value::Str("a\\b\n".into())), "'a\\\\b\\n'");
-        assert_eq!(python_str(&Node::from(f64::INFINITY)), "inf");
+        assert_eq!(python_str(&Value::Float(f64::INFINITY)), "inf");
     }
 }

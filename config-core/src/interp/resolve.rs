@@ -506,8 +506,8 @@ impl<'e> Engine<'e> {
                 self.write_raw(&mut p, true, &mut out);
                 out
             }
-            Ev::Ref(p) => python_str(self.node(p)),
-            Ev::Val(n) => python_str(n),
+            Ev::Ref(p) => python_str(&self.node(p).value),
+            Ev::Val(n) => python_str(&n.value),
         }
     }
 
@@ -668,7 +668,7 @@ impl<'e> Engine<'e> {
             Value::Str(s) => Ok(s),
             other => {
                 let text = &src[span(inner)];
-                let shown = python_str(&Node::new(other.clone()));
+                let shown = python_str(&other);
                 let ty = python_type(&other);
                 let message = match what {
                     KeyUse::Key => format!(

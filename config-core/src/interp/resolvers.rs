@@ -362,7 +362,7 @@ fn raised(python_class: &str, message: &str) -> Error {
 }
 
 fn shown(v: &Value) -> String {
-    python_str(&Node::new(v.clone()))
+    python_str(v)
 }
 
 /// `oc.env:NAME[,default]`: always a string; a null default gives null.
@@ -374,7 +374,7 @@ fn oc_env(call: &mut Call<'_, '_>) -> Result<Node, Error> {
     }
     match call.args.get(1) {
         Some(d) if matches!(d.value, Value::Null) => Ok(Node::new(Value::Null)),
-        Some(d) => Ok(Node::new(Value::Str(python_str(d)))),
+        Some(d) => Ok(Node::new(Value::Str(python_str(&d.value)))),
         None => Err(raised(
             "KeyError",
             &format!("\"Environment variable '{name}' not found\""),
@@ -592,7 +592,7 @@ fn now(call: &mut Call<'_, '_>) -> Result<Node, Error> {
     call.arg_count("<lambda>", &["pattern"], 1)?;
     let pattern = match &call.args[0].value {
         Value::Str(s) => s.clone(),
-        other => python_str(&Node::new(other.clone())),
+        other => python_str(other),
     };
     let t = call.engine.resolvers.now_time();
     let d = t.duration_since(UNIX_EPOCH).unwrap_or_default();
