@@ -517,13 +517,7 @@ impl Builder<'_> {
             let mut m = format!("Could not find '{path}'\n");
             if !options.is_empty() {
                 m.push_str(&format!("\nAvailable options in '{group}':\n"));
-                m.push_str(
-                    &options
-                        .iter()
-                        .map(|o| format!("\t{o}"))
-                        .collect::<Vec<_>>()
-                        .join("\n"),
-                );
+                m.push_str(&option_lines(&options));
                 let name = e.name().unwrap_or("");
                 if let Some(best) = did_you_mean(name, options.iter().map(String::as_str)).first() {
                     hints.push(format!("did you mean {}={best}?", e.override_key()));
@@ -565,12 +559,11 @@ impl Builder<'_> {
         let e = self.entry(idx);
         let key = e.override_key();
         let options = self.repo.options(&e.group_path());
-        let list: Vec<String> = options.iter().map(|o| format!("\t{o}")).collect();
         let mut err = Error::new(
             ErrorKind::MissingConfig,
             format!(
                 "You must specify '{key}', e.g, {key}=<OPTION>\nAvailable options:\n{}",
-                list.join("\n")
+                option_lines(&options)
             ),
         )
         .with_origin(self.origin_of(idx));
@@ -579,6 +572,27 @@ impl Builder<'_> {
         }
         err
     }
+}
+
+/// Most options an error lists: a group of 20,000 experiments should not
+/// print 20,000 lines (Hydra does); the did-you-mean hint names the closest.
+const MAX_LISTED_OPTIONS: usize = 40;
+
+/// The options of a group, one per tab-indented line, as Hydra lists them,
+/// cut after [`MAX_LISTED_OPTIONS`] with a count of the rest.
+fn option_lines(options: &[String]) -> String {
+    let mut lines: Vec<String> = options
+        .iter()
+        .take(MAX_LISTED_OPTIONS)
+        .map(|o| format!("\t{o}"))
+        .collect();
+    if options.len() > MAX_LISTED_OPTIONS {
+        lines.push(format!(
+            "\t... and {} more",
+            options.len() - MAX_LISTED_OPTIONS
+        ));
+    }
+    lines.join("\n")
 }
 
 /// True for entries of Hydra's own groups (`hydra/job_logging`, ...).
@@ -663,4 +677,18 @@ pub(crate) fn substitute(text: &str, lookup: impl Fn(&str) -> Option<String>) ->
     }
     out.push_str(rest);
     Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_option_lists_are_cut_with_a_count() {
+        let many: Vec<String> = (0..100).map(|i| format!("exp_{i}")).collect();
+        let text = option_lines(&many);
+        assert_eq!(text.lines().count(), MAX_LISTED_OPTIONS + 1);
+        assert!(text.ends_with("\t... and 60 more"), "{text}");
+        assert_eq!(option_lines(&many[..2]), "\texp_0\n\texp_1");
+    }
 }
