@@ -75,6 +75,28 @@ pub struct DirSource {
 }
 
 impl DirSource {
+    /// The sorted names `pick` takes from the entries of a group's
+    /// directory: listed only when options are needed (errors, globs), never
+    /// on the compose path.
+    fn list(
+        &self,
+        group: &str,
+        pick: impl Fn(&std::fs::DirEntry) -> Option<String>,
+    ) -> Vec<String> {
+        let dir = match group.trim_matches('/') {
+            "" => self.root.clone(),
+            g => match checked_relative(g) {
+                Ok(rel) => self.root.join(rel),
+                Err(_) => return Vec::new(),
+            },
+        };
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .map(|rd| rd.filter_map(Result::ok).filter_map(|e| pick(&e)).collect())
+            .unwrap_or_default();
+        names.sort();
+        names
+    }
+
     /// A source reading `root`, which must be an existing directory.
     pub fn new(root: impl Into<PathBuf>) -> Result<DirSource, Error> {
         let root = root.into();
@@ -222,48 +244,19 @@ impl ConfigSource for DirSource {
     }
 
     fn options(&self, group: &str) -> Vec<String> {
-        let dir = match group.trim_matches('/') {
-            "" => self.root.clone(),
-            g => match checked_relative(g) {
-                Ok(rel) => self.root.join(rel),
-                Err(_) => return Vec::new(),
-            },
-        };
-        let mut names: Vec<String> = std::fs::read_dir(dir)
-            .map(|rd| {
-                rd.filter_map(Result::ok)
-                    .filter(|e| e.path().is_file())
-                    .filter_map(|e| {
-                        e.file_name()
-                            .to_str()?
-                            .strip_suffix(".yaml")
-                            .map(str::to_string)
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        names.sort();
-        names
+        self.list(group, |e| {
+            let is_file = e.path().is_file();
+            let name = e.file_name().to_str()?.strip_suffix(".yaml")?.to_string();
+            is_file.then_some(name)
+        })
     }
 
     fn groups(&self, group: &str) -> Vec<String> {
-        let dir = match group.trim_matches('/') {
-            "" => self.root.clone(),
-            g => match checked_relative(g) {
-                Ok(rel) => self.root.join(rel),
-                Err(_) => return Vec::new(),
-            },
-        };
-        let mut names: Vec<String> = std::fs::read_dir(dir)
-            .map(|rd| {
-                rd.filter_map(Result::ok)
-                    .filter(|e| e.path().is_dir())
-                    .filter_map(|e| e.file_name().to_str().map(str::to_string))
-                    .collect()
-            })
-            .unwrap_or_default();
-        names.sort();
-        names
+        self.list(group, |e| {
+            let is_dir = e.path().is_dir();
+            let name = e.file_name().to_str()?.to_string();
+            is_dir.then_some(name)
+        })
     }
 }
 
