@@ -296,7 +296,23 @@ impl Args {
         }
     }
 
-    /// A keyword argument that was a lazy object, built, as `T`.
+    /// The lazy objects built from the items of list argument `name`
+    /// (`name[0]`, `name[1]`, ...), in order, as `T`. Items that were not
+    /// lazy objects are skipped; use [`Args::get`] for those.
+    pub fn objects_in<T: Any + Send + Sync>(&self, name: &str) -> Result<Vec<Arc<T>>, Error> {
+        let prefix = format!("{name}[");
+        let paths: Vec<String> = self
+            .objects
+            .keys()
+            .filter(|p| p.starts_with(&prefix) && !p[prefix.len()..].contains(['.', '[']))
+            .cloned()
+            .collect();
+        paths.iter().map(|p| self.object::<T>(p)).collect()
+    }
+
+    /// A keyword argument that was a lazy object, built, as `T`. Objects
+    /// nested in lists and mappings are found by their path relative to the
+    /// arguments (`callbacks[0]`, `opt.inner`, `_args_[1]`).
     pub fn object<T: Any + Send + Sync>(&self, name: &str) -> Result<Arc<T>, Error> {
         let key = crate::path::child_key(&self.key, &Key::from(name));
         let obj = self.objects.get(name).ok_or_else(|| {
@@ -477,17 +493,19 @@ impl Registry {
                         .as_list()
                         .cloned()
                         .ok_or_else(|| type_error(&ck, "a list", v))?;
+                    if recursive {
+                        self.build_nested(v, "_args_", &ck, &mut args.objects)?;
+                    }
                 }
                 _ if recursive && is_lazy(v) => {
-                    let built = match self.build(v, &ck)? {
-                        Built::Object(o) => o,
-                        Built::Partial(p) => Arc::new(*p) as Object,
-                    };
-                    args.objects.insert(name, built);
+                    args.objects.insert(name, self.build_object(v, &ck)?);
                 }
                 // Hydra: a partial skips `???` arguments (given at call time).
                 _ if partial && v.is_missing() => {}
                 _ => {
+                    if recursive {
+                        self.build_nested(v, &name, &ck, &mut args.objects)?;
+                    }
                     if let Some(m) = args.kwargs.as_map_mut() {
                         m.insert(k.clone(), v.clone());
                     }
@@ -506,6 +524,43 @@ impl Registry {
                 .with_key(key.to_string())
                 .with_origin(node.origin.clone())
         })
+    }
+
+    fn build_object(&self, node: &Node, key: &str) -> Result<Object, Error> {
+        Ok(match self.build(node, key)? {
+            Built::Object(o) => o,
+            Built::Partial(p) => Arc::new(*p) as Object,
+        })
+    }
+
+    /// Builds the lazy objects nested in lists and plain mappings below an
+    /// argument (Hydra's recursive instantiation visits them too), keyed by
+    /// their path relative to the arguments: `callbacks[0]`, `opt.inner`.
+    fn build_nested(
+        &self,
+        node: &Node,
+        rel: &str,
+        key: &str,
+        out: &mut IndexMap<String, Object>,
+    ) -> Result<(), Error> {
+        let mut visit = |child: &Node, child_rel: String, child_key: String| {
+            if is_lazy(child) {
+                let built = self.build_object(child, &child_key)?;
+                out.insert(child_rel, built);
+                Ok(())
+            } else {
+                self.build_nested(child, &child_rel, &child_key, out)
+            }
+        };
+        match &node.value {
+            Value::List(items) => items.iter().enumerate().try_for_each(|(i, item)| {
+                visit(item, format!("{rel}[{i}]"), crate::path::index_key(key, i))
+            }),
+            Value::Map(m) => m.iter().try_for_each(|(k, v)| {
+                visit(v, format!("{rel}.{k}"), crate::path::child_key(key, k))
+            }),
+            _ => Ok(()),
+        }
     }
 
     fn unknown_target(&self, target: &str, key: &str, node: &Node) -> Error {
@@ -601,6 +656,49 @@ mod tests {
             .ok()
             .unwrap();
         assert_eq!(m.lr, 0.25);
+    }
+
+    #[test]
+    fn nested_objects_in_lists_mappings_and_args_are_built() {
+        let r = registry();
+        let mut l = lazy!("model", lr = 0.1, _args_ = ["t"]);
+        let nets = Node::new(Value::List(vec![
+            lazy!("net", width = 1).to_node(),
+            Node::from(5),
+            lazy!("net", width = 3).to_node(),
+        ]));
+        l.set("extra_nets", nets);
+        l.set("net", lazy!("net", width = 2).to_node());
+        l.set("opts", dict!({ inner: { _target_: "net", width: 4 } }));
+        // The model constructor ignores the extras; build the args directly.
+        let mut seen = IndexMap::new();
+        r.build_nested(
+            l.node().get("extra_nets").unwrap(),
+            "extra_nets",
+            "m.extra_nets",
+            &mut seen,
+        )
+        .unwrap();
+        r.build_nested(l.node().get("opts").unwrap(), "opts", "m.opts", &mut seen)
+            .unwrap();
+        let keys: Vec<&String> = seen.keys().collect();
+        assert_eq!(keys, ["extra_nets[0]", "extra_nets[2]", "opts.inner"]);
+        let args = Args {
+            key: "m".into(),
+            kwargs: Node::empty_map(),
+            objects: seen,
+            positional: vec![],
+        };
+        let widths: Vec<u32> = args
+            .objects_in::<Net>("extra_nets")
+            .unwrap()
+            .iter()
+            .map(|n| n.width)
+            .collect();
+        assert_eq!(widths, [1, 3]);
+        assert_eq!(args.object::<Net>("opts.inner").unwrap().width, 4);
+        // And through instantiate: the model still builds.
+        assert_eq!(r.instantiate_as::<Model>(&l).unwrap().net.width, 2);
     }
 
     #[test]
