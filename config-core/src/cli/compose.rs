@@ -40,6 +40,9 @@ pub fn run(args: &ComposeArgs) -> Result<String, String> {
     let composition = composer
         .compose_full(&args.config_name, &args.overrides)
         .map_err(|e| e.render())?;
+    for warning in &composition.defaults.warnings {
+        eprintln!("warning: {warning}");
+    }
     let mut cfg = composition.config;
     if args.resolve {
         crate::interp::resolve(&mut cfg, &crate::interp::Resolvers::default())

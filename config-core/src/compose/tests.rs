@@ -250,3 +250,21 @@ fn info_snapshots_from_files() {
     insta::assert_snapshot!("files_defaults_tree", c.defaults.tree.render());
     insta::assert_snapshot!("files_defaults_list", c.defaults.render());
 }
+
+#[test]
+fn a_primary_without_self_gets_hydras_warning() {
+    let mut s = ConfigStore::new();
+    s.add("", "config", y("defaults:\n  - optimizer: adam\nlr: 1\n"));
+    s.add(
+        "",
+        "with_self",
+        y("defaults:\n  - optimizer: adam\n  - _self_\nlr: 1\n"),
+    );
+    s.add("optimizer", "adam", y("lr: 0.001"));
+    let composer = Composer::builder().store(s).build().unwrap();
+    let c = composer.compose_full("config", &[] as &[&str]).unwrap();
+    assert_eq!(c.defaults.warnings.len(), 1);
+    assert!(c.defaults.warnings[0].starts_with("In 'config': Defaults list is missing `_self_`"));
+    let c = composer.compose_full("with_self", &[] as &[&str]).unwrap();
+    assert!(c.defaults.warnings.is_empty());
+}

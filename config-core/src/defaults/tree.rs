@@ -73,6 +73,8 @@ pub struct DefaultsList {
     pub choices: Vec<(String, Option<String>)>,
     /// Every config path loaded while building (the files composition read).
     pub loaded_paths: Vec<String>,
+    /// Warnings for the user, such as Hydra's missing-`_self_` warning.
+    pub warnings: Vec<String>,
     /// The loaded configs, by config path; composition moves their bodies
     /// out as it merges them.
     pub(crate) loaded: HashMap<String, Arc<LoadedConfig>>,
@@ -90,6 +92,7 @@ pub fn build(
         ov: Overrides::new(input),
         cache: HashMap::new(),
         tree: DefaultsTree::default(),
+        warnings: Vec::new(),
     };
     b.tree.nodes.push(TreeNode {
         entry: Entry::primary(config_name),
@@ -114,6 +117,7 @@ pub fn build(
         tree: b.tree,
         choices,
         loaded_paths,
+        warnings: b.warnings,
         loaded,
     })
 }
@@ -123,6 +127,7 @@ struct Builder<'a> {
     ov: Overrides,
     cache: HashMap<String, Option<Arc<LoadedConfig>>>,
     tree: DefaultsTree,
+    warnings: Vec<String>,
 }
 
 impl Builder<'_> {
@@ -212,6 +217,9 @@ impl Builder<'_> {
         let mut self_added = false;
         if !defaults.is_empty() || (is_root && !self.ov.appends.is_empty()) {
             self_added = validate_self(&path, &mut defaults, &loaded.raw.node)?;
+        }
+        if is_root && self_added {
+            self.warn_missing_self(&path, &loaded);
         }
         if is_root {
             defaults.extend(self.ov.appends.iter().cloned());
@@ -608,6 +616,28 @@ fn entry_key(e: &Entry) -> String {
         e.override_key()
     } else {
         e.config_path()
+    }
+}
+
+impl Builder<'_> {
+    /// Hydra's warning for a primary config with own content and defaults
+    /// but no `_self_`: its values then override its defaults (Hydra 1.1+),
+    /// the opposite of Hydra 1.0, and a common silent mistake.
+    fn warn_missing_self(&mut self, path: &str, loaded: &LoadedConfig) {
+        let has_content = loaded.raw.node.as_map().is_some_and(|m| !m.is_empty());
+        let has_default = loaded
+            .entries
+            .iter()
+            .any(|e| !e.is_override && !e.is_self());
+        if has_content && has_default {
+            self.warnings.push(format!(
+                "In '{path}': Defaults list is missing `_self_`. See \
+                 https://hydra.cc/docs/1.2/upgrades/1.0_to_1.1/default_composition_order \
+                 for more information\n  help: add `- _self_` to the defaults list of \
+                 '{path}': last to let its values win (the current behaviour), first to let \
+                 its defaults win; `config compose --explain KEY` shows which source set a key"
+            ));
+        }
     }
 }
 
