@@ -714,7 +714,7 @@ fn add_merge(m: &mut MapFrame, node: Node, key_origin: Origin) -> Result<(), Err
                     other => return Err(Error::new(
                         ErrorKind::Yaml,
                         format!(
-                            "expected a mapping for merging, but found a {}",
+                            "expected a mapping for merging, but found a value of type {}",
                             other.type_name()
                         ),
                     )
@@ -730,7 +730,7 @@ fn add_merge(m: &mut MapFrame, node: Node, key_origin: Origin) -> Result<(), Err
         other => Err(Error::new(
             ErrorKind::Yaml,
             format!(
-                "expected a mapping or list of mappings for merging, but found a {}",
+                "expected a mapping or list of mappings for merging, but found a value of type {}",
                 other.type_name()
             ),
         )
