@@ -227,10 +227,7 @@ impl<'t> Fast<'_, 't> {
                 self.send(Event::MappingEnd, (ln, col))
             }
             _ => {
-                let text = cut_comment(v);
-                if !plain_value(text) {
-                    return Err(Bail);
-                }
+                let text = plain_value(v).ok_or(Bail)?;
                 self.scalar(text, (ln, col))
             }
         }
@@ -327,12 +324,6 @@ fn only_comment(s: &str) -> bool {
     t.is_empty() || (t.starts_with('#') && t.len() < s.len())
 }
 
-/// A value without its trailing comment and spaces.
-fn cut_comment(v: &str) -> &str {
-    let end = v.find(" #").unwrap_or(v.len());
-    v[..end].trim_end_matches(' ')
-}
-
 /// A first character that cannot start anything but a plain scalar.
 fn plain_start(s: &str) -> bool {
     let b = s.as_bytes();
@@ -347,9 +338,27 @@ fn plain_start(s: &str) -> bool {
     }
 }
 
-/// A block-context plain scalar on one line, whole (comment already cut).
-fn plain_value(s: &str) -> bool {
-    plain_start(s) && !s.ends_with(':') && !s.contains(": ") && !s.contains(" #")
+/// A block-context plain scalar on one line, maybe followed by a comment.
+///
+/// Returns the scalar without its trailing comment and spaces, in one pass.
+fn plain_value(v: &str) -> Option<&str> {
+    if !plain_start(v) {
+        return None;
+    }
+    let b = v.as_bytes();
+    let mut end = b.len();
+    for i in 1..b.len() {
+        match b[i] {
+            b'#' if b[i - 1] == b' ' => {
+                end = i - 1;
+                break;
+            }
+            b':' if b.get(i + 1).is_none_or(|c| *c == b' ') => return None,
+            _ => {}
+        }
+    }
+    let text = v[..end].trim_end_matches(' ');
+    (!text.ends_with(':')).then_some(text)
 }
 
 /// A key: a plain scalar without `:` or `#`, not ending in a space.
