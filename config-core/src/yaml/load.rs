@@ -1180,16 +1180,3 @@ mod fuzz {
         }
     }
 }
-
-#[cfg(test)]
-mod span_probe {
-    #[test]
-    #[ignore]
-    fn print_spans() {
-        let text = std::env::var("PROBE").unwrap_or_default();
-        for ev in saphyr_parser::Parser::new_from_str(&text) {
-            let (e, s) = ev.unwrap();
-            println!("{:?} @ {}:{}", e, s.start.line(), s.start.col());
-        }
-    }
-}
