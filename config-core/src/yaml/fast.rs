@@ -227,10 +227,7 @@ impl<'t> Fast<'_, 't> {
                 self.send(Event::MappingEnd, (ln, col))
             }
             _ => {
-                let text = cut_comment(v);
-                if !plain_value(text) {
-                    return Err(Bail);
-                }
+                let text = plain_value(v).ok_or(Bail)?;
                 self.scalar(text, (ln, col))
             }
         }
@@ -327,12 +324,6 @@ fn only_comment(s: &str) -> bool {
     t.is_empty() || (t.starts_with('#') && t.len() < s.len())
 }
 
-/// A value without its trailing comment and spaces.
-fn cut_comment(v: &str) -> &str {
-    let end = v.find(" #").unwrap_or(v.len());
-    v[..end].trim_end_matches(' ')
-}
-
 /// A first character that cannot start anything but a plain scalar.
 fn plain_start(s: &str) -> bool {
     let b = s.as_bytes();
@@ -347,9 +338,27 @@ fn plain_start(s: &str) -> bool {
     }
 }
 
-/// A block-context plain scalar on one line, whole (comment already cut).
-fn plain_value(s: &str) -> bool {
-    plain_start(s) && !s.ends_with(':') && !s.contains(": ") && !s.contains(" #")
+/// A block-context plain scalar on one line, maybe followed by a comment.
+///
+/// Returns the scalar without its trailing comment and spaces, in one pass.
+fn plain_value(v: &str) -> Option<&str> {
+    if !plain_start(v) {
+        return None;
+    }
+    let b = v.as_bytes();
+    let mut end = b.len();
+    for i in 1..b.len() {
+        match b[i] {
+            b'#' if b[i - 1] == b' ' => {
+                end = i - 1;
+                break;
+            }
+            b':' if b.get(i + 1).is_none_or(|c| *c == b' ') => return None,
+            _ => {}
+        }
+    }
+    let text = v[..end].trim_end_matches(' ');
+    (!text.ends_with(':')).then_some(text)
 }
 
 /// A key: a plain scalar without `:` or `#`, not ending in a space.
@@ -506,5 +515,81 @@ mod probe {
             }
         }
         println!("bailed {bail} of {}", files.len());
+    }
+}
+
+#[cfg(test)]
+mod timing {
+    fn cpu_ns() -> u64 {
+        let s = std::fs::read_to_string("/proc/thread-self/schedstat").unwrap_or_default();
+        s.split_whitespace()
+            .next()
+            .and_then(|x| x.parse().ok())
+            .unwrap_or(0)
+    }
+
+    /// `cargo test --release -p config-core --lib yaml::fast::timing -- --ignored --nocapture`
+    #[test]
+    #[ignore]
+    fn split_of_loading_time() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .parent()
+            .unwrap();
+        let mut files = Vec::new();
+        super::tests::yaml_files_pub(&root.join("target/bench-tree"), &mut files);
+        let texts: Vec<String> = files
+            .iter()
+            .map(|f| std::fs::read_to_string(f).unwrap())
+            .collect();
+        let bytes: usize = texts.iter().map(String::len).sum();
+        let limits = crate::yaml::Limits::default();
+        let path: std::sync::Arc<str> = std::sync::Arc::from("t");
+        let rounds = 20;
+        let t0 = cpu_ns();
+        for _ in 0..rounds {
+            for t in &texts {
+                let mut n = 0usize;
+                let mut emit = |_e: saphyr_parser::Event<'_>, _p: super::Pos| {
+                    n += 1;
+                    true
+                };
+                let _ = super::events(t, &mut emit);
+                std::hint::black_box(n);
+            }
+        }
+        let t1 = cpu_ns();
+        let mut kept = Vec::with_capacity(texts.len());
+        for _ in 0..rounds {
+            kept.clear();
+            for t in &texts {
+                kept.push(crate::yaml::load::parse_fast(t, &path, &limits));
+            }
+        }
+        let t2 = cpu_ns();
+        drop(kept);
+        let mut kept = Vec::with_capacity(texts.len());
+        for t in &texts {
+            kept.push(crate::yaml::load::parse_fast(t, &path, &limits));
+        }
+        let t3 = cpu_ns();
+        drop(kept);
+        let t4 = cpu_ns();
+        let mbs = |ns: u64, r: usize| (bytes * r) as f64 / 1e6 / (ns as f64 / 1e9);
+        println!("events only: {:.1} MB/s", mbs(t1 - t0, rounds));
+        println!(
+            "build (incl. drop of previous round): {:.1} MB/s",
+            mbs(t2 - t1, rounds)
+        );
+        println!(
+            "drop share of one round: {:.0}%",
+            100.0 * (t4 - t3) as f64 / ((t2 - t1) as f64 / rounds as f64)
+        );
+        println!(
+            "size_of Node {} Value {} Origin {} Key {}",
+            std::mem::size_of::<crate::Node>(),
+            std::mem::size_of::<crate::Value>(),
+            std::mem::size_of::<crate::Origin>(),
+            std::mem::size_of::<crate::Key>()
+        );
     }
 }

@@ -416,9 +416,15 @@ fn looks_like_timestamp(s: &str) -> bool {
 fn python_number(s: &str) -> bool {
     let t = s.trim();
     let t = t.strip_prefix(['+', '-']).unwrap_or(t);
-    let lower = t.to_ascii_lowercase();
-    if matches!(lower.as_str(), "inf" | "infinity" | "nan") {
-        return true;
+    // Most strings fail on their first character: no allocation for them.
+    match t.chars().next() {
+        Some(c) if c.is_numeric() || c == '.' => {}
+        Some('i' | 'I' | 'n' | 'N') => {
+            return ["inf", "infinity", "nan"]
+                .iter()
+                .any(|w| t.eq_ignore_ascii_case(w));
+        }
+        _ => return false,
     }
     let chars: Vec<char> = t.chars().collect();
     let mut i = 0;
