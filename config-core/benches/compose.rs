@@ -51,8 +51,8 @@ fn bench(c: &mut Criterion) {
         let composition = composer.compose_full("config", &overrides).unwrap();
         let files: Vec<PathBuf> = composition
             .defaults
-            .loaded
-            .keys()
+            .loaded_paths
+            .iter()
             .map(|p| dir.join(format!("{p}.yaml")))
             .collect();
         c.bench_function(&format!("compose/{n}"), |b| {

@@ -101,6 +101,9 @@ impl DirSource {
     /// The file for `config_path`, refusing paths that leave the directory.
     fn file(&self, config_path: &str) -> Result<PathBuf, Error> {
         let rel = checked_relative(config_path)?;
+        if config_path.ends_with(".yaml") {
+            return Ok(self.root.join(rel));
+        }
         Ok(self.root.join(format!("{}.yaml", rel.display())))
     }
 
@@ -181,7 +184,7 @@ impl ConfigSource for DirSource {
                 .with_origin(Origin::file(label.as_str(), 1, 1))
         })?;
         let node = yaml::load_str(&text, &label, &self.limits)?;
-        Ok(Some(split_defaults(config_path, node, header, label)))
+        Ok(Some(split_defaults(config_path, node, header, label)?))
     }
 
     fn exists(&self, config_path: &str) -> bool {
@@ -266,7 +269,7 @@ impl ConfigSource for StoreSource {
         let node = (*entry.node()).clone();
         let location = entry.node().origin.to_string();
         let header = entry.get_package().map(str::to_string);
-        Ok(Some(split_defaults(config_path, node, header, location)))
+        Ok(Some(split_defaults(config_path, node, header, location)?))
     }
 
     fn exists(&self, config_path: &str) -> bool {
@@ -292,22 +295,36 @@ fn split_defaults(
     mut node: Node,
     header: Option<String>,
     location: String,
-) -> RawConfig {
-    if matches!(node.value, Value::Null) {
+) -> Result<RawConfig, Error> {
+    match node.value {
         // An empty file is an empty mapping, as in OmegaConf.
-        let origin = node.origin.clone();
-        node = Node::with_origin(Value::Map(Default::default()), origin);
+        Value::Null => {
+            let origin = node.origin.clone();
+            node = Node::with_origin(Value::Map(Default::default()), origin);
+        }
+        Value::Map(_) | Value::List(_) => {}
+        ref other => {
+            return Err(Error::new(
+                ErrorKind::Compose,
+                format!(
+                    "Config '{config_path}' must be a mapping or a list, got {}",
+                    other.type_name()
+                ),
+            )
+            .with_origin(node.origin.clone())
+            .with_hint("a config file holds a YAML mapping (`key: value` lines) or a list"))
+        }
     }
     let defaults = node
         .as_map_mut()
         .and_then(|m| m.shift_remove(&crate::node::Key::from("defaults")));
-    RawConfig {
+    Ok(RawConfig {
         config_path: config_path.to_string(),
         node,
         defaults,
         header_package: header,
         location,
-    }
+    })
 }
 
 /// The `# @package` value of a YAML text: read from the leading comment
@@ -461,7 +478,9 @@ mod tests {
     #[test]
     fn store_source_lists_and_loads() {
         let mut store = ConfigStore::new();
-        store.add("db", "mysql", Node::from(1)).package("_global_");
+        store
+            .add("db", "mysql", Node::empty_map())
+            .package("_global_");
         let repo = Repository::new().with_store(Arc::new(store));
         assert!(repo.group_exists("db"));
         assert_eq!(repo.options("db"), vec!["mysql"]);

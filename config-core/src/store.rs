@@ -191,6 +191,7 @@ impl ConfigStore {
 
     /// The entry for a config path such as `db/mysql` or `config`.
     pub fn get(&self, config_path: &str) -> Option<&StoreEntry> {
+        let config_path = config_path.strip_suffix(".yaml").unwrap_or(config_path);
         let (group, name) = match config_path.rfind('/') {
             Some(i) => (&config_path[..i], &config_path[i + 1..]),
             None => ("", config_path),

@@ -41,7 +41,8 @@ pub fn run(args: &ComposeArgs) -> Result<String, String> {
         .map_err(|e| e.render())?;
     let mut cfg = composition.config;
     if args.resolve {
-        resolve(&mut cfg)?;
+        crate::interp::resolve(&mut cfg, &crate::interp::Resolvers::default())
+            .map_err(|e| e.render())?;
     }
     let mut out = String::new();
     match args.info.as_deref() {
@@ -56,9 +57,4 @@ pub fn run(args: &ComposeArgs) -> Result<String, String> {
         out = cfg.to_yaml();
     }
     Ok(out)
-}
-
-/// Resolves every interpolation (waiting for the interpolation engine).
-fn resolve(_cfg: &mut crate::Node) -> Result<(), String> {
-    Err("--resolve: the interpolation engine is not available in this build".into())
 }

@@ -25,12 +25,16 @@ pub(super) fn apply(cfg: &mut Node, o: &CliOverride) -> Result<(), Error> {
             e.with_origin(origin.clone())
         }
     };
+    if o.kind != OverrideKind::Delete {
+        check_container_kinds(cfg, o, &value)?;
+    }
     match o.kind {
         OverrideKind::Delete => delete(cfg, o),
         OverrideKind::Add => {
             let current = cfg.select(key).map_err(wrap)?;
             let absent = current.is_none_or(|n| matches!(n.value, Value::Null | Value::Missing));
             if absent || value.value.is_container() {
+                clear_scalar_parents(cfg, key)?;
                 cfg.update(
                     key,
                     value,
@@ -59,8 +63,9 @@ pub(super) fn apply(cfg: &mut Node, o: &CliOverride) -> Result<(), Error> {
                 )))
             }
         }
-        OverrideKind::ForceAdd => cfg
-            .update(
+        OverrideKind::ForceAdd => {
+            clear_scalar_parents(cfg, key)?;
+            cfg.update(
                 key,
                 value,
                 UpdateMode {
@@ -68,7 +73,8 @@ pub(super) fn apply(cfg: &mut Node, o: &CliOverride) -> Result<(), Error> {
                     force_add: true,
                 },
             )
-            .map_err(wrap),
+            .map_err(wrap)
+        }
         OverrideKind::Change => {
             let fail = |cfg: &Node| -> Error {
                 let mut err = Error::new(
@@ -270,4 +276,73 @@ pub(super) fn nearest_keys(cfg: &Node, key: &str) -> Option<String> {
         }
     }
     None
+}
+
+/// OmegaConf's `update` with `force_add` turns a scalar standing where a
+/// parent mapping is needed into an empty mapping (`+a.b=1` when `a: 5`).
+fn clear_scalar_parents(cfg: &mut Node, key: &str) -> Result<(), Error> {
+    let segs = parse_path(key)?;
+    let mut node = cfg;
+    for seg in &segs[..segs.len().saturating_sub(1)] {
+        let next = match &mut node.value {
+            Value::Map(m) => match m.get_index_of(&crate::node::Key::from(seg.as_str())) {
+                Some(i) => &mut m[i],
+                None => return Ok(()),
+            },
+            Value::List(l) => match seg.parse::<usize>().ok().and_then(|i| l.get_mut(i)) {
+                Some(n) => n,
+                None => return Ok(()),
+            },
+            _ => return Ok(()),
+        };
+        if !next.value.is_container() {
+            next.value = Value::Map(crate::node::Map::new());
+        }
+        node = next;
+    }
+    Ok(())
+}
+
+/// A mapping and a list cannot merge into each other: OmegaConf's `update`
+/// merges a container value into an existing container and fails there.
+fn check_container_kinds(cfg: &Node, o: &CliOverride, value: &Node) -> Result<(), Error> {
+    let Ok(Some(existing)) = cfg.select(&o.key) else {
+        return Ok(());
+    };
+    let name = |v: &Value| {
+        if matches!(v, Value::Map(_)) {
+            "DictConfig"
+        } else {
+            "ListConfig"
+        }
+    };
+    let mismatch = matches!(
+        (&existing.value, &value.value),
+        (Value::Map(_), Value::List(_)) | (Value::List(_), Value::Map(_))
+    );
+    if !mismatch {
+        return Ok(());
+    }
+    Err(Error::new(
+        ErrorKind::Override,
+        format!(
+            "Error merging override {}\nCannot merge {} with {}",
+            o.text,
+            name(&existing.value),
+            name(&value.value)
+        ),
+    )
+    .with_key(o.key.clone())
+    .with_origin(o.origin())
+    .with_hint(format!(
+        "'{}' is a {} (from {}); give a value of the same kind, or delete it first with `~{}`",
+        o.key,
+        if matches!(existing.value, Value::Map(_)) {
+            "mapping"
+        } else {
+            "list"
+        },
+        existing.origin,
+        o.key
+    )))
 }

@@ -59,8 +59,55 @@
 //! assert_eq!(cfg.to_yaml(), "trainer:\n  max_iter: 10\noptimizer:\n  lr: 0.1\n");
 //! ```
 //!
+//! # Explaining a value
+//!
+//! [`explain`] prints the chain of sources for one key, newest first; the
+//! command line's `config compose --explain KEY` prints the same text.
+//!
+//! ```
+//! # use config_core::compose::{explain, Composer};
+//! # use config_core::store::ConfigStore;
+//! # use config_core::Node;
+//! # let mut store = ConfigStore::new();
+//! # store.add_primary("config", &["_self_", "experiment: null"],
+//! #     Node::from_yaml_str("trainer: {max_iter: 400000}").unwrap());
+//! # store.add("experiment", "exp_7", Node::from_yaml_str("trainer: {max_iter: 1000}").unwrap())
+//! #     .package("_global_");
+//! # let composer = Composer::builder().store(store).build().unwrap();
+//! let cfg = composer.compose("config", &["experiment=exp_7", "trainer.max_iter=10"]).unwrap();
+//! assert_eq!(
+//!     explain(&cfg, "trainer.max_iter").unwrap(),
+//!     "trainer.max_iter = 10\n  set by command-line argument 2 (`trainer.max_iter=10`)\n  \
+//!      overriding 1000 from store entry 'experiment/exp_7'\n  \
+//!      overriding 400000 from store entry 'config'\n"
+//! );
+//! ```
+//!
+//! # Inspecting the defaults list
+//!
+//! [`Composer::compose_full`] also returns the [`DefaultsList`]: the ordered
+//! configs with their packages, the tree they came from, and the final
+//! choice of every group. `render()` on the list and on its tree give the
+//! text of `--info defaults` and `--info defaults-tree`.
+//!
+//! ```
+//! # use config_core::compose::Composer;
+//! # use config_core::store::ConfigStore;
+//! # use config_core::Node;
+//! # let mut store = ConfigStore::new();
+//! # store.add_primary("config", &["_self_", "db@src: mysql"], Node::empty_map());
+//! # store.add("db", "mysql", Node::from_yaml_str("port: 1").unwrap());
+//! # let composer = Composer::builder().store(store).build().unwrap();
+//! let c = composer.compose_full("config", &[] as &[&str]).unwrap();
+//! assert_eq!(c.defaults.choices, vec![("db@src".to_string(), Some("mysql".to_string()))]);
+//! assert_eq!(c.defaults.tree.render(), "Defaults Tree\n*************\nconfig:\n  _self_\n  db@src: mysql\n");
+//! ```
+//!
+//! # Threads
+//!
 //! A `Composer` is `Send + Sync`: share it (e.g. in an `Arc`) and compose
-//! from several threads at once.
+//! from several threads at once. Nothing is cached between compositions
+//! and nothing global is touched; lazily built store entries are built once.
 
 mod apply;
 pub mod cli;
@@ -194,11 +241,11 @@ impl Composer {
     ) -> Result<Composition, Error> {
         reject_sweeps(overrides)?;
         let (groups, values) = self.split_overrides(overrides)?;
-        let list = defaults::build(&self.repo, config_name, &groups)?;
-        let mut config = merge_defaults(&list)?;
+        let mut list = defaults::build(&self.repo, config_name, &groups)?;
+        let mut config = merge_defaults(&mut list)?;
         config.set_struct(true);
         for o in values {
-            if o.key == "hydra" || o.key.starts_with("hydra.") {
+            if o.key == "hydra" || o.key.starts_with("hydra.") || o.key.starts_with("hydra/") {
                 continue; // Hydra's own node is not part of the composed result.
             }
             apply::apply(&mut config, o)?;
@@ -357,22 +404,34 @@ fn reject_sweeps(overrides: &[CliOverride]) -> Result<(), Error> {
 }
 
 /// Merges the configs of a defaults list in order, each at its package.
-fn merge_defaults(list: &DefaultsList) -> Result<Node, Error> {
-    let mut uses: HashMap<&str, usize> = HashMap::new();
+/// A config merged once is moved into the result; only a config selected
+/// twice (at two packages) is copied.
+fn merge_defaults(list: &mut DefaultsList) -> Result<Node, Error> {
+    let mut uses: HashMap<String, usize> = HashMap::new();
     for d in &list.defaults {
-        *uses.entry(d.config_path.as_str()).or_default() += 1;
+        *uses.entry(d.config_path.clone()).or_default() += 1;
     }
     let mut cfg = Node::with_origin(Value::Map(Map::new()), Origin::Merge);
     for d in &list.defaults {
-        let Some(loaded) = list.loaded.get(&d.config_path) else {
+        let left = uses.get_mut(&d.config_path).expect("counted");
+        *left -= 1;
+        let node = if *left == 0 {
+            list.loaded
+                .remove(&d.config_path)
+                .map(|a| match Arc::try_unwrap(a) {
+                    Ok(owned) => owned.raw.node,
+                    Err(shared) => shared.raw.node.clone(),
+                })
+        } else {
+            list.loaded.get(&d.config_path).map(|a| a.raw.node.clone())
+        };
+        let Some(node) = node else {
             return Err(Error::new(
                 ErrorKind::MissingConfig,
                 format!("Could not load '{}'", d.config_path),
             ));
         };
-        let node = loaded.raw.node.clone();
-        let embedded = embed(node, &d.package);
-        merge(&mut cfg, embedded).map_err(|e| {
+        merge(&mut cfg, embed(node, &d.package)).map_err(|e| {
             let mut e = e;
             e.message = format!("In '{}': {}", d.config_path, e.message);
             e.with_origin(d.origin.clone())

@@ -220,3 +220,33 @@ fn directories_cannot_be_escaped() {
     }
     std::fs::remove_dir_all(&base).unwrap();
 }
+
+fn fixture() -> Composer {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src/compose/fixtures/explain");
+    // Relative to the crate, so snapshots do not depend on the checkout path.
+    let rel = std::path::Path::new(dir)
+        .strip_prefix(std::env::current_dir().unwrap())
+        .map(|p| p.to_path_buf())
+        .unwrap_or_else(|_| dir.into());
+    Composer::builder().dir(rel).build().unwrap()
+}
+
+#[test]
+fn explain_snapshot_from_files() {
+    let args = ["experiment=exp_7", "trainer.max_iter=10"];
+    let cfg = fixture().compose("config", &args).unwrap();
+    insta::assert_snapshot!(
+        "explain_max_iter",
+        explain(&cfg, "trainer.max_iter").unwrap()
+    );
+    insta::assert_snapshot!("explain_optimizer", explain(&cfg, "optimizer").unwrap());
+}
+
+#[test]
+fn info_snapshots_from_files() {
+    let c = fixture()
+        .compose_full("config", &["experiment=exp_7", "trainer.max_iter=10"])
+        .unwrap();
+    insta::assert_snapshot!("files_defaults_tree", c.defaults.tree.render());
+    insta::assert_snapshot!("files_defaults_list", c.defaults.render());
+}

@@ -71,8 +71,11 @@ pub struct DefaultsList {
     pub tree: DefaultsTree,
     /// The final choice of each group (Hydra's `hydra.runtime.choices`).
     pub choices: Vec<(String, Option<String>)>,
-    /// Every config loaded while building, by config path.
-    pub loaded: HashMap<String, Arc<LoadedConfig>>,
+    /// Every config path loaded while building (the files composition read).
+    pub loaded_paths: Vec<String>,
+    /// The loaded configs, by config path; composition moves their bodies
+    /// out as it merges them.
+    pub(crate) loaded: HashMap<String, Arc<LoadedConfig>>,
 }
 
 /// Builds the defaults list of `config_name` over `repo` with the
@@ -98,16 +101,19 @@ pub fn build(
     ensure_no_duplicates(&defaults)?;
     b.ov.ensure_used()?;
     b.ov.ensure_deletions_used()?;
-    let loaded = b
+    let loaded: HashMap<String, Arc<LoadedConfig>> = b
         .cache
         .into_iter()
         .filter_map(|(k, v)| v.map(|v| (k, v)))
         .collect();
+    let mut loaded_paths: Vec<String> = loaded.keys().cloned().collect();
+    loaded_paths.sort();
     let choices = b.ov.known_choices.into_iter().collect();
     Ok(DefaultsList {
         defaults,
         tree: b.tree,
         choices,
+        loaded_paths,
         loaded,
     })
 }

@@ -131,7 +131,8 @@ mod tests {
             assert!(is_float(ok), "{ok}");
         }
         for bad in [
-            ".", "e5", "1e", "1.2.3", "1.e", "infinity", "5", "._5", "010.5", "00e5",
+            ".", "e5", "1e", "1.2.3", "1.e", "infinity", "5", "._5", "010.5", "00e5", "0101e3",
+            "00.5",
         ] {
             assert!(!is_float(bad), "{bad}");
         }

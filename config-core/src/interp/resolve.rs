@@ -144,6 +144,10 @@ pub(crate) struct Engine<'e> {
     /// OmegaConf's `to_container(resolve=True)` does), so the original
     /// interpolations are looked up through this.
     resolved: HashMap<Pos, Option<Pos>>,
+    /// Positions whose `${ref}` container is being resolved and copied.
+    materializing: Vec<Pos>,
+    /// Where each followed `${ref}` led, so that chains are walked once.
+    followed: HashMap<Pos, Pos>,
 }
 
 impl<'e> Engine<'e> {
@@ -153,6 +157,8 @@ impl<'e> Engine<'e> {
             resolvers,
             stack: Vec::new(),
             resolved: HashMap::new(),
+            materializing: Vec::new(),
+            followed: HashMap::new(),
         }
     }
 
@@ -210,7 +216,7 @@ impl<'e> Engine<'e> {
     /// call names the failing node in the error (`full_key`).
     pub(crate) fn resolve_tree(&mut self, pos: &mut Pos) -> Result<(), Error> {
         if let Err(e) = self.resolve_node(pos) {
-            return Err(if self.stack.is_empty() {
+            return Err(if self.stack.is_empty() && self.materializing.is_empty() {
                 e.with_key(self.full_key(pos))
             } else {
                 e
@@ -231,28 +237,33 @@ impl<'e> Engine<'e> {
     }
 
     /// Resolves the node at `pos` in place if it is an interpolation.
+    ///
+    /// Two phases: evaluating the text (its position is on `stack`, so a
+    /// reference back to it is a cycle), then, for `${ref}` to a container,
+    /// resolving that container where it stands and copying it (the position
+    /// is on `materializing`). Only the first phase is part of resolving a
+    /// reference, so strings can print a container that is being copied.
     pub(crate) fn resolve_node(&mut self, pos: &[usize]) -> Result<(), Error> {
         let text = match &self.node(pos).value {
             Value::Interp(t) => t.clone(),
             _ => return Ok(()),
         };
-        if let Some(i) = self.stack.iter().position(|p| p.as_slice() == pos) {
-            return Err(self.cycle_error(i, pos));
-        }
-        if self.stack.len() >= MAX_CHAIN {
-            return Err(Error::new(
-                ErrorKind::Interpolation,
-                format!("Interpolation chain longer than {MAX_CHAIN} links"),
-            )
-            .with_hint(format!("while resolving '{}'", self.full_key(pos))));
-        }
+        self.enter_check(pos)?;
         self.stack.push(pos.to_vec());
         let result = self.evaluate(&text, pos);
         self.stack.pop();
         let origin = self.node(pos).origin.clone();
-        let (mut out, target) = result.map_err(|e| e.with_origin(origin.clone()))?;
-        self.resolved.insert(pos.to_vec(), target);
-        let is_container = out.value.is_container();
+        let ev = result.map_err(|e| e.with_origin(origin.clone()))?;
+        let target = match &ev {
+            Ev::Ref(p) => Some(p.clone()),
+            Ev::Val(_) => None,
+        };
+        self.materializing.push(pos.to_vec());
+        let made = self.materialize(ev);
+        self.materializing.pop();
+        let mut out = made.map_err(|e| e.with_origin(origin.clone()))?;
+        self.resolved.insert(pos.to_vec(), target.clone());
+        let from_resolver = out.value.is_container() && target.is_none();
         if let Value::Interp(s) = out.value {
             // A resolver's string result is final, even if it holds `${`.
             out.value = Value::Str(s);
@@ -261,15 +272,64 @@ impl<'e> Engine<'e> {
         out.origin = origin;
         let old = std::mem::replace(slot, out);
         slot.replaced = Some(Box::new(old));
-        if is_container {
+        if from_resolver {
             // A mapping or list made by a resolver: its own interpolations
             // resolve from where it now stands (OmegaConf gives it this parent).
-            self.stack.push(pos.to_vec());
+            self.materializing.push(pos.to_vec());
             let r = self.resolve_children(pos);
-            self.stack.pop();
+            self.materializing.pop();
             r?;
         }
         Ok(())
+    }
+
+    /// Fails when `pos` is already being evaluated or copied (a cycle), or
+    /// when the chain of interpolations is too long.
+    fn enter_check(&self, pos: &[usize]) -> Result<(), Error> {
+        if let Some(i) = self.stack.iter().position(|p| p.as_slice() == pos) {
+            return Err(self.cycle_error(&self.stack[i..], pos));
+        }
+        if let Some(i) = self.materializing.iter().position(|p| p.as_slice() == pos) {
+            return Err(self.cycle_error(&self.materializing[i..], pos));
+        }
+        if self.stack.len() + self.materializing.len() >= MAX_CHAIN {
+            return Err(Error::new(
+                ErrorKind::Interpolation,
+                format!("Interpolation chain longer than {MAX_CHAIN} links"),
+            )
+            .with_hint(format!("while resolving '{}'", self.full_key(pos))));
+        }
+        Ok(())
+    }
+
+    /// The node a lookup lands on: an interpolation that is one node
+    /// reference (`${x}`) is followed without rewriting it (OmegaConf hands
+    /// back the referenced node itself); any other interpolation is resolved
+    /// in place.
+    pub(crate) fn follow(&mut self, pos: Pos) -> Result<Pos, Error> {
+        let text = match &self.node(&pos).value {
+            Value::Interp(t) => t.clone(),
+            _ => return Ok(pos),
+        };
+        if let Some(target) = self.followed.get(&pos) {
+            return Ok(target.clone());
+        }
+        let ast = grammar::parse(&text).map_err(|g| grammar_error(&text, &g))?;
+        let Some(Interp::Node(n)) = ast.single() else {
+            self.resolve_node(&pos)?;
+            return Ok(pos);
+        };
+        self.enter_check(&pos)?;
+        self.stack.push(pos.clone());
+        let base = parent(&pos);
+        let result = self
+            .node_key(n, &text, &base)
+            .and_then(|key| self.deref(&key, &base));
+        self.stack.pop();
+        let origin = self.node(&pos).origin.clone();
+        let target = result.map_err(|e| e.with_origin(origin))?;
+        self.followed.insert(pos, target.clone());
+        Ok(target)
     }
 
     fn resolve_children(&mut self, pos: &[usize]) -> Result<(), Error> {
@@ -288,11 +348,8 @@ impl<'e> Engine<'e> {
         Ok(())
     }
 
-    fn cycle_error(&self, from: usize, pos: &[usize]) -> Error {
-        let mut chain: Vec<String> = self.stack[from..]
-            .iter()
-            .map(|p| self.full_key(p))
-            .collect();
+    fn cycle_error(&self, frames: &[Pos], pos: &[usize]) -> Error {
+        let mut chain: Vec<String> = frames.iter().map(|p| self.full_key(p)).collect();
         chain.push(self.full_key(pos));
         Error::new(ErrorKind::Cycle, "Recursive interpolation detected").with_hint(format!(
             "the interpolations form a cycle: {}",
@@ -300,21 +357,15 @@ impl<'e> Engine<'e> {
         ))
     }
 
-    /// Evaluates the interpolation string of the node at `pos`; also
-    /// returns the referenced position when the text is one node reference.
-    fn evaluate(&mut self, text: &str, pos: &[usize]) -> Result<(Node, Option<Pos>), Error> {
+    /// Evaluates the interpolation string of the node at `pos`.
+    fn evaluate(&mut self, text: &str, pos: &[usize]) -> Result<Ev, Error> {
         let ast = grammar::parse(text).map_err(|g| grammar_error(text, &g))?;
         let base = parent(pos);
         if let Some(single) = ast.single() {
-            let ev = self.eval_interp(single, text, &base)?;
-            let target = match &ev {
-                Ev::Ref(p) => Some(p.clone()),
-                Ev::Val(_) => None,
-            };
-            return Ok((self.materialize(ev)?, target));
+            return self.eval_interp(single, text, &base);
         }
         let s = self.render_text(&ast, text, &base)?;
-        Ok((Node::new(Value::Str(s)), None))
+        Ok(Ev::Val(Node::new(Value::Str(s))))
     }
 
     /// Concatenates a text's pieces, printing each interpolation's value.
@@ -571,7 +622,7 @@ impl<'e> Engine<'e> {
                     return Ok(Lookup::Missing(cur));
                 }
             } else {
-                self.resolve_node(&cur)?;
+                cur = self.follow(cur)?;
             }
             if i < last && !self.node(&cur).value.is_container() {
                 return Ok(Lookup::NotContainer {
@@ -710,7 +761,14 @@ impl<'e> Engine<'e> {
                 for (k, v) in pairs {
                     let key = dict_key(k)?;
                     let value = self.eval_element(v, src, base)?;
-                    m.insert(key, value);
+                    // Python's dict: `1`, `1.0` and `true` are one key; the
+                    // first spelling stays, the last value wins.
+                    match m.keys().position(|existing| py_key_eq(existing, &key)) {
+                        Some(i) => m[i] = value,
+                        None => {
+                            m.insert(key, value);
+                        }
+                    }
                 }
                 Node::new(Value::Map(m))
             }
@@ -771,6 +829,22 @@ fn span(i: &Interp) -> std::ops::Range<usize> {
 
 fn parent(pos: &[usize]) -> Pos {
     pos[..pos.len().saturating_sub(1)].to_vec()
+}
+
+/// Python's equality of dict keys: numbers and bools compare by value.
+fn py_key_eq(a: &Key, b: &Key) -> bool {
+    fn num(k: &Key) -> Option<f64> {
+        match k {
+            Key::Int(i) => Some(*i as f64),
+            Key::Float(f) => Some(*f),
+            Key::Bool(b) => Some(f64::from(u8::from(*b))),
+            Key::Str(_) => None,
+        }
+    }
+    match (num(a), num(b)) {
+        (Some(x), Some(y)) => x == y,
+        _ => a == b,
+    }
 }
 
 /// A typed dict key of a resolver argument (`{1: a, b: 2}`).
@@ -1014,7 +1088,13 @@ mod tests {
             ("x", map(vec![("p", s("${y}"))])),
             ("y", s("${x}")),
         ]));
+        assert_eq!(e.message, "Interpolation to parent node detected");
+        let e = err(map(vec![
+            ("a", map(vec![("x", s("${b}"))])),
+            ("b", map(vec![("y", s("${a}"))])),
+        ]));
         assert_eq!(e.kind, ErrorKind::Cycle);
+        assert!(e.to_string().contains("a.x -> b.y -> a.x"), "{e}");
     }
 
     #[test]

@@ -573,8 +573,8 @@ fn oc_dict_values(call: &mut Call<'_, '_>) -> Result<Node, Error> {
                 format!("MissingMandatoryValue while resolving interpolation: Missing mandatory value: {full}"),
             ));
         }
-        call.engine.resolve_node(&child)?;
-        out.push(call.engine.materialize(Ev::Ref(child))?);
+        let target = call.engine.follow(child)?;
+        out.push(call.engine.materialize(Ev::Ref(target))?);
     }
     Ok(Node::new(Value::List(out)))
 }

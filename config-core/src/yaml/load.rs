@@ -18,6 +18,7 @@
 //! - the document must be one mapping or list; an empty document (or `null`)
 //!   is `{}` and a lone string `s` is `{s: null}` (OmegaConf re-reads it).
 
+use super::fast;
 use super::limits::{Budget, Cost, Exceeded, Limits};
 use super::scalar::{self, Plain};
 use crate::error::{Error, ErrorKind};
@@ -58,6 +59,30 @@ pub(crate) fn load(text: &str, source: &str, limits: &Limits) -> Result<Node, Er
 
 /// The root node of the only document in `text`, or `None` for no document.
 fn parse_document(text: &str, path: &Arc<str>, limits: &Limits) -> Result<Option<Node>, Error> {
+    if let Some(root) = parse_fast(text, path, limits) {
+        return Ok(root);
+    }
+    parse_saphyr(text, path, limits)
+}
+
+/// The tree through the fast path, or `None` when it gave up (or the
+/// builder failed: saphyr then reports the same error, or an earlier one).
+pub(super) fn parse_fast(text: &str, path: &Arc<str>, limits: &Limits) -> Option<Option<Node>> {
+    let mut builder = Builder::new(path.clone(), limits);
+    let mut emit = |event: Event<'_>, (line, col): fast::Pos| {
+        let mark = Marker::new(0, line, col);
+        builder.event(event, Span::new(mark, mark)).is_ok()
+    };
+    fast::events(text, &mut emit).ok()?;
+    Some(builder.root)
+}
+
+/// The tree through saphyr's full parser.
+pub(super) fn parse_saphyr(
+    text: &str,
+    path: &Arc<str>,
+    limits: &Limits,
+) -> Result<Option<Node>, Error> {
     let mut builder = Builder::new(path.clone(), limits);
     let mut parser = Parser::new_from_str(text);
     while let Some(item) = parser.next_event() {
@@ -133,14 +158,18 @@ struct Frame {
     anchor: usize,
 }
 
+/// Children are collected on shared stacks ([`Builder::items`],
+/// [`Builder::pairs`]) and moved into a container of the exact size when it
+/// closes: no reallocation as containers grow.
 enum FrameKind {
-    List(Vec<Node>),
+    /// Items from this index of `Builder::items`.
+    List(usize),
     Map(MapFrame),
 }
 
 struct MapFrame {
-    /// The explicit pairs, in order.
-    map: Map,
+    /// The explicit pairs, from this index of `Builder::pairs`.
+    start: usize,
     /// The key whose value comes next.
     key: Option<PendingKey>,
     /// Mappings brought in by `<<`, in the order PyYAML applies them.
@@ -148,7 +177,8 @@ struct MapFrame {
 }
 
 enum PendingKey {
-    Key(Key, Origin),
+    /// A key and where it starts.
+    Key(Key, Marker),
     Merge(Origin),
 }
 
@@ -171,6 +201,10 @@ struct Builder<'l> {
     path: Arc<str>,
     limits: &'l Limits,
     stack: Vec<Frame>,
+    /// Items of the open lists (see [`FrameKind`]).
+    items: Vec<Node>,
+    /// Explicit pairs of the open mappings, with each key's origin.
+    pairs: Vec<(Key, Node, Marker)>,
     /// Indexed by saphyr's anchor id (ids start at 1 and are never reused).
     anchors: Vec<Option<Anchored>>,
     /// Frames on the stack that carry an anchor.
@@ -186,6 +220,8 @@ impl<'l> Builder<'l> {
             path,
             limits,
             stack: Vec::new(),
+            items: Vec::new(),
+            pairs: Vec::new(),
             anchors: Vec::new(),
             anchored_open: 0,
             budget: Budget::default(),
@@ -273,19 +309,18 @@ impl<'l> Builder<'l> {
         tag: Option<&Tag>,
         mark: Marker,
     ) -> Result<(), Error> {
-        let origin = self.origin(mark);
         let scalar =
-            classify(&text, style, tag).map_err(|m| self.error(ErrorKind::Yaml, m, mark))?;
+            classify(text, style, tag).map_err(|m| self.error(ErrorKind::Yaml, m, mark))?;
         let as_key = self.expecting_key();
         let value = match scalar {
             Scalar::Value(v) => v,
-            Scalar::Merge if as_key => return self.set_key(PendingKey::Merge(origin)),
+            Scalar::Merge if as_key => return self.set_key(PendingKey::Merge(self.origin(mark))),
             Scalar::Equals if as_key => Value::Str("=".into()),
             Scalar::Merge | Scalar::Equals => {
-                let tag = if matches!(scalar, Scalar::Merge) {
-                    "merge"
+                let (tag, text) = if matches!(scalar, Scalar::Merge) {
+                    ("merge", "<<")
                 } else {
-                    "value"
+                    ("value", "=")
                 };
                 return Err(self
                     .error(
@@ -296,7 +331,12 @@ impl<'l> Builder<'l> {
                     .with_hint(format!("quote it to make it a string: '{text}'")));
             }
         };
-        let node = Node::with_origin(value, origin);
+        if as_key && anchor == 0 {
+            // The common key: no node to build.
+            let key = key_of(value).map_err(|e| e.with_origin(self.origin(mark)))?;
+            return self.set_key(PendingKey::Key(key, mark));
+        }
+        let node = Node::with_origin(value, self.origin(mark));
         if anchor != 0 {
             self.store_anchor(anchor, &node, mark)?;
         }
@@ -335,10 +375,10 @@ impl<'l> Builder<'l> {
             return Err(self.depth_error(mark));
         }
         let kind = if list {
-            FrameKind::List(Vec::new())
+            FrameKind::List(self.items.len())
         } else {
             FrameKind::Map(MapFrame {
-                map: Map::new(),
+                start: self.pairs.len(),
                 key: None,
                 merges: Vec::new(),
             })
@@ -359,9 +399,15 @@ impl<'l> Builder<'l> {
             return Ok(());
         };
         let value = match frame.kind {
-            FrameKind::List(items) => Value::List(items),
-            FrameKind::Map(m) if m.merges.is_empty() => Value::Map(m.map),
-            FrameKind::Map(m) => Value::Map(flatten(m.merges, m.map)),
+            FrameKind::List(start) => Value::List(self.items.drain(start..).collect()),
+            FrameKind::Map(m) => {
+                let explicit = build_map(self.pairs.drain(m.start..), &self.path)?;
+                if m.merges.is_empty() {
+                    Value::Map(explicit)
+                } else {
+                    Value::Map(flatten(m.merges, explicit))
+                }
+            }
         };
         let node = Node::with_origin(value, frame.origin);
         if frame.anchor != 0 {
@@ -434,18 +480,20 @@ impl<'l> Builder<'l> {
             return Ok(());
         };
         match &mut frame.kind {
-            FrameKind::List(items) => {
-                items.push(node);
+            FrameKind::List(_) => {
+                self.items.push(node);
                 Ok(())
             }
             FrameKind::Map(m) => match m.key.take() {
                 None => {
-                    let key = key_of(node)?;
-                    m.key = Some(key);
+                    let mark = origin_mark(&node.origin);
+                    let key = key_of(node.value).map_err(|e| e.with_origin(node.origin))?;
+                    m.key = Some(PendingKey::Key(key, mark));
                     Ok(())
                 }
-                Some(PendingKey::Key(key, origin)) => {
-                    insert_explicit(&mut m.map, key, node, origin)
+                Some(PendingKey::Key(key, mark)) => {
+                    self.pairs.push((key, node, mark));
+                    Ok(())
                 }
                 Some(PendingKey::Merge(origin)) => add_merge(m, node, origin),
             },
@@ -497,7 +545,7 @@ fn origin_mark(origin: &Origin) -> Marker {
 
 /// Types a scalar event: plain scalars by YAML 1.1 rules, quoted and block
 /// scalars as strings, explicit tags by their constructor.
-fn classify(text: &str, style: ScalarStyle, tag: Option<&Tag>) -> Result<Scalar, String> {
+fn classify(text: Cow<'_, str>, style: ScalarStyle, tag: Option<&Tag>) -> Result<Scalar, String> {
     let plain = match tag {
         None => style == ScalarStyle::Plain,
         // The non-specific tag `!`: PyYAML resolves it like a plain scalar.
@@ -505,26 +553,35 @@ fn classify(text: &str, style: ScalarStyle, tag: Option<&Tag>) -> Result<Scalar,
         Some(t) if t.handle == CORE => {
             return match t.suffix.as_str() {
                 "merge" => Ok(Scalar::Merge),
-                suffix => scalar::tagged(suffix, text).map(Scalar::Value),
+                suffix => scalar::tagged(suffix, &text).map(Scalar::Value),
             };
         }
         Some(t) => return Err(unsupported_tag(t, "scalar")),
     };
     if !plain {
-        return Ok(Scalar::Value(scalar::string_value(text)));
+        return Ok(Scalar::Value(owned_string_value(text)));
     }
-    Ok(Scalar::Value(match scalar::resolve_plain(text) {
+    Ok(Scalar::Value(match scalar::resolve_plain(&text) {
         Plain::Null => Value::Null,
         Plain::Bool(b) => Value::Bool(b),
         Plain::Int(i) => Value::Int(i),
         Plain::Float(f) => Value::Float(f),
         // Python ints have no limit; ours do, so a bigger one stays text.
-        Plain::BigInt => Value::Str(text.to_string()),
-        Plain::Str => scalar::string_value(text),
+        Plain::BigInt => Value::Str(text.into_owned()),
+        Plain::Str => owned_string_value(text),
         Plain::BadFloat => return Err(format!("could not convert string to float: '{text}'")),
         Plain::Merge => return Ok(Scalar::Merge),
         Plain::ValueTag => return Ok(Scalar::Equals),
     }))
+}
+
+/// [`scalar::string_value`] without copying a string saphyr already owns.
+fn owned_string_value(text: Cow<'_, str>) -> Value {
+    if text == "???" {
+        Value::Missing
+    } else {
+        Value::string(text.into_owned())
+    }
 }
 
 fn unsupported_tag(tag: &Tag, on: &str) -> String {
@@ -539,9 +596,10 @@ fn unsupported_tag(tag: &Tag, on: &str) -> String {
     )
 }
 
-/// A finished scalar node as a mapping key.
-fn key_of(node: Node) -> Result<PendingKey, Error> {
-    let key = match node.value {
+/// A scalar value as a mapping key (the error gets its origin from the
+/// caller).
+fn key_of(value: Value) -> Result<Key, Error> {
+    let key = match value {
         Value::Str(s) | Value::Interp(s) => Key::Str(s),
         Value::Missing => Key::Str("???".into()),
         Value::Int(i) => Key::Int(i),
@@ -549,7 +607,6 @@ fn key_of(node: Node) -> Result<PendingKey, Error> {
         Value::Bool(b) => Key::Bool(b),
         Value::Null => {
             return Err(Error::new(ErrorKind::KeyType, "Incompatible key type 'NoneType': this mapping key is null")
-                .with_origin(node.origin)
                 .with_hint("`~`, `null` and an empty key read as null; quote the key to make it a string, e.g. 'null':"))
         }
         Value::Map(_) | Value::List(_) => {
@@ -557,16 +614,33 @@ fn key_of(node: Node) -> Result<PendingKey, Error> {
                 ErrorKind::KeyType,
                 "found unhashable key: a mapping key cannot be a mapping or a list",
             )
-            .with_origin(node.origin)
             .with_hint("mapping keys must be strings, ints, floats or bools"))
         }
     };
-    Ok(PendingKey::Key(key, node.origin))
+    Ok(key)
+}
+
+/// The explicit pairs of a mapping, in order (see [`insert_explicit`]).
+fn build_map(
+    pairs: impl ExactSizeIterator<Item = (Key, Node, Marker)>,
+    path: &Arc<str>,
+) -> Result<Map, Error> {
+    let mut map = Map::with_capacity(pairs.len());
+    for (key, value, mark) in pairs {
+        insert_explicit(&mut map, key, value, mark, path)?;
+    }
+    Ok(map)
 }
 
 /// Inserts an explicit pair. A string key given twice is an error
 /// (OmegaConf's check); other keys overwrite, as in a Python dict.
-fn insert_explicit(map: &mut Map, key: Key, value: Node, key_origin: Origin) -> Result<(), Error> {
+fn insert_explicit(
+    map: &mut Map,
+    key: Key,
+    value: Node,
+    mark: Marker,
+    path: &Arc<str>,
+) -> Result<(), Error> {
     if !matches!(key, Key::Str(_)) {
         py_insert(map, key, value);
         return Ok(());
@@ -579,7 +653,11 @@ fn insert_explicit(map: &mut Map, key: Key, value: Node, key_origin: Origin) -> 
         Entry::Occupied(e) => {
             let first = e.get().origin.clone();
             Err(Error::new(ErrorKind::DuplicateKey, format!("found duplicate key '{}'", e.key()))
-                .with_origin(key_origin)
+                .with_origin(Origin::File {
+                    path: path.clone(),
+                    line: u32::try_from(mark.line()).unwrap_or(u32::MAX),
+                    col: u32::try_from(mark.col() + 1).unwrap_or(u32::MAX),
+                })
                 .with_hint(format!(
                     "the first '{}' has its value at {first}; a mapping holds each key once (use a `<<` merge key to override inherited values)",
                     e.key()
@@ -1095,6 +1173,19 @@ mod fuzz {
             let small = Limits { max_depth: 6, max_alias_nodes: 20, max_alias_bytes: 40, max_size: 1 << 20 };
             let _ = load(&text, "t", &small);
             let _ = load(&text, "t", &Limits::default());
+        }
+    }
+}
+
+#[cfg(test)]
+mod span_probe {
+    #[test]
+    #[ignore]
+    fn print_spans() {
+        let text = std::env::var("PROBE").unwrap_or_default();
+        for ev in saphyr_parser::Parser::new_from_str(&text) {
+            let (e, s) = ev.unwrap();
+            println!("{:?} @ {}:{}", e, s.start.line(), s.start.col());
         }
     }
 }

@@ -28,8 +28,9 @@
 //! beyond `i64` are kept as strings.
 
 mod emit;
+mod fast;
 mod limits;
-mod load;
+pub(crate) mod load;
 mod scalar;
 
 pub use limits::Limits;

@@ -200,7 +200,14 @@ enum Num {
 /// PyYAML's `construct_yaml_int` (digits already known to fit the pattern,
 /// or any text under `!!int`). `None` when Python's `int()` would fail.
 fn to_int(s: &str) -> Option<Num> {
-    let clean: String = s.chars().filter(|c| *c != '_').collect();
+    let unsigned = s.trim_start_matches(['-', '+']);
+    if !unsigned.starts_with('0') || unsigned == "0" {
+        // Plain decimal (no underscores, no octal zero): the common case.
+        if let Ok(i) = s.parse::<i64>() {
+            return Some(Num::Int(i));
+        }
+    }
+    let clean = without_underscores(s);
     let (neg, body) = match clean.as_bytes().first() {
         Some(b'-') => (true, &clean[1..]),
         Some(b'+') => (false, &clean[1..]),
@@ -234,6 +241,10 @@ fn to_int(s: &str) -> Option<Num> {
     Some(i64::try_from(v).map_or(Num::Big, Num::Int))
 }
 
+fn without_underscores(s: &str) -> String {
+    s.chars().filter(|c| *c != '_').collect()
+}
+
 /// Digits in `radix`: `None` if not a number, `Some(None)` if too big.
 fn parse_radix(d: &str, radix: u32) -> Option<Option<i128>> {
     if d.is_empty() || !d.chars().all(|c| c.is_digit(radix)) {
@@ -244,11 +255,15 @@ fn parse_radix(d: &str, radix: u32) -> Option<Option<i128>> {
 
 /// PyYAML's `construct_yaml_float`.
 fn to_float(s: &str) -> Option<f64> {
-    let clean: String = s
-        .chars()
-        .filter(|c| *c != '_')
-        .collect::<String>()
-        .to_ascii_lowercase();
+    if s.bytes()
+        .all(|c| c.is_ascii_digit() || matches!(c, b'.' | b'e' | b'E' | b'-' | b'+'))
+    {
+        // Digits, point and exponent only: Rust reads these as Python does.
+        if let Ok(f) = s.parse::<f64>() {
+            return Some(f);
+        }
+    }
+    let clean = without_underscores(s).to_ascii_lowercase();
     let (sign, body) = match clean.as_bytes().first() {
         Some(b'-') => (-1.0, &clean[1..]),
         Some(b'+') => (1.0, &clean[1..]),
