@@ -233,6 +233,9 @@ macro_rules! lazy {
     (@args $l:ident $k:ident = { $($i:tt)* } $(, $($rest:tt)*)?) => {
         $l.set(stringify!($k), $crate::dict!({ $($i)* })); $( $crate::lazy!(@args $l $($rest)*); )?
     };
+    (@args $l:ident $k:ident = ??? $(, $($rest:tt)*)?) => {
+        $l.set(stringify!($k), $crate::dict!(???)); $( $crate::lazy!(@args $l $($rest)*); )?
+    };
     (@args $l:ident $k:ident = null $(, $($rest:tt)*)?) => {
         $l.set(stringify!($k), $crate::dict!(null)); $( $crate::lazy!(@args $l $($rest)*); )?
     };
@@ -404,6 +407,11 @@ impl Partial {
             positional: self.args.positional.clone(),
         };
         (self.ctor)(&args)
+    }
+
+    /// The partial as a plain closure (`functools.partial` style).
+    pub fn into_fn(self) -> impl Fn(Node) -> Result<Object, Error> + Send + Sync {
+        move |kwargs| self.call(kwargs)
     }
 }
 
@@ -699,6 +707,39 @@ mod tests {
         assert_eq!(args.object::<Net>("opts.inner").unwrap().width, 4);
         // And through instantiate: the model still builds.
         assert_eq!(r.instantiate_as::<Model>(&l).unwrap().net.width, 2);
+    }
+
+    #[test]
+    fn non_recursive_keeps_nested_descriptions_as_data() {
+        let mut r = registry();
+        r.register("holder", |a| Ok(a.kwargs.get("net").cloned()));
+        let l = lazy!(
+            "holder",
+            net = lazy!("net", width = 1).to_node(),
+            _recursive_ = false
+        );
+        let kept = r.instantiate_as::<Option<Node>>(&l).unwrap();
+        assert_eq!(
+            kept.as_ref()
+                .as_ref()
+                .unwrap()
+                .get("_target_")
+                .unwrap()
+                .as_str(),
+            Some("net")
+        );
+        let f = r
+            .instantiate(&lazy!("net", _partial_ = true, width = ???))
+            .unwrap()
+            .into_partial()
+            .unwrap()
+            .into_fn();
+        let net = f(dict!({ width: 3 }))
+            .unwrap()
+            .downcast::<Net>()
+            .ok()
+            .unwrap();
+        assert_eq!(net.width, 3);
     }
 
     #[test]
