@@ -40,16 +40,7 @@ pub(super) fn apply(cfg: &mut Node, o: &CliOverride) -> Result<(), Error> {
             let current = cfg.select(key).map_err(wrap)?;
             let absent = current.is_none_or(|n| matches!(n.value, Value::Null | Value::Missing));
             if absent || value.value.is_container() {
-                clear_scalar_parents(cfg, key)?;
-                cfg.update(
-                    key,
-                    value,
-                    UpdateMode {
-                        merge: true,
-                        force_add: true,
-                    },
-                )
-                .map_err(wrap)
+                force_add(cfg, key, value).map_err(wrap)
             } else {
                 Err(Error::new(
                     ErrorKind::Override,
@@ -69,18 +60,7 @@ pub(super) fn apply(cfg: &mut Node, o: &CliOverride) -> Result<(), Error> {
                 )))
             }
         }
-        OverrideKind::ForceAdd => {
-            clear_scalar_parents(cfg, key)?;
-            cfg.update(
-                key,
-                value,
-                UpdateMode {
-                    merge: true,
-                    force_add: true,
-                },
-            )
-            .map_err(wrap)
-        }
+        OverrideKind::ForceAdd => force_add(cfg, key, value).map_err(wrap),
         OverrideKind::Change => {
             let fail = |cfg: &Node| -> Error {
                 let mut err = Error::new(
@@ -352,4 +332,18 @@ fn check_container_kinds(cfg: &Node, o: &CliOverride, value: &Node) -> Result<()
         existing.origin,
         o.key
     )))
+}
+
+/// `++key=value`, and `+key=value` where adding is allowed: creates the key
+/// and its parents even in struct mode, merging a mapping into a mapping.
+fn force_add(cfg: &mut Node, key: &str, value: Node) -> Result<(), Error> {
+    clear_scalar_parents(cfg, key)?;
+    cfg.update(
+        key,
+        value,
+        UpdateMode {
+            merge: true,
+            force_add: true,
+        },
+    )
 }

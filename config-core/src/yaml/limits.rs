@@ -92,6 +92,14 @@ impl Budget {
 mod tests {
     use super::*;
 
+    fn cost(nodes: usize, bytes: usize) -> Cost {
+        Cost {
+            nodes,
+            bytes,
+            height: 0,
+        }
+    }
+
     #[test]
     fn budget_counts_nodes_and_bytes() {
         let limits = Limits {
@@ -100,48 +108,10 @@ mod tests {
             ..Limits::default()
         };
         let mut b = Budget::default();
-        assert!(b
-            .charge(
-                Cost {
-                    nodes: 5,
-                    bytes: 50,
-                    height: 0
-                },
-                &limits
-            )
-            .is_ok());
-        assert!(b
-            .charge(
-                Cost {
-                    nodes: 5,
-                    bytes: 50,
-                    height: 0
-                },
-                &limits
-            )
-            .is_ok());
-        assert_eq!(
-            b.charge(
-                Cost {
-                    nodes: 1,
-                    bytes: 0,
-                    height: 0
-                },
-                &limits
-            ),
-            Err(Exceeded::Nodes)
-        );
+        assert!(b.charge(cost(5, 50), &limits).is_ok());
+        assert!(b.charge(cost(5, 50), &limits).is_ok());
+        assert_eq!(b.charge(cost(1, 0), &limits), Err(Exceeded::Nodes));
         let mut b = Budget::default();
-        assert_eq!(
-            b.charge(
-                Cost {
-                    nodes: 1,
-                    bytes: 101,
-                    height: 0
-                },
-                &limits
-            ),
-            Err(Exceeded::Bytes)
-        );
+        assert_eq!(b.charge(cost(1, 101), &limits), Err(Exceeded::Bytes));
     }
 }
