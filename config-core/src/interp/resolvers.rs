@@ -21,7 +21,7 @@ use crate::node::{Key, Node, Value};
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::sync::{Arc, Mutex, OnceLock};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::SystemTime;
 
 /// A resolver: receives the call (arguments, access to the config) and
 /// returns the value. Errors are reported with the key being resolved.
@@ -587,7 +587,10 @@ fn oc_dict_values(call: &mut Call<'_, '_>) -> Result<Node, Error> {
     Ok(Node::new(Value::List(refs)))
 }
 
-/// `now:pattern`: the run's start time formatted with strftime, in UTC.
+/// `now:pattern`: the run's start time formatted with strftime, in local
+/// time, as Hydra's `datetime.now().strftime(pattern)`: the zone is the
+/// system's (`TZ`, else `/etc/localtime`), and the time is naive, so `%z`
+/// and `%Z` are empty.
 fn now(call: &mut Call<'_, '_>) -> Result<Node, Error> {
     call.arg_count("<lambda>", &["pattern"], 1)?;
     let pattern = match &call.args[0].value {
@@ -595,12 +598,27 @@ fn now(call: &mut Call<'_, '_>) -> Result<Node, Error> {
         other => python_str(other),
     };
     let t = call.engine.resolvers.now_time();
-    let d = t.duration_since(UNIX_EPOCH).unwrap_or_default();
-    Ok(Node::new(Value::Str(super::strftime::format_utc(
-        d.as_secs() as i64,
-        d.subsec_micros(),
+    Ok(Node::new(Value::Str(format_now(
+        t,
+        &jiff::tz::TimeZone::system(),
         &pattern,
-    ))))
+    )?)))
+}
+
+/// `t` formatted in `tz`; an error, as Python's `datetime` raises one, for
+/// a time outside the years 1 to 9999.
+fn format_now(t: SystemTime, tz: &jiff::tz::TimeZone, pattern: &str) -> Result<String, Error> {
+    let out_of_range = || {
+        Error::new(
+            ErrorKind::Resolver,
+            "now: the time is out of range (years 1 to 9999)",
+        )
+    };
+    let ts = jiff::Timestamp::try_from(t).map_err(|_| out_of_range())?;
+    if tz.to_datetime(ts).year() < 1 {
+        return Err(out_of_range());
+    }
+    Ok(super::strftime::format(ts, tz, pattern))
 }
 
 #[cfg(test)]
@@ -609,6 +627,7 @@ mod tests {
     use crate::interp::resolve;
     use crate::node::Map;
     use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::time::UNIX_EPOCH;
 
     fn cfg(entries: &[(&str, Node)]) -> Node {
         let mut m = Map::new();
@@ -777,14 +796,64 @@ mod tests {
     #[test]
     fn now_is_stable_and_settable() {
         let mut r = Resolvers::default();
-        r.set_now(UNIX_EPOCH + std::time::Duration::from_secs(86_400));
+        let t = UNIX_EPOCH + std::time::Duration::from_secs(86_400);
+        r.set_now(t);
         let mut n = cfg(&[
             ("a", Node::from("${now:%Y-%m-%d}")),
             ("b", Node::from("run_${now:%H-%M-%S}")),
+            ("c", Node::from("${now:%Y-%m-%d}")),
         ]);
         resolve(&mut n, &r).unwrap();
-        assert_eq!(get(&n, "a"), Value::Str("1970-01-02".into()));
-        assert_eq!(get(&n, "b"), Value::Str("run_00-00-00".into()));
+        // Local time: the machine's zone, so compare with formatting there.
+        let sys = jiff::tz::TimeZone::system();
+        let day = format_now(t, &sys, "%Y-%m-%d").unwrap();
+        assert_eq!(get(&n, "a"), Value::Str(day.clone()));
+        assert_eq!(get(&n, "c"), Value::Str(day));
+        let hms = format_now(t, &sys, "%H-%M-%S").unwrap();
+        assert_eq!(get(&n, "b"), Value::Str(format!("run_{hms}")));
+        // Pinned: the same in a later resolution with this registry.
+        let mut m = cfg(&[("a", Node::from("${now:%Y-%m-%d %H:%M:%S.%f}"))]);
+        resolve(&mut m, &r).unwrap();
+        let full = format_now(t, &sys, "%Y-%m-%d %H:%M:%S.%f").unwrap();
+        assert_eq!(get(&m, "a"), Value::Str(full));
+        // Unpinned, the clock is read once, at the first use.
+        let r = Resolvers::default();
+        let mut n = cfg(&[("a", Node::from("${now:%f}"))]);
+        resolve(&mut n, &r).unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(2));
+        let mut m = cfg(&[("a", Node::from("${now:%S.%f}"))]);
+        resolve(&mut m, &r).unwrap();
+        let (Value::Str(f), Value::Str(sf)) = (get(&n, "a"), get(&m, "a")) else {
+            panic!("now gives strings")
+        };
+        assert!(sf.ends_with(&format!(".{f}")), "{f} vs {sf}");
+    }
+
+    #[test]
+    fn now_is_local_time() {
+        let t = UNIX_EPOCH + std::time::Duration::from_micros(1_700_000_000_000_005);
+        let utc = jiff::tz::TimeZone::UTC;
+        let pattern = "%Y-%m-%d_%H-%M-%S.%f|%z|%Z";
+        assert_eq!(
+            format_now(t, &utc, pattern).unwrap(),
+            "2023-11-14_22-13-20.000005||"
+        );
+        let plus_nine = jiff::tz::TimeZone::fixed(jiff::tz::offset(9));
+        assert_eq!(
+            format_now(t, &plus_nine, pattern).unwrap(),
+            "2023-11-15_07-13-20.000005||"
+        );
+        // The resolver uses the system zone (TZ, else /etc/localtime).
+        let mut r = Resolvers::default();
+        r.set_now(t);
+        let mut n = cfg(&[("a", Node::from(format!("${{now:{pattern}}}")))]);
+        resolve(&mut n, &r).unwrap();
+        let want = format_now(t, &jiff::tz::TimeZone::system(), pattern).unwrap();
+        assert_eq!(get(&n, "a"), Value::Str(want));
+        // Python's datetime stops at year 9999.
+        let far = UNIX_EPOCH + std::time::Duration::from_secs(300_000_000_000);
+        let e = format_now(far, &utc, "%Y").unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Resolver);
     }
 
     #[test]
