@@ -20,6 +20,7 @@ pub mod compose;
 pub mod defaults;
 pub mod error;
 pub mod grammar;
+pub mod hydra;
 pub mod interp;
 pub mod merge;
 pub mod node;

@@ -417,6 +417,21 @@ impl Repository {
         self
     }
 
+    /// Puts Hydra's own configs ([`crate::hydra::HydraSource`]) first, as
+    /// `pkg://hydra.conf` is first in Hydra's search path; a no-op when they
+    /// are there already.
+    pub fn with_hydra(mut self) -> Repository {
+        let has = self
+            .sources
+            .first()
+            .is_some_and(|s| s.describe().starts_with("provider=hydra"));
+        if !has {
+            self.sources
+                .insert(0, Arc::new(crate::hydra::HydraSource::new()));
+        }
+        self
+    }
+
     /// The sources, in priority order.
     pub fn sources(&self) -> &[Arc<dyn ConfigSource>] {
         &self.sources

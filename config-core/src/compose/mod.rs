@@ -215,7 +215,7 @@ impl ComposerBuilder {
             };
         }
         Ok(Composer {
-            repo,
+            repo: repo.with_hydra(),
             hook: Hook(self.hook),
         })
     }
@@ -223,11 +223,55 @@ impl ComposerBuilder {
 
 /// A composed config plus the defaults list that produced it.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct Composition {
-    /// The composed tree, unresolved, with provenance.
+    /// The composed task config, unresolved, with provenance; no `hydra` key.
     pub config: Node,
+    /// The `hydra` node, composed but not completed for a run.
+    pub hydra: Node,
     /// The defaults list (tree, ordered list, choices).
     pub defaults: DefaultsList,
+    /// The search path this composition used (the composer's, plus
+    /// `hydra.searchpath`).
+    pub repository: Repository,
+}
+
+/// How an application run composes (Hydra's `RunMode`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RunMode {
+    /// A single run: sweeps are errors.
+    Run,
+    /// The master config of a multirun: sweeps are left to the sweeper.
+    Multirun,
+    /// Finding `hydra.mode` before the run: sweeps are not checked.
+    Probe,
+}
+
+/// The typed layer's hook does not know Hydra's node: merges below `hydra`
+/// are plain OmegaConf merges (the node is checked by its own schema).
+struct SkipHydra<'h>(&'h dyn MergeHook);
+
+impl MergeHook for SkipHydra<'_> {
+    fn list_policy(&self, key: &str) -> crate::merge::ListMerge {
+        if is_hydra_node(key) {
+            crate::merge::ListMerge::Replace
+        } else {
+            self.0.list_policy(key)
+        }
+    }
+
+    fn check(&self, key: &str, value: &mut Node) -> Result<(), Error> {
+        if is_hydra_node(key) {
+            Ok(())
+        } else {
+            self.0.check(key, value)
+        }
+    }
+}
+
+fn is_hydra_node(key: &str) -> bool {
+    key == "hydra" || key.starts_with("hydra.")
 }
 
 impl Composer {
@@ -239,7 +283,7 @@ impl Composer {
     /// A composer over an existing search path.
     pub fn new(repo: Repository) -> Composer {
         Composer {
-            repo,
+            repo: repo.with_hydra(),
             hook: Hook(None),
         }
     }
@@ -280,120 +324,221 @@ impl Composer {
         config_name: &str,
         overrides: &[CliOverride],
     ) -> Result<Composition, Error> {
-        reject_sweeps(overrides)?;
-        let (groups, values) = self.split_overrides(overrides)?;
-        let mut list = defaults::build(&self.repo, config_name, &groups)?;
-        let mut config = merge_defaults(&mut list, self.hook.get())?;
+        self.compose_mode(Some(config_name), overrides, RunMode::Run)
+    }
+
+    /// Composes as an application run in `mode` does (Hydra's
+    /// `load_configuration`): in [`RunMode::Run`] sweeps are errors; in
+    /// [`RunMode::Multirun`] (the master config of a sweep) sweeps are
+    /// skipped, as are group choices left `???`, and sweeping Hydra's own
+    /// keys is an error. `config_name: None` composes without a primary
+    /// config. The `hydra` node is returned beside the task config; it is
+    /// not completed (see [`crate::hydra::complete`]).
+    pub fn compose_mode(
+        &self,
+        config_name: Option<&str>,
+        overrides: &[CliOverride],
+        mode: RunMode,
+    ) -> Result<Composition, Error> {
+        match mode {
+            RunMode::Run => reject_sweeps(overrides)?,
+            RunMode::Multirun => reject_hydra_sweeps(overrides)?,
+            RunMode::Probe => {}
+        }
+        let repo = self.searchpath_repo(config_name, overrides)?;
+        let (groups, values) = split_overrides(&repo, overrides)?;
+        let name = config_name.unwrap_or("_dummy_empty_config_");
+        let skip_missing = mode != RunMode::Run;
+        let mut list = defaults::build_with_hydra(&repo, name, &groups, skip_missing)?;
+        let mut config = merge_defaults(&mut list, &SkipHydra(self.hook.get()))?;
         config.set_struct(true);
         for o in values {
-            if o.key == "hydra" || o.key.starts_with("hydra.") || o.key.starts_with("hydra/") {
-                continue; // Hydra's own node is not part of the composed result.
-            }
             apply::apply(&mut config, o)?;
         }
-        if let Some(m) = config.as_map_mut() {
-            m.shift_remove(&Key::from("hydra"));
-        }
+        let mut hydra = config
+            .as_map_mut()
+            .and_then(|m| m.shift_remove(&Key::from("hydra")))
+            .unwrap_or_else(Node::empty_map);
+        crate::hydra::check(&mut hydra)?;
         Ok(Composition {
             config,
+            hydra,
             defaults: list,
+            repository: repo,
         })
     }
 
-    /// Hydra's `Overrides.__init__`: group overrides vs value overrides.
-    fn split_overrides<'o>(
+    /// The search path of one composition: this composer's, plus the
+    /// directories of `hydra.searchpath` (the command line's, or else the
+    /// primary config's), as Hydra's `_process_config_searchpath` adds them.
+    fn searchpath_repo(
         &self,
-        overrides: &'o [CliOverride],
-    ) -> Result<(GroupOverrides, Vec<&'o CliOverride>), Error> {
-        let mut groups = GroupOverrides::default();
-        let mut values = Vec::new();
-        for o in overrides {
-            if o.key == "hydra" || o.key.starts_with("hydra/") || o.key.starts_with("hydra.") {
-                continue; // Hydra's own config: not part of a composed config.
-            }
-            let is_dict = matches!(o.value.as_ref().map(|v| &v.value), Some(Value::Map(_)));
-            if is_dict || !self.repo.group_exists(&o.key) {
-                if o.package.is_some() {
-                    return Err(self.not_a_group(o));
-                }
-                values.push(o);
-                continue;
-            }
-            let origin = o.origin();
-            match o.kind {
-                OverrideKind::ForceAdd => {
-                    return Err(Error::new(
-                        ErrorKind::Override,
-                        format!("force-add of config groups is not supported: '{}'", o.text),
+        config_name: Option<&str>,
+        overrides: &[CliOverride],
+    ) -> Result<Repository, Error> {
+        let from_cli = overrides
+            .iter()
+            .find(|o| o.key == "hydra.searchpath" && o.kind == OverrideKind::Change)
+            .map(|o| {
+                (
+                    o.value.clone().unwrap_or_else(|| Node::new(Value::Null)),
+                    o.origin(),
+                )
+            });
+        let entries = match from_cli {
+            Some(found) => Some(found),
+            None => match config_name {
+                Some(name) => self.repo.load(name)?.and_then(|raw| {
+                    let n = raw.node.select("hydra.searchpath").ok().flatten().cloned();
+                    n.map(|n| {
+                        let o = n.origin.clone();
+                        (n, o)
+                    })
+                }),
+                None => None,
+            },
+        };
+        let Some((list, origin)) = entries else {
+            return Ok(self.repo.clone());
+        };
+        let bad = || {
+            Error::new(
+                ErrorKind::Compose,
+                format!(
+                    "hydra.searchpath must be a list of strings. Got: {}",
+                    crate::interp::render::python_str(&list.value)
+                ),
+            )
+            .with_origin(origin.clone())
+            .with_hint("write hydra.searchpath=[file:///abs/dir,relative/dir]")
+        };
+        let items = match &list.value {
+            Value::Null => return Ok(self.repo.clone()),
+            Value::List(items) => items,
+            _ => return Err(bad()),
+        };
+        let mut repo = self.repo.clone();
+        for item in items {
+            let Some(text) = item.as_str() else {
+                return Err(bad());
+            };
+            repo =
+                match text.strip_prefix("pkg://") {
+                    Some(_) => return Err(Error::new(
+                        ErrorKind::Compose,
+                        format!(
+                            "hydra.searchpath entry '{text}': pkg:// sources are Python packages"
+                        ),
                     )
-                    .with_origin(origin)
-                    .with_hint(format!(
-                        "use `{}` to change the selected option, or `+{}` to add the group",
-                        &o.text[2..],
-                        &o.text[2..]
-                    )));
-                }
-                OverrideKind::Delete => {
-                    let name = match o.value.as_ref().map(|v| &v.value) {
-                        None | Some(Value::Null) => None,
-                        Some(Value::Str(s)) | Some(Value::Interp(s)) => Some(s.clone()),
-                        Some(other) => {
-                            return Err(Error::new(
-                                ErrorKind::Override,
-                                format!(
-                                    "Config group override deletion value must be a string : {}",
-                                    o.text
-                                ),
-                            )
-                            .with_origin(origin)
-                            .with_hint(format!(
-                                "got a {}; write `~{}` or `~{}=OPTION`",
-                                other.type_name(),
-                                o.key,
-                                o.key
-                            )))
+                    .with_origin(origin.clone())
+                    .with_hint("point at the package's config directory with file://DIR")),
+                    None => {
+                        let dir = text.strip_prefix("file://").unwrap_or(text);
+                        match repo.clone().with_dir(dir) {
+                            Ok(r) => r,
+                            // Hydra warns that an unavailable source is skipped.
+                            Err(_) => repo,
                         }
-                    };
-                    groups.deletions.push((o.key_with_package(), name, origin));
-                }
-                _ => {
-                    let choice = group_choice(o)?;
-                    if o.kind == OverrideKind::Add {
-                        let mut e = Entry::group(&o.key, choice, o.package.clone(), origin.clone());
-                        e.external_append = true;
-                        e.choice_origin = Some(origin);
-                        groups.appends.push(e);
-                    } else {
-                        groups.choices.push((o.key_with_package(), choice, origin));
                     }
+                };
+        }
+        Ok(repo)
+    }
+}
+
+/// Hydra's `Overrides.__init__`: group overrides vs value overrides. Sweeps
+/// are neither: the sweeper expands them into jobs.
+fn split_overrides<'o>(
+    repo: &Repository,
+    overrides: &'o [CliOverride],
+) -> Result<(GroupOverrides, Vec<&'o CliOverride>), Error> {
+    let mut groups = GroupOverrides::default();
+    let mut values = Vec::new();
+    for o in overrides {
+        if o.sweep.is_some() {
+            continue;
+        }
+        let is_dict = matches!(o.value.as_ref().map(|v| &v.value), Some(Value::Map(_)));
+        if is_dict || !repo.group_exists(&o.key) {
+            if o.package.is_some() {
+                return Err(not_a_group(repo, o));
+            }
+            values.push(o);
+            continue;
+        }
+        let origin = o.origin();
+        match o.kind {
+            OverrideKind::ForceAdd => {
+                return Err(Error::new(
+                    ErrorKind::Override,
+                    format!("force-add of config groups is not supported: '{}'", o.text),
+                )
+                .with_origin(origin)
+                .with_hint(format!(
+                    "use `{}` to change the selected option, or `+{}` to add the group",
+                    &o.text[2..],
+                    &o.text[2..]
+                )));
+            }
+            OverrideKind::Delete => {
+                let name = match o.value.as_ref().map(|v| &v.value) {
+                    None | Some(Value::Null) => None,
+                    Some(Value::Str(s)) | Some(Value::Interp(s)) => Some(s.clone()),
+                    Some(other) => {
+                        return Err(Error::new(
+                            ErrorKind::Override,
+                            format!(
+                                "Config group override deletion value must be a string : {}",
+                                o.text
+                            ),
+                        )
+                        .with_origin(origin)
+                        .with_hint(format!(
+                            "got a {}; write `~{}` or `~{}=OPTION`",
+                            other.type_name(),
+                            o.key,
+                            o.key
+                        )))
+                    }
+                };
+                groups.deletions.push((o.key_with_package(), name, origin));
+            }
+            _ => {
+                let choice = group_choice(o)?;
+                if o.kind == OverrideKind::Add {
+                    let mut e = Entry::group(&o.key, choice, o.package.clone(), origin.clone());
+                    e.external_append = true;
+                    e.choice_origin = Some(origin);
+                    groups.appends.push(e);
+                } else {
+                    groups.choices.push((o.key_with_package(), choice, origin));
                 }
             }
         }
-        Ok((groups, values))
     }
+    Ok((groups, values))
+}
 
-    fn not_a_group(&self, o: &CliOverride) -> Error {
-        let groups = self.all_groups();
-        let mut err = Error::new(
-            ErrorKind::Override,
-            format!(
-                "Override {} looks like a config group override, but config group '{}' does not exist.",
-                o.text, o.key
-            ),
-        )
-        .with_origin(o.origin());
-        if let Some(best) = did_you_mean(&o.key, groups.iter().map(String::as_str)).first() {
-            err = err.with_hint(format!("did you mean the group '{best}'?"));
-        } else if !groups.is_empty() {
-            err = err.with_hint(format!("config groups: {}", groups.join(", ")));
-        }
-        err
+fn not_a_group(repo: &Repository, o: &CliOverride) -> Error {
+    let groups: Vec<String> = repo
+        .groups("")
+        .into_iter()
+        .filter(|g| g != "hydra")
+        .collect();
+    let mut err = Error::new(
+        ErrorKind::Override,
+        format!(
+            "Override {} looks like a config group override, but config group '{}' does not exist.",
+            o.text, o.key
+        ),
+    )
+    .with_origin(o.origin());
+    if let Some(best) = did_you_mean(&o.key, groups.iter().map(String::as_str)).first() {
+        err = err.with_hint(format!("did you mean the group '{best}'?"));
+    } else if !groups.is_empty() {
+        err = err.with_hint(format!("config groups: {}", groups.join(", ")));
     }
-
-    /// Top-level group names of every source (used only in error messages).
-    fn all_groups(&self) -> Vec<String> {
-        self.repo.groups("")
-    }
+    err
 }
 
 /// The group choice an override asks for: a name or a list of names.
@@ -413,6 +558,26 @@ fn group_choice(o: &CliOverride) -> Result<Choice, Error> {
             o.key_with_package(),
             crate::interp::render::python_str(other)
         ))),
+    }
+}
+
+/// `validate_sweep_overrides_legal` in multirun: Hydra's own config cannot
+/// be swept.
+fn reject_hydra_sweeps(overrides: &[CliOverride]) -> Result<(), Error> {
+    match overrides
+        .iter()
+        .find(|o| o.sweep.is_some() && crate::hydra::is_hydra_key(&o.key))
+    {
+        Some(o) => Err(Error::new(
+            ErrorKind::Override,
+            format!(
+                "Sweeping over Hydra's configuration is not supported : '{}'",
+                o.text
+            ),
+        )
+        .with_origin(o.origin())
+        .with_hint("sweep over task keys; set Hydra's keys to one value")),
+        None => Ok(()),
     }
 }
 

@@ -31,7 +31,10 @@ mod tree;
 
 pub use entry::{parse_defaults, Choice, Entry, EntryKind};
 pub use overrides::{display_choice, GroupOverrides};
-pub use tree::{build, DefaultsList, DefaultsTree, LoadedConfig, ResultDefault, TreeNode};
+pub use tree::{
+    build, build_with_hydra, DefaultsList, DefaultsTree, LoadedConfig, ResultDefault, TreeNode,
+    VIRTUAL_ROOT,
+};
 
 impl DefaultsTree {
     /// The tree as Hydra's `--info defaults-tree` prints it.

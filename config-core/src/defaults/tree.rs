@@ -87,19 +87,56 @@ pub fn build(
     config_name: &str,
     input: &GroupOverrides,
 ) -> Result<DefaultsList, Error> {
+    build_impl(repo, config_name, input, false, false)
+}
+
+/// Like [`build`], with Hydra's own config first, as an application run
+/// composes it (`create_defaults_list(prepend_hydra=True)`): a virtual root
+/// whose children are `hydra/config` and then the primary config. The
+/// primary's `override hydra/...` entries and the command line's `hydra/...`
+/// overrides then select Hydra's own group options like any other group's.
+/// `repo` must provide `hydra/config` (see [`crate::hydra::builtin_store`]).
+///
+/// With `skip_missing` (the master config of a multirun), a group whose
+/// choice is `???` is skipped instead of being an error.
+pub fn build_with_hydra(
+    repo: &Repository,
+    config_name: &str,
+    input: &GroupOverrides,
+    skip_missing: bool,
+) -> Result<DefaultsList, Error> {
+    build_impl(repo, config_name, input, true, skip_missing)
+}
+
+/// The name of the virtual root of a tree built [`build_with_hydra`].
+pub const VIRTUAL_ROOT: &str = "<root>";
+
+fn build_impl(
+    repo: &Repository,
+    config_name: &str,
+    input: &GroupOverrides,
+    hydra: bool,
+    skip_missing: bool,
+) -> Result<DefaultsList, Error> {
     let mut b = Builder {
         repo,
         ov: Overrides::new(input),
         cache: HashMap::new(),
         tree: DefaultsTree::default(),
         warnings: Vec::new(),
+        hydra,
+        skip_missing,
     };
-    b.tree.nodes.push(TreeNode {
-        entry: Entry::primary(config_name),
-        children: None,
-        parent: None,
-    });
-    b.expand(0, true, false)?;
+    if hydra {
+        b.expand_virtual_root(config_name)?;
+    } else {
+        b.tree.nodes.push(TreeNode {
+            entry: Entry::primary(config_name),
+            children: None,
+            parent: None,
+        });
+        b.expand(0, true, false)?;
+    }
     let defaults = b.to_list();
     ensure_no_duplicates(&defaults)?;
     b.ov.ensure_used()?;
@@ -128,9 +165,32 @@ struct Builder<'a> {
     cache: HashMap<String, Option<Arc<LoadedConfig>>>,
     tree: DefaultsTree,
     warnings: Vec<String>,
+    /// Hydra's own config is part of the tree (its groups are real groups).
+    hydra: bool,
+    /// `???` choices are skipped (multirun), not errors.
+    skip_missing: bool,
 }
 
 impl Builder<'_> {
+    /// `_expand_virtual_root`: the children are expanded last to first, so
+    /// the primary config's `override hydra/...` entries are registered
+    /// before `hydra/config` expands its defaults.
+    fn expand_virtual_root(&mut self, config_name: &str) -> Result<(), Error> {
+        let mut root = Entry::config(VIRTUAL_ROOT, None, Origin::Unknown);
+        root.set_parent("", "");
+        self.tree.nodes.push(TreeNode {
+            entry: root,
+            children: Some(vec![1, 2]),
+            parent: None,
+        });
+        let mut hydra = Entry::config("hydra/config", None, Origin::Unknown);
+        hydra.set_parent("", "");
+        self.push(hydra, 0);
+        self.push(Entry::primary(config_name), 0);
+        self.expand(2, true, false)?;
+        self.expand(1, false, false)
+    }
+
     fn load(&mut self, config_path: &str) -> Result<Option<Arc<LoadedConfig>>, Error> {
         if let Some(c) = self.cache.get(config_path) {
             return Ok(c.clone());
@@ -192,6 +252,9 @@ impl Builder<'_> {
             return Ok(());
         }
         if self.entry(idx).is_missing() {
+            if self.skip_missing {
+                return Ok(());
+            }
             return Err(self.missing_choice(idx));
         }
         let path = self.entry(idx).config_path();
@@ -247,7 +310,7 @@ impl Builder<'_> {
                 continue;
             }
             d.set_parent(&parent_dir, &parent_pkg);
-            if is_hydra_group(&d) {
+            if !self.hydra && is_hydra_group(&d) {
                 // Hydra's own groups configure the `hydra` node, which a
                 // composed config does not contain.
                 continue;
@@ -385,7 +448,7 @@ impl Builder<'_> {
                     )
                     .with_origin(d.origin.clone()));
                 }
-                if !is_hydra_group(d) {
+                if self.hydra || !is_hydra_group(d) {
                     self.ov.add_override(&parent_path, d);
                 }
             }

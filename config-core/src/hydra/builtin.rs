@@ -1,0 +1,374 @@
+//! Hydra's own configs, built in: `hydra/config` (the schema of the `hydra`
+//! node, with Hydra 1.3's defaults list) and the options of Hydra's groups.
+//! They are the first source of every search path, as `pkg://hydra.conf` is
+//! in Hydra, so a user's `hydra/<group>/<option>.yaml` adds options and
+//! `override hydra/launcher: local` selects among them.
+//!
+//! Keys whose meaning is Python-only (launcher `_target_`s, the logging
+//! `dictConfig`s' formatter strings, `callbacks`, `env`) are kept so that
+//! overrides of them work as in Hydra; the app layer reads only what it
+//! implements (see the README's list).
+
+use crate::node::Node;
+use crate::repository::{ConfigSource, RawConfig, StoreSource};
+use crate::store::ConfigStore;
+use crate::Error;
+use std::sync::{Arc, OnceLock};
+
+/// `hydra/config`: `HydraConf` of `hydra/conf/__init__.py`. Its `_self_` is
+/// implicitly last, so the option files merge first and these values
+/// (mostly `???`, which never replace a value) fill in the rest.
+const HYDRA_CONFIG: &str = r#"defaults:
+  - output: default
+  - launcher: basic
+  - sweeper: basic
+  - help: default
+  - hydra_help: default
+  - hydra_logging: default
+  - job_logging: default
+  - callbacks: null
+  - env: default
+mode: null
+searchpath: []
+run:
+  dir: ???
+sweep:
+  dir: ???
+  subdir: ???
+hydra_logging: ???
+job_logging: ???
+sweeper: ???
+launcher: ???
+callbacks: {}
+help:
+  app_name: ???
+  header: ???
+  footer: ???
+  template: ???
+hydra_help:
+  hydra_help: ???
+  template: ???
+output_subdir: .hydra
+overrides:
+  hydra: []
+  task: []
+job:
+  name: ???
+  chdir: null
+  override_dirname: ???
+  id: ???
+  num: ???
+  config_name: ???
+  env_set: {}
+  env_copy: []
+  config:
+    override_dirname:
+      kv_sep: '='
+      item_sep: ','
+      exclude_keys: []
+runtime:
+  version: ???
+  version_base: ???
+  cwd: ???
+  config_sources: ???
+  output_dir: ???
+  choices: {}
+verbose: false
+"#;
+
+const OUTPUT_DEFAULT: &str = r#"run:
+  dir: outputs/${now:%Y-%m-%d}/${now:%H-%M-%S}
+sweep:
+  dir: multirun/${now:%Y-%m-%d}/${now:%H-%M-%S}
+  subdir: ${hydra.job.num}
+"#;
+
+const LAUNCHER_BASIC: &str =
+    "_target_: hydra._internal.core_plugins.basic_launcher.BasicLauncher\n";
+
+/// Our process-pool launcher: `n_jobs` jobs at a time (`-1`: one per CPU).
+const LAUNCHER_LOCAL: &str = "_target_: config_core.app.LocalLauncher\nn_jobs: -1\n";
+
+const SWEEPER_BASIC: &str = r#"_target_: hydra._internal.core_plugins.basic_sweeper.BasicSweeper
+max_batch_size: null
+params: null
+"#;
+
+const HELP_DEFAULT: &str = r#"app_name: ${hydra.job.name}
+header: '${hydra.help.app_name} is powered by Hydra.
+
+  '
+footer: 'Powered by Hydra (https://hydra.cc)
+
+  Use --hydra-help to view Hydra specific help
+
+  '
+template: '${hydra.help.header}
+
+  == Configuration groups ==
+
+  Compose your configuration from those groups (group=option)
+
+
+  $APP_CONFIG_GROUPS
+
+
+  == Config ==
+
+  Override anything in the config (foo.bar=value)
+
+
+  $CONFIG
+
+
+  ${hydra.help.footer}
+
+  '
+"#;
+
+const HYDRA_HELP_DEFAULT: &str = r#"template: 'Hydra (${hydra.runtime.version})
+
+  See https://hydra.cc for more info.
+
+
+  == Flags ==
+
+  $FLAGS_HELP
+
+
+  == Configuration groups ==
+
+  Compose your configuration from those groups (For example, append hydra/job_logging=disabled
+  to command line)
+
+
+  $HYDRA_CONFIG_GROUPS
+
+
+  Use ''--cfg hydra'' to Show the Hydra config.
+
+  '
+hydra_help: ???
+"#;
+
+const HYDRA_LOGGING_DEFAULT: &str = r#"version: 1
+formatters:
+  simple:
+    format: '[%(asctime)s][HYDRA] %(message)s'
+handlers:
+  console:
+    class: logging.StreamHandler
+    formatter: simple
+    stream: ext://sys.stdout
+root:
+  level: INFO
+  handlers: [console]
+loggers:
+  logging_example:
+    level: DEBUG
+disable_existing_loggers: false
+"#;
+
+const LOGGING_DISABLED: &str =
+    "version: 1\nroot:\n  level: ERROR\ndisable_existing_loggers: true\n";
+
+const LOGGING_NONE: &str = "version: 1\nroot: null\ndisable_existing_loggers: false\n";
+
+const HYDRA_LOGGING_DEBUG: &str = r#"version: 1
+formatters:
+  simple:
+    format: '[%(asctime)s][%(name)s][%(levelname)s] - %(message)s'
+handlers:
+  file:
+    class: logging.FileHandler
+    mode: w
+    formatter: simple
+    filename: hydra-${hydra.job.name}.log
+    delay: true
+root:
+  level: ERROR
+  handlers: [file]
+loggers:
+  hydra:
+    level: DEBUG
+disable_existing_loggers: false
+"#;
+
+const HYDRA_LOGGING_COLORLOG: &str = r#"version: 1
+formatters:
+  colorlog:
+    (): colorlog.ColoredFormatter
+    format: '[%(cyan)s%(asctime)s%(reset)s][%(purple)sHYDRA%(reset)s] %(message)s'
+handlers:
+  console:
+    class: logging.StreamHandler
+    formatter: colorlog
+    stream: ext://sys.stdout
+root:
+  level: INFO
+  handlers: [console]
+disable_existing_loggers: false
+"#;
+
+const JOB_LOGGING_DEFAULT: &str = r#"version: 1
+formatters:
+  simple:
+    format: '[%(asctime)s][%(name)s][%(levelname)s] - %(message)s'
+handlers:
+  console:
+    class: logging.StreamHandler
+    formatter: simple
+    stream: ext://sys.stdout
+  file:
+    class: logging.FileHandler
+    formatter: simple
+    filename: ${hydra.runtime.output_dir}/${hydra.job.name}.log
+root:
+  level: INFO
+  handlers: [console, file]
+disable_existing_loggers: false
+"#;
+
+const JOB_LOGGING_STDOUT: &str = r#"version: 1
+formatters:
+  simple:
+    format: '%(message)s'
+handlers:
+  console:
+    class: logging.StreamHandler
+    formatter: simple
+    stream: ext://sys.stdout
+root:
+  level: INFO
+  handlers: [console]
+disable_existing_loggers: false
+"#;
+
+const JOB_LOGGING_COLORLOG: &str = r#"version: 1
+formatters:
+  simple:
+    format: '[%(asctime)s][%(name)s][%(levelname)s] - %(message)s'
+  colorlog:
+    (): colorlog.ColoredFormatter
+    format: '[%(cyan)s%(asctime)s%(reset)s][%(blue)s%(name)s%(reset)s][%(log_color)s%(levelname)s%(reset)s] - %(message)s'
+    log_colors:
+      DEBUG: purple
+      INFO: green
+      WARNING: yellow
+      ERROR: red
+      CRITICAL: red
+handlers:
+  console:
+    class: logging.StreamHandler
+    formatter: colorlog
+    stream: ext://sys.stdout
+  file:
+    class: logging.FileHandler
+    formatter: simple
+    filename: ${hydra.runtime.output_dir}/${hydra.job.name}.log
+root:
+  level: INFO
+  handlers: [console, file]
+disable_existing_loggers: false
+"#;
+
+/// Every built-in config: (group, name, package header, YAML).
+const CONFIGS: &[(&str, &str, Option<&str>, &str)] = &[
+    ("hydra", "config", None, HYDRA_CONFIG),
+    ("hydra/output", "default", Some("hydra"), OUTPUT_DEFAULT),
+    ("hydra/launcher", "basic", None, LAUNCHER_BASIC),
+    ("hydra/launcher", "local", None, LAUNCHER_LOCAL),
+    ("hydra/sweeper", "basic", None, SWEEPER_BASIC),
+    ("hydra/help", "default", None, HELP_DEFAULT),
+    ("hydra/hydra_help", "default", None, HYDRA_HELP_DEFAULT),
+    (
+        "hydra/hydra_logging",
+        "default",
+        None,
+        HYDRA_LOGGING_DEFAULT,
+    ),
+    ("hydra/hydra_logging", "disabled", None, LOGGING_DISABLED),
+    (
+        "hydra/hydra_logging",
+        "hydra_debug",
+        None,
+        HYDRA_LOGGING_DEBUG,
+    ),
+    ("hydra/hydra_logging", "none", None, LOGGING_NONE),
+    (
+        "hydra/hydra_logging",
+        "colorlog",
+        None,
+        HYDRA_LOGGING_COLORLOG,
+    ),
+    ("hydra/job_logging", "default", None, JOB_LOGGING_DEFAULT),
+    ("hydra/job_logging", "disabled", None, LOGGING_DISABLED),
+    ("hydra/job_logging", "none", None, LOGGING_NONE),
+    ("hydra/job_logging", "stdout", None, JOB_LOGGING_STDOUT),
+    ("hydra/job_logging", "colorlog", None, JOB_LOGGING_COLORLOG),
+    ("hydra/env", "default", None, ""),
+    // The primary config of a run without `--config-name`.
+    ("", "_dummy_empty_config_", None, ""),
+];
+
+/// The store of Hydra's own configs. Parsed once per process and shared:
+/// it is immutable, so sharing it is not global *mutable* state.
+pub fn builtin_store() -> Arc<ConfigStore> {
+    static STORE: OnceLock<Arc<ConfigStore>> = OnceLock::new();
+    STORE
+        .get_or_init(|| {
+            let mut store = ConfigStore::new();
+            for (group, name, package, text) in CONFIGS {
+                let node =
+                    Node::from_yaml_str(text).expect("built-in Hydra configs are valid YAML");
+                let node = if node.as_map().is_some() {
+                    node
+                } else {
+                    Node::empty_map()
+                };
+                let entry = store.add(group, name, node);
+                if let Some(p) = package {
+                    entry.package(p);
+                }
+            }
+            Arc::new(store)
+        })
+        .clone()
+}
+
+/// The built-in configs as a search-path source, described as Hydra's own.
+pub struct HydraSource(StoreSource);
+
+impl HydraSource {
+    /// The source over [`builtin_store`].
+    pub fn new() -> HydraSource {
+        HydraSource(StoreSource::new(builtin_store()))
+    }
+}
+
+impl Default for HydraSource {
+    fn default() -> Self {
+        HydraSource::new()
+    }
+}
+
+impl ConfigSource for HydraSource {
+    fn describe(&self) -> String {
+        "provider=hydra, path=builtin://hydra (Hydra's own configs)".into()
+    }
+    fn load(&self, config_path: &str) -> Result<Option<RawConfig>, Error> {
+        self.0.load(config_path)
+    }
+    fn exists(&self, config_path: &str) -> bool {
+        self.0.exists(config_path)
+    }
+    fn group_exists(&self, group: &str) -> bool {
+        self.0.group_exists(group)
+    }
+    fn options(&self, group: &str) -> Vec<String> {
+        self.0.options(group)
+    }
+    fn groups(&self, group: &str) -> Vec<String> {
+        self.0.groups(group)
+    }
+}
