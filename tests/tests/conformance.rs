@@ -4,6 +4,9 @@
 //! compared with key order and types, floats by value; an expected error
 //! needs a non-empty error from us.
 
+mod common;
+
+use common::{case_yaml, corpus, load};
 use config_core::{cli, Node, Value};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -14,32 +17,6 @@ static ENV: Mutex<()> = Mutex::new(());
 
 /// One check of a case: its label and the verdict.
 type Checks = Vec<(String, Result<(), String>)>;
-
-fn corpus(kind: &str) -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("conformance")
-        .join(kind);
-    let mut cases: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.is_dir())
-        .collect();
-    cases.sort();
-    cases
-}
-
-fn load(path: &Path) -> Node {
-    Node::from_yaml_file(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-fn case_yaml(dir: &Path) -> Node {
-    let p = dir.join("case.yaml");
-    if p.exists() {
-        load(&p)
-    } else {
-        Node::empty_map()
-    }
-}
 
 fn env_of(case: &Node) -> Vec<(String, String)> {
     case.get("env")
