@@ -16,6 +16,8 @@
 //! ```
 
 pub mod access;
+#[cfg(feature = "cli")]
+pub mod app;
 pub mod compose;
 pub mod defaults;
 pub mod error;

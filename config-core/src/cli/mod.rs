@@ -8,6 +8,7 @@ use std::process::ExitCode;
 mod compose;
 mod load;
 mod parse_override;
+mod run;
 
 /// Typed, composable configuration: Hydra/OmegaConf semantics, in Rust.
 #[derive(Parser, Debug)]
@@ -38,6 +39,14 @@ enum Command {
     },
     /// Compose a config from a config directory and overrides, print YAML.
     Compose(compose::ComposeArgs),
+    /// Run a config directory as a Hydra app: run dirs, --cfg, -m sweeps,
+    /// launchers; `--exec CMD` runs any program as the job.
+    /// See `config run --help`.
+    Run {
+        /// Hydra's flags, overrides and `--exec`.
+        #[arg(allow_hyphen_values = true, trailing_var_arg = true)]
+        args: Vec<String>,
+    },
 }
 
 /// Runs the tool on `args` (the program name first): prints the result to
@@ -47,6 +56,12 @@ where
     I: IntoIterator<Item = T>,
     T: Into<std::ffi::OsString> + Clone,
 {
+    let args: Vec<std::ffi::OsString> = args.into_iter().map(Into::into).collect();
+    // `config run` has Hydra's own flags (`-m`, `--cfg`, `-cp`): the app
+    // layer parses them, with usage errors of its own.
+    if args.get(1).is_some_and(|a| a == "run") {
+        return run::run(args);
+    }
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => {
@@ -87,5 +102,6 @@ fn dispatch(cli: Cli) -> Result<String, String> {
         Command::Merge { files } => load::merge_files(&files),
         Command::ParseOverride { overrides } => parse_override::run(&overrides),
         Command::Compose(args) => compose::run(&args),
+        Command::Run { .. } => Err("`config run` runs through `config_core::cli::run`".into()),
     }
 }

@@ -271,7 +271,7 @@ impl MergeHook for SkipHydra<'_> {
 }
 
 fn is_hydra_node(key: &str) -> bool {
-    key == "hydra" || key.starts_with("hydra.")
+    key == "hydra" || crate::hydra::is_hydra_key(key)
 }
 
 impl Composer {
@@ -422,25 +422,26 @@ impl Composer {
             let Some(text) = item.as_str() else {
                 return Err(bad());
             };
-            repo =
-                match text.strip_prefix("pkg://") {
-                    Some(_) => return Err(Error::new(
+            repo = match text.strip_prefix("pkg://") {
+                Some(_) => {
+                    return Err(Error::new(
                         ErrorKind::Compose,
                         format!(
                             "hydra.searchpath entry '{text}': pkg:// sources are Python packages"
                         ),
                     )
                     .with_origin(origin.clone())
-                    .with_hint("point at the package's config directory with file://DIR")),
-                    None => {
-                        let dir = text.strip_prefix("file://").unwrap_or(text);
-                        match repo.clone().with_dir(dir) {
-                            Ok(r) => r,
-                            // Hydra warns that an unavailable source is skipped.
-                            Err(_) => repo,
-                        }
+                    .with_hint("point at the package's config directory with file://DIR"))
+                }
+                None => {
+                    let dir = text.strip_prefix("file://").unwrap_or(text);
+                    match repo.clone().with_dir(dir) {
+                        Ok(r) => r,
+                        // Hydra warns that an unavailable source is skipped.
+                        Err(_) => repo,
                     }
-                };
+                }
+            };
         }
         Ok(repo)
     }

@@ -670,7 +670,7 @@ fn option_lines(options: &[String]) -> String {
 fn is_hydra_group(e: &Entry) -> bool {
     e.is_group() && {
         let g = e.group_path();
-        g == "hydra" || g.starts_with("hydra/")
+        g == "hydra" || crate::hydra::is_hydra_key(&g)
     }
 }
 

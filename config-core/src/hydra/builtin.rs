@@ -354,7 +354,7 @@ impl Default for HydraSource {
 
 impl ConfigSource for HydraSource {
     fn describe(&self) -> String {
-        "provider=hydra, path=builtin://hydra (Hydra's own configs)".into()
+        "provider=hydra, path=builtin://hydra".into()
     }
     fn load(&self, config_path: &str) -> Result<Option<RawConfig>, Error> {
         self.0.load(config_path)

@@ -48,29 +48,29 @@ pub fn complete(
         }
     }
     copy_env(hydra)?;
-    set(
+    set_leaf(
         hydra,
         "runtime.version",
         Value::Str(super::HYDRA_VERSION.into()),
     );
-    set(hydra, "runtime.version_base", Value::Str("1.3".into()));
-    set(hydra, "runtime.cwd", Value::Str(run.cwd.into()));
-    set(hydra, "runtime.config_sources", Value::List(sources(run)));
+    set_leaf(hydra, "runtime.version_base", Value::Str("1.3".into()));
+    set_leaf(hydra, "runtime.cwd", Value::Str(run.cwd.into()));
+    set_leaf(hydra, "runtime.config_sources", Value::List(sources(run)));
     if hydra
         .select("job.name")
         .ok()
         .flatten()
         .is_none_or(Node::is_missing)
     {
-        set(hydra, "job.name", Value::Str(run.job_name.into()));
+        set_leaf(hydra, "job.name", Value::Str(run.job_name.into()));
     }
     let dirname = override_dirname(hydra, &task_ov)?;
-    set(hydra, "job.override_dirname", Value::Str(dirname));
+    set_leaf(hydra, "job.override_dirname", Value::Str(dirname));
     let name = run
         .config_name
         .map(|n| Value::Str(n.into()))
         .unwrap_or(Value::Null);
-    set(hydra, "job.config_name", name);
+    set_leaf(hydra, "job.config_name", name);
     Ok(())
 }
 
@@ -100,7 +100,7 @@ pub fn override_dirname(hydra: &Node, task: &[&CliOverride]) -> Result<String, E
         .unwrap_or_default();
     let mut lines: Vec<&str> = task
         .iter()
-        .filter(|o| !exclude.iter().any(|k| *k == o.key))
+        .filter(|o| !exclude.contains(&o.key))
         .map(|o| o.text.as_str())
         .collect();
     lines.sort_unstable();
@@ -164,7 +164,7 @@ fn map_at<'n>(hydra: &'n mut Node, path: &str) -> Option<&'n mut Map> {
 
 /// Sets a leaf of the node (its parents exist: the schema has them),
 /// keeping the node's flags.
-pub(crate) fn set(hydra: &mut Node, path: &str, value: Value) {
+pub fn set_leaf(hydra: &mut Node, path: &str, value: Value) {
     let (parent, key) = match path.rfind('.') {
         Some(i) => (&path[..i], &path[i + 1..]),
         None => ("", path),

@@ -22,9 +22,12 @@ enum Ty {
     Any,
 }
 
-/// Closed mappings, by path below `hydra`, with their keys and types. A
-/// `None` type is a nested closed mapping, listed separately.
-const CLOSED: &[(&str, &[(&str, Option<Ty>)])] = &[
+/// The fields of a closed mapping: each key with its type, `None` for a
+/// nested closed mapping (listed separately).
+type Fields = &'static [(&'static str, Option<Ty>)];
+
+/// Closed mappings, by path below `hydra`, with their fields.
+const CLOSED: &[(&str, Fields)] = &[
     (
         "",
         &[

@@ -183,7 +183,7 @@ impl Override {
 
     /// True for overrides of Hydra's own config (`hydra.x`, `hydra/x`).
     pub fn is_hydra_override(&self) -> bool {
-        self.key_or_group.starts_with("hydra.") || self.key_or_group.starts_with("hydra/")
+        crate::hydra::is_hydra_key(&self.key_or_group)
     }
 
     /// The element value, when the value is not a sweep.

@@ -80,6 +80,11 @@ impl<T: Config> Maker<T> {
         self
     }
 
+    /// The store and the directories, for the application layer.
+    pub(crate) fn into_sources(self) -> (ConfigStore, Vec<PathBuf>) {
+        (self.store, self.dirs)
+    }
+
     /// A composer over the store and directories; build it once and reuse
     /// it with [`compose_with`] to compose many times.
     pub fn into_composer(self) -> Result<Composer, Error> {
@@ -174,13 +179,13 @@ where
 
 /// Checks one override against `T`'s schema; group choices are left to
 /// composition (which lists the options of a group).
-fn check_override<T: Config>(composer: &Composer, o: &CliOverride) -> Result<(), Error> {
+pub(crate) fn check_override<T: Config>(composer: &Composer, o: &CliOverride) -> Result<(), Error> {
     let is_dict = matches!(o.value.as_ref().map(|v| &v.value), Some(Value::Map(_)));
     let group = !is_dict && composer.repository().group_exists(&o.key);
     if group
         || o.package.is_some()
         || o.key == "hydra"
-        || o.key.starts_with("hydra.")
+        || crate::hydra::is_hydra_key(&o.key)
         || o.sweep.is_some()
     {
         return Ok(());

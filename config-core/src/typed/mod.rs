@@ -65,6 +65,8 @@
 //! coercions and their errors), [`schema`] (the table, override checks,
 //! the merge hook, JSON Schema), [`validate`], [`frozen`], [`lazy`].
 
+#[cfg(feature = "cli")]
+pub mod app;
 pub mod coerce;
 pub mod flow;
 pub mod frozen;
@@ -73,6 +75,8 @@ pub mod schema;
 pub mod validate;
 pub mod value;
 
+#[cfg(feature = "cli")]
+pub use app::{TypedApp, TypedJob};
 pub use flow::{compose_resolve, compose_with, split_args, Maker};
 pub use frozen::Frozen;
 pub use lazy::{Args, Built, DictConfig, LazyDict, Object, Partial, Registry};
@@ -135,6 +139,13 @@ pub trait Config: ConfigValue + Default + Clone + Send + Sync + 'static {
         let mut errors = Errors::default();
         self.validate_into("", &mut errors);
         errors.into_result()
+    }
+
+    /// The application layer for this config: Hydra's flags, run dirs,
+    /// `--cfg`, `-m` sweeps and launchers around a task.
+    #[cfg(feature = "cli")]
+    fn app() -> TypedApp<Self> {
+        TypedApp::new()
     }
 
     /// Freezes the value for sharing.

@@ -1,0 +1,170 @@
+//! `T::app()`: the application layer ([`crate::app`]) for a typed config.
+//!
+//! The typed program's flow per job: compose (the type's defaults and
+//! `register`ed groups as the primary config, overrides checked against the
+//! schema first) → resolve (with `${hydra:...}`) → type
+//! ([`Config::from_dict`]) → [`Config::validate`] → [`Config::freeze`] →
+//! the task. `--help` adds every field with its type, default and doc.
+//!
+//! ```no_run
+//! # use config_core::typed::{Config, Store};
+//! # #[derive(Default, Clone, Debug)] struct TrainConfig;
+//! # fn train(_: &TrainConfig, _: &std::path::Path) -> Result<(), config_core::Error> { Ok(()) }
+//! # fn demo<T: Config>() -> std::process::ExitCode {
+//! T::app().run(|job| {
+//!     // job.cfg(): &Frozen<T>; job.output_dir(), job.num(), job.overrides(), job.choices()
+//!     Ok(())
+//! })
+//! # }
+//! ```
+
+use super::flow::check_override;
+use super::{Config, Frozen, Maker, SchemaHook};
+use crate::app::{App, Job, TaskError};
+use crate::interp::Resolvers;
+use crate::node::Key;
+use crate::store::ConfigStore;
+use clap::{Args, FromArgMatches};
+use std::ffi::OsString;
+use std::path::Path;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+/// A typed application: `T`'s store and schema plus an [`App`].
+pub struct TypedApp<T: Config> {
+    maker: Maker<T>,
+    app: App,
+}
+
+/// What a typed task gets: the frozen config and the job.
+pub struct TypedJob<'j, T> {
+    cfg: Frozen<T>,
+    job: &'j Job,
+}
+
+impl<T> TypedJob<'_, T> {
+    /// The job's typed, validated, frozen config.
+    pub fn cfg(&self) -> &Frozen<T> {
+        &self.cfg
+    }
+
+    /// The job's output directory (absolute).
+    pub fn output_dir(&self) -> &Path {
+        self.job.output_dir()
+    }
+
+    /// The job's number in its sweep; `None` in a single run.
+    pub fn num(&self) -> Option<usize> {
+        self.job.num()
+    }
+
+    /// The job's task overrides.
+    pub fn overrides(&self) -> &[String] {
+        self.job.overrides()
+    }
+
+    /// The final choice of each config group.
+    pub fn choices(&self) -> &[(String, Option<String>)] {
+        self.job.choices()
+    }
+
+    /// The untyped job: its unresolved config, `hydra` node, resolvers.
+    pub fn job(&self) -> &Job {
+        self.job
+    }
+}
+
+impl<T: Config> Default for TypedApp<T> {
+    fn default() -> Self {
+        TypedApp::new()
+    }
+}
+
+impl<T: Config> TypedApp<T> {
+    /// The app of `T`, named after this program's file (`hydra.job.name`).
+    pub fn new() -> TypedApp<T> {
+        TypedApp {
+            maker: Maker::new(),
+            app: App::from_program_name(),
+        }
+    }
+
+    /// Changes the underlying [`App`]: a config dir, a job name, launchers.
+    pub fn with(mut self, f: impl FnOnce(App) -> App) -> TypedApp<T> {
+        self.app = f(self.app);
+        self
+    }
+
+    /// The store, to register more options or experiments.
+    pub fn store_mut(&mut self) -> &mut ConfigStore {
+        self.maker.store_mut()
+    }
+
+    /// How each job's resolvers are made (custom resolvers registered).
+    pub fn resolvers(
+        mut self,
+        make: impl Fn() -> Resolvers + Send + Sync + 'static,
+    ) -> TypedApp<T> {
+        self.app = self.app.resolvers(make);
+        self
+    }
+
+    /// Runs the app on this process's arguments.
+    pub fn run<F>(self, task: F) -> ExitCode
+    where
+        F: Fn(&TypedJob<'_, T>) -> Result<(), TaskError> + Send + Sync,
+    {
+        self.run_from(std::env::args_os(), task)
+    }
+
+    /// Runs the app on `args` (the program first).
+    pub fn run_from<I, S, F>(self, args: I, task: F) -> ExitCode
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<OsString>,
+        F: Fn(&TypedJob<'_, T>) -> Result<(), TaskError> + Send + Sync,
+    {
+        self.run_with_args::<NoFlags, _, _, _>(args, move |job, _| task(job))
+    }
+
+    /// Like [`TypedApp::run_from`], with the program's own flags `A` (a
+    /// clap `Args` struct: `--dryrun`, `--smoke`) beside Hydra's.
+    pub fn run_with_args<A, I, S, F>(self, args: I, task: F) -> ExitCode
+    where
+        A: Args + FromArgMatches + Send + Sync,
+        I: IntoIterator<Item = S>,
+        S: Into<OsString>,
+        F: Fn(&TypedJob<'_, T>, &A) -> Result<(), TaskError> + Send + Sync,
+    {
+        let (store, dirs) = self.maker.into_sources();
+        let mut app = self
+            .app
+            .config_name(T::SCHEMA.name)
+            .store(Arc::new(store))
+            .merge_hook(Arc::new(SchemaHook::new(T::SCHEMA)))
+            .check_override(|composer, o| check_override::<T>(composer, o))
+            .fields_help(T::help());
+        for d in dirs {
+            app = app.dir(d);
+        }
+        app.run_with_args::<A, _, _, _>(args, move |job, flags| {
+            let cfg = typed_config::<T>(job)?;
+            task(&TypedJob { cfg, job }, flags)
+        })
+    }
+}
+
+/// Resolve → type → validate → freeze.
+fn typed_config<T: Config>(job: &Job) -> Result<Frozen<T>, TaskError> {
+    let mut cfg = job.resolved().map_err(|e| e.render())?;
+    if let Some(m) = cfg.as_map_mut() {
+        m.shift_remove(&Key::from("defaults"));
+    }
+    let value = T::from_dict(&cfg).map_err(|e| e.render())?;
+    value.validate()?;
+    Ok(value.freeze())
+}
+
+/// No program flags.
+#[derive(clap::Args, Debug, Clone, Copy, Default)]
+struct NoFlags;
