@@ -39,13 +39,13 @@ pub struct HydraFlags {
     /// Run several jobs: the sweeps of the overrides (`lr=0.1,0.01`).
     #[arg(short = 'm', long = "multirun", action = ArgAction::SetTrue)]
     pub multirun: bool,
-    /// Overrides the config directory of the primary config (-cp).
+    /// Overrides the config directory of the primary config.
     #[arg(long = "config-path", value_name = "DIR")]
     pub config_path: Option<PathBuf>,
-    /// Overrides the primary config's name (-cn).
+    /// Overrides the primary config's name.
     #[arg(long = "config-name", value_name = "NAME")]
     pub config_name: Option<String>,
-    /// Adds a directory to the config search path (-cd).
+    /// Adds a directory to the config search path.
     #[arg(long = "config-dir", value_name = "DIR")]
     pub config_dir: Option<PathBuf>,
     /// Print diagnostics instead of running: all, config, defaults,
@@ -110,7 +110,12 @@ where
 
 /// The text of Hydra's flags for `$FLAGS_HELP`.
 pub fn flags_help() -> String {
-    let cmd = HydraFlags::augment_args(clap::Command::new("app").disable_help_flag(true));
+    args_help::<HydraFlags>()
+}
+
+/// One line per flag of `A`: `--name,-n : help`.
+pub fn args_help<A: Args>() -> String {
+    let cmd = A::augment_args(clap::Command::new("app").disable_help_flag(true));
     let mut out = String::new();
     for arg in cmd.get_arguments() {
         if arg.is_hide_set() || arg.is_positional() {

@@ -41,7 +41,7 @@ mod rundir;
 mod runner;
 mod sweeper;
 
-pub use flags::{flags_help, normalize, HydraFlags};
+pub use flags::{args_help, flags_help, normalize, HydraFlags};
 pub use job::{Job, JobOutcome, JobStatus, TaskError};
 pub use launcher::{BasicLauncher, JobSpec, Launcher, SweepContext};
 pub use local::LocalLauncher;
@@ -235,7 +235,9 @@ impl App {
         };
         let reexec = reexec_args(&argv, &matches);
         let task = |job: &Job| task(job, &program_args);
-        match self.dispatch(&flags, &task, reexec) {
+        let mut app = self;
+        app.extra_flags_help = flags::args_help::<A>();
+        match app.dispatch(&flags, &task, reexec) {
             Ok(out) => {
                 print!("{out}");
                 ExitCode::SUCCESS

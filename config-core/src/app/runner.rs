@@ -491,8 +491,13 @@ impl<'a> Runner<'a> {
             ],
         );
         text.push('\n');
+        // A typed program also lists its flags (Hydra's and its own) and
+        // every field; Hydra's default template has neither.
         if let Some(fields) = &self.app.fields_help {
-            text.push_str("\n== Fields (typed) ==\n");
+            text.push_str("\n== Flags ==\n");
+            text.push_str(&super::flags::flags_help());
+            text.push_str(&self.app.extra_flags_help);
+            text.push_str("\n== Fields ==\n");
             text.push_str(fields);
         }
         Ok(text)

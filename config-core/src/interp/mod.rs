@@ -9,7 +9,7 @@
 //! - [`resolvers`]: the resolver registry, a value ([`Resolvers`]) holding the
 //!   built-ins and user closures, with its cache and warnings.
 //! - [`render`]: how values print inside strings (Python's `str`).
-//! - [`strftime`]: the formatting behind `${now:...}` (UTC, std only).
+//! - [`strftime`]: Python's strftime behind `${now:...}`, in local time (jiff reads the zone).
 //!
 //! Semantics follow OmegaConf 2.3 as `to_yaml(cfg, resolve=True)` shows them;
 //! the registry is a value (no global state), `now` is pinned per registry,

@@ -161,7 +161,9 @@ fn typed_config<T: Config>(job: &Job) -> Result<Frozen<T>, TaskError> {
         m.shift_remove(&Key::from("defaults"));
     }
     let value = T::from_dict(&cfg).map_err(|e| e.render())?;
-    value.validate()?;
+    value
+        .validate()
+        .map_err(|e| crate::Error::from(e).render())?;
     Ok(value.freeze())
 }
 

@@ -1,27 +1,39 @@
 //! The `train` example: a typed video-training config, composed from code
-//! and the command line, validated, frozen and read by a mock training loop.
+//! and the command line, validated, frozen and read by a mock training loop,
+//! run by the application layer (Hydra's flags, run dirs, `-m` sweeps).
 //!
 //! ```text
 //! cargo run -p config-examples --bin train -- experiment=finetune_2b trainer.max_iter=10
+//! cargo run -p config-examples --bin train -- --cfg job experiment=base_2b     # show, don't run
+//! cargo run -p config-examples --bin train -- -m experiment=base_2b trainer.max_iter=5 \
+//!     optimizer=adamw,fusedadamw optimizer.lr=1e-4,2e-4                        # 4 jobs
+//! cargo run -p config-examples --bin train -- -m hydra/launcher=local ...      # as subprocesses
 //! cargo run -p config-examples --bin train -- trainer.max_iter=abc    # typed error
 //! cargo run -p config-examples --bin train -- trainer.max_itr=10      # did you mean
 //! cargo run -p config-examples --bin train -- optimizer=adamww        # lists the options
-//! cargo run -p config-examples --bin train -- --help                  # fields, types, defaults, docs
+//! cargo run -p config-examples --bin train -- --help                  # groups, config, fields
 //! cargo run -p config-examples --bin train -- --json-schema           # JSON Schema of the config
 //! ```
 
 use config_core::typed::{Config, Frozen, LazyDict, Registry};
 use config_core::{Error, ErrorKind};
-use config_examples::{load, registry, Net, Optimizer, Scheduler, TrainConfig};
+use config_examples::{registry, Net, Optimizer, Scheduler, TrainConfig};
+use std::path::Path;
 use std::process::ExitCode;
 use std::sync::mpsc;
 
+/// The program's own flags, beside Hydra's (they share one `--help`).
+#[derive(clap::Args, Debug)]
+struct TrainFlags {
+    /// Print the JSON Schema of the config and exit.
+    #[arg(long = "json-schema")]
+    json_schema: bool,
+    /// Build everything and stop before the first iteration.
+    #[arg(long)]
+    dryrun: bool,
+}
+
 fn main() -> ExitCode {
-    if std::env::args().any(|a| a == "--help" || a == "-h") {
-        println!("usage: train [--] [group=option | key=value | +key=value | ~key]...\n");
-        print!("{}", TrainConfig::help());
-        return ExitCode::SUCCESS;
-    }
     if std::env::args().any(|a| a == "--json-schema") {
         println!(
             "{}",
@@ -29,22 +41,18 @@ fn main() -> ExitCode {
         );
         return ExitCode::SUCCESS;
     }
-    let cfg = match load(std::env::args()) {
-        Ok(cfg) => cfg,
-        Err(e) => {
-            eprintln!("error: {}", e.render());
-            return ExitCode::from(2);
+    TrainConfig::app().run_with_args(std::env::args_os(), |job, flags: &TrainFlags| {
+        let cfg = job.cfg();
+        print!("{}", cfg.to_dict().to_yaml());
+        if flags.dryrun {
+            println!(
+                "# dry run: config valid, {} written",
+                job.output_dir().display()
+            );
+            return Ok(());
         }
-    };
-    let cfg = cfg.freeze();
-    print!("{}", cfg.to_dict().to_yaml());
-    match train(&cfg) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {}", e.render());
-            ExitCode::from(1)
-        }
-    }
+        train(cfg, job.output_dir()).map_err(|e| e.render().into())
+    })
 }
 
 /// Builds the object a lazy description at `key` names.
@@ -61,7 +69,7 @@ fn build<T: std::any::Any + Send + Sync>(
 
 /// A mock training loop: builds the lazy objects, and shares the frozen
 /// config with a checkpointing thread.
-fn train(cfg: &Frozen<TrainConfig>) -> Result<(), Error> {
+fn train(cfg: &Frozen<TrainConfig>, output_dir: &Path) -> Result<(), Error> {
     let reg = registry();
     let opt = build::<Optimizer>(&reg, cfg.optimizer.as_ref(), "optimizer")?;
     let sched = build::<Scheduler>(&reg, cfg.scheduler.as_ref(), "scheduler")?;
@@ -85,15 +93,16 @@ fn train(cfg: &Frozen<TrainConfig>) -> Result<(), Error> {
 
     let (tx, rx) = mpsc::channel::<u64>();
     let shared = cfg.clone();
+    let ckpt_dir = output_dir.join("checkpoints");
     let saver = std::thread::spawn(move || {
         let mut saved = 0;
         for iter in rx {
             if iter % shared.checkpoint.save_iter == 0 {
                 saved += 1;
-                println!(
-                    "# checkpoint at iteration {iter} -> {}",
-                    shared.job.output_root.display()
-                );
+                let path = ckpt_dir.join(format!("iter_{iter:09}.txt"));
+                let _ = std::fs::create_dir_all(&ckpt_dir);
+                let _ = std::fs::write(&path, format!("iteration {iter} of {}\n", shared.job.name));
+                println!("# checkpoint at iteration {iter} -> {}", path.display());
             }
         }
         saved
@@ -103,7 +112,8 @@ fn train(cfg: &Frozen<TrainConfig>) -> Result<(), Error> {
         let lr = opt.lr * sched.factor(iter);
         loss *= 1.0 - (lr * 100.0).min(0.5) / (iter as f64).sqrt().max(1.0);
         if iter % cfg.trainer.logging_iter == 0 || iter == cfg.trainer.max_iter {
-            println!("iter {iter:>6}  loss {loss:.6}  lr {lr:.3e}");
+            // Through the logging facade: the console and the job log `train.log`.
+            tracing::info!("iter {iter:>6}  loss {loss:.6}  lr {lr:.3e}");
         }
         let _ = tx.send(iter);
     }
