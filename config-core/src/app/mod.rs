@@ -80,6 +80,7 @@ pub struct App {
     pub(crate) fields_help: Option<String>,
     pub(crate) extra_flags_help: String,
     pub(crate) launchers: BTreeMap<String, Arc<dyn Launcher>>,
+    pub(crate) reexec_prefix: Vec<OsString>,
     about: Option<String>,
 }
 
@@ -109,6 +110,7 @@ impl App {
             fields_help: None,
             extra_flags_help: String::new(),
             launchers: BTreeMap::new(),
+            reexec_prefix: Vec::new(),
             about: None,
         }
     }
@@ -176,6 +178,13 @@ impl App {
     /// default and doc (the typed layer's `T::help()`).
     pub fn fields_help(mut self, text: impl Into<String>) -> App {
         self.fields_help = Some(text.into());
+        self
+    }
+
+    /// Arguments that come right after the program when a process launcher
+    /// re-runs it for one job (a subcommand: `config` passes `run`).
+    pub fn reexec_prefix<S: Into<OsString>>(mut self, args: impl IntoIterator<Item = S>) -> App {
+        self.reexec_prefix = args.into_iter().map(Into::into).collect();
         self
     }
 

@@ -83,7 +83,8 @@ impl<'a> Runner<'a> {
         }
         let mut comp = self
             .composer
-            .compose_mode(self.config_name(), &parsed, mode)?;
+            .compose_mode(self.config_name(), &parsed, mode)
+            .map_err(|e| self.hint_config_name(e))?;
         let mut hydra = std::mem::replace(&mut comp.hydra, Node::empty_map());
         let run = RunContext {
             config_name: self.config_name(),
@@ -93,6 +94,28 @@ impl<'a> Runner<'a> {
         };
         complete(&mut hydra, &parsed, &comp.defaults.choices, &run)?;
         Ok((comp, hydra))
+    }
+
+    /// Without `--config-name` there is no primary config (as with
+    /// `@hydra.main(config_name=None)`): say so when composing fails.
+    fn hint_config_name(&self, e: Error) -> Error {
+        if self.config_name().is_some() {
+            return e;
+        }
+        let names: Vec<String> = self
+            .composer
+            .repository()
+            .options("")
+            .into_iter()
+            .filter(|n| !n.starts_with('_'))
+            .collect();
+        match names.first() {
+            Some(first) => e.with_hint(format!(
+                "no --config-name was given, so no primary config was composed; this search path has: {} (e.g. --config-name {first})",
+                names.join(", ")
+            )),
+            None => e,
+        }
     }
 
     /// The resolvers of a job: the app's, `now` pinned to the run's start,
@@ -381,8 +404,11 @@ impl<'a> Runner<'a> {
 
     /// The command that re-runs this program for one job of a sweep.
     pub(crate) fn job_command(&self, p: &Prepared) -> std::process::Command {
+        // The job's flags and overrides come before the program's own
+        // flags, which may end with one that takes the rest of the line
+        // (`--exec CMD...`).
         let mut cmd = std::process::Command::new(&self.reexec[0]);
-        cmd.args(&self.reexec[1..]);
+        cmd.args(&self.app.reexec_prefix);
         let nanos = self
             .start
             .duration_since(SystemTime::UNIX_EPOCH)
@@ -392,8 +418,8 @@ impl<'a> Runner<'a> {
             .arg(p.num.unwrap_or(0).to_string());
         cmd.arg("--launcher-start").arg(nanos.to_string());
         cmd.arg("--launcher-output-dir").arg(&p.output_dir);
-        cmd.arg("--");
         cmd.args(&p.compose_overrides);
+        cmd.args(&self.reexec[1..]);
         cmd.current_dir(&self.cwd);
         cmd
     }

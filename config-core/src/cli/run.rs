@@ -37,6 +37,7 @@ pub fn run(args: Vec<std::ffi::OsString>) -> ExitCode {
         argv.remove(1); // `run`
     }
     App::new("app")
+        .reexec_prefix(["run"])
         .about("Compose a config directory and run its jobs (Hydra's @hydra.main)")
         .run_with_args::<RunArgs, _, _, _>(argv, |job, args| {
             if args.exec.is_empty() {
