@@ -169,15 +169,31 @@ fn snippet_from_file(path: &str, line: u32, col: u32) -> Option<String> {
 }
 
 /// The candidates closest to `word` (Damerau-free Levenshtein), best first:
-/// the "did you mean" of every error that lists options.
+/// the "did you mean" of every error that lists options. A candidate that
+/// extends `word` at a word boundary (`env` → `env_set`) counts as close.
+///
+/// ```
+/// use config_core::error::did_you_mean;
+/// assert_eq!(did_you_mean("max_itr", ["max_iter", "seed"]), ["max_iter"]);
+/// assert_eq!(did_you_mean("env", ["name", "env_set", "env_copy"]), ["env_set", "env_copy"]);
+/// ```
 pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
     let max = (word.chars().count() / 3).max(1) + 1;
+    let extends = |c: &str| {
+        word.chars().count() >= 3
+            && c.strip_prefix(word)
+                .is_some_and(|rest| rest.starts_with(['_', '-', '.', '/']))
+    };
     let mut scored: Vec<(usize, &str)> = candidates
         .into_iter()
-        .map(|c| (edit_distance(word, c), c))
+        .map(|c| {
+            let d = edit_distance(word, c);
+            (if d > max && extends(c) { max } else { d }, c)
+        })
         .filter(|(d, _)| *d <= max)
         .collect();
-    scored.sort();
+    // Stable: among equally close candidates, the first listed wins.
+    scored.sort_by_key(|(d, _)| *d);
     scored.into_iter().map(|(_, c)| c).collect()
 }
 

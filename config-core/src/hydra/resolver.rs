@@ -15,7 +15,7 @@ use std::time::SystemTime;
 ///
 /// ```
 /// use config_core::{hydra::register_resolver, interp::{resolve, Resolvers}, Node, Value};
-/// let hydra = Node::from_yaml_str("job: {name: train, num: ???}\nrun: {dir: out/${hydra.job.name}}").unwrap();
+/// let hydra = Node::from_yaml_str("job: {name: train, num: ???}\nrun: {dir: 'out/${hydra.job.name}'}").unwrap();
 /// let mut r = Resolvers::default();
 /// register_resolver(&mut r, &hydra, None);
 /// let mut cfg = Node::from_yaml_str("a: ${hydra:run.dir}\nb: n_${hydra:job.num}").unwrap();
