@@ -81,6 +81,20 @@ impl SweepContext<'_> {
     pub fn command(&self, job: &JobSpec) -> std::process::Command {
         self.runner.job_command(&job.prepared)
     }
+
+    /// [`SweepContext::command`] as words, for a launcher that writes a
+    /// script (a batch file for a scheduler): the program first.
+    pub fn command_line(&self, job: &JobSpec) -> Vec<std::ffi::OsString> {
+        let cmd = self.command(job);
+        std::iter::once(cmd.get_program().to_os_string())
+            .chain(cmd.get_args().map(|a| a.to_os_string()))
+            .collect()
+    }
+
+    /// The directory the sweep was launched from (jobs start there).
+    pub fn launch_dir(&self) -> &Path {
+        &self.runner.cwd
+    }
 }
 
 /// Runs the jobs of a sweep.

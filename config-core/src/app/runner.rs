@@ -11,7 +11,7 @@ use super::rundir::{absolute, create_output_dir, write_atomic};
 use super::{sweeper, App};
 use crate::compose::{cli, CliOverride, Composer, Composition, RunMode};
 use crate::error::{Error, ErrorKind};
-use crate::hydra::{complete, register_resolver, set_leaf, RunContext};
+use crate::hydra::{complete, register_resolver, set_leaf, strings, RunContext};
 use crate::interp::{resolve, resolve_path, Resolvers};
 use crate::node::{Node, Value};
 use std::ffi::OsString;
@@ -601,20 +601,6 @@ fn resolve_in_place(root: &mut Node, resolvers: &Resolvers) -> Result<(), Error>
         }
     }
     Ok(())
-}
-
-fn strings(hydra: &Node, path: &str) -> Vec<String> {
-    hydra
-        .select(path)
-        .ok()
-        .flatten()
-        .and_then(Node::as_list)
-        .map(|l| {
-            l.iter()
-                .map(|n| crate::interp::render::python_str(&n.value))
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 /// True when the unresolved directory pattern at `path` holds `${now:`.

@@ -87,17 +87,7 @@ pub fn override_dirname(hydra: &Node, task: &[&CliOverride]) -> Result<String, E
             .unwrap_or_else(|| default.to_string())
     };
     let (kv_sep, item_sep) = (sep("kv_sep", "="), sep("item_sep", ","));
-    let exclude: Vec<String> = hydra
-        .select("job.config.override_dirname.exclude_keys")
-        .ok()
-        .flatten()
-        .and_then(Node::as_list)
-        .map(|l| {
-            l.iter()
-                .map(|n| crate::interp::render::python_str(&n.value))
-                .collect()
-        })
-        .unwrap_or_default();
+    let exclude = strings(hydra, "job.config.override_dirname.exclude_keys");
     let mut lines: Vec<&str> = task
         .iter()
         .filter(|o| !exclude.contains(&o.key))
@@ -107,10 +97,11 @@ pub fn override_dirname(hydra: &Node, task: &[&CliOverride]) -> Result<String, E
     Ok(lines.join(&item_sep).replace('=', &kv_sep))
 }
 
-/// `for key in env_copy: env_set[key] = os.environ[key]`.
-fn copy_env(hydra: &mut Node) -> Result<(), Error> {
-    let keys: Vec<String> = hydra
-        .select("job.env_copy")
+/// The items of the list at dotted `path` below `hydra`, as Python's
+/// `str` prints them; empty when there is no such list.
+pub fn strings(hydra: &Node, path: &str) -> Vec<String> {
+    hydra
+        .select(path)
         .ok()
         .flatten()
         .and_then(Node::as_list)
@@ -119,7 +110,12 @@ fn copy_env(hydra: &mut Node) -> Result<(), Error> {
                 .map(|n| crate::interp::render::python_str(&n.value))
                 .collect()
         })
-        .unwrap_or_default();
+        .unwrap_or_default()
+}
+
+/// `for key in env_copy: env_set[key] = os.environ[key]`.
+fn copy_env(hydra: &mut Node) -> Result<(), Error> {
+    let keys = strings(hydra, "job.env_copy");
     for key in keys {
         let value = std::env::var(&key).map_err(|_| {
             Error::new(

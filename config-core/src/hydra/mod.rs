@@ -28,7 +28,7 @@ mod resolver;
 mod schema;
 
 pub use builtin::{builtin_store, HydraSource};
-pub use complete::{complete, override_dirname, set_leaf, RunContext};
+pub use complete::{complete, override_dirname, set_leaf, strings, RunContext};
 pub use resolver::register_resolver;
 pub use schema::check;
 
