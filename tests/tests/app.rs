@@ -411,11 +411,6 @@ fn hydra_group_in_defaults_without_override_is_an_error() {
 }
 
 #[test]
-#[ignore = "bug: the 'Multiple values for hydra/launcher' error points at \
-            `store entry 'hydra/config'` (Hydra's built-in config, which the \
-            user cannot edit) instead of the primary config's entry, config.yaml:2 \
-            (defaults/overrides.rs:151 set_known_choice takes the origin of the entry \
-            seen second; the first one's is not kept in known_choices)"]
 fn multiple_values_error_points_at_the_users_entry() {
     let t = Tmp::new("multivalorigin");
     t.config(

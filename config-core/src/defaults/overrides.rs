@@ -44,6 +44,8 @@ pub(crate) struct Overrides {
     deletions: IndexMap<String, Deletion>,
     /// The choice seen for each override key, in visiting order.
     pub(crate) known_choices: IndexMap<String, Option<String>>,
+    /// Where each known choice was first seen.
+    known_origins: HashMap<String, Origin>,
     known_per_group: HashMap<String, BTreeSet<String>>,
 }
 
@@ -141,14 +143,34 @@ impl Overrides {
         match self.known_choices.get(&key) {
             None => {
                 self.known_choices.insert(key.clone(), name);
+                let origin = entry
+                    .choice_origin
+                    .clone()
+                    .unwrap_or_else(|| entry.origin.clone());
+                self.known_origins.insert(key.clone(), origin);
             }
             Some(prev) if *prev != name => {
                 let prev = prev.clone().unwrap_or_else(|| "null".into());
+                let here = entry
+                    .choice_origin
+                    .clone()
+                    .unwrap_or_else(|| entry.origin.clone());
+                let first = self.known_origins.get(&key).cloned().unwrap_or_default();
+                // Point at the entry the user wrote, not at Hydra's own
+                // `hydra/config`, which the user cannot edit.
+                let (at, other) = if is_builtin(&here) && !first.is_unknown() {
+                    (first, here)
+                } else {
+                    (here, first)
+                };
                 let mut err = Error::new(
                     ErrorKind::DefaultsList,
                     format!("Multiple values for {key}. To override a value use 'override {key}: {prev}'"),
                 )
-                .with_origin(entry.choice_origin.clone().unwrap_or_else(|| entry.origin.clone()));
+                .with_origin(at);
+                if !other.is_unknown() {
+                    err = err.with_hint(format!("'{key}' is also selected at {other}"));
+                }
                 if entry.external_append || self.appends.iter().any(|a| a.override_key() == key) {
                     err = err.with_hint(format!(
                         "the defaults list already has a '{key}' entry: select it without the '+', \
@@ -279,4 +301,9 @@ pub fn display_choice(choice: &Choice) -> String {
         Choice::Name(n) => n.clone(),
         Choice::Options(o) => format!("[{}]", o.join(",")),
     }
+}
+
+/// True for an origin in Hydra's built-in configs (`hydra/config`, ...).
+fn is_builtin(origin: &Origin) -> bool {
+    matches!(origin, Origin::Store { group, .. } if group.as_ref() == "hydra" || crate::hydra::is_hydra_key(group))
 }
