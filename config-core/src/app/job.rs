@@ -1,10 +1,12 @@
 //! A job: one run of the task with its composed config, output directory
 //! and place in a sweep. The **run** stage of the flow.
 
+use super::ranks::Rank;
 use crate::error::Error;
 use crate::interp::Resolvers;
 use crate::node::{Key, Map, Node, Value};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -31,6 +33,9 @@ pub struct Job {
     pub(crate) overrides: Vec<String>,
     pub(crate) choices: Vec<(String, Option<String>)>,
     pub(crate) resolvers: Arc<Resolvers>,
+    pub(crate) rank: Rank,
+    pub(crate) restarts: u32,
+    pub(crate) checkpoint: Arc<AtomicBool>,
 }
 
 impl Job {
@@ -82,6 +87,27 @@ impl Job {
     /// The resolvers of this job (`${hydra:...}` reads this job's node).
     pub fn resolvers(&self) -> &Resolvers {
         &self.resolvers
+    }
+
+    /// This process's rank in a multi-process job (rank 0 of 1 otherwise).
+    pub fn rank(&self) -> &Rank {
+        &self.rank
+    }
+
+    /// How often the job was requeued after a time limit or a preemption:
+    /// 0 on the first start. A restarted job has the same run dir and
+    /// config, so a trainer resumes from its last checkpoint.
+    pub fn restarts(&self) -> u32 {
+        self.restarts
+    }
+
+    /// True once the job has been asked to save its state and stop: SLURM
+    /// sends `SIGUSR1` `signal_delay_s` before the time limit (any
+    /// `SIGUSR1` counts). Check it between steps; after the task returns,
+    /// the SLURM launcher's wrapper requeues the job (up to
+    /// `max_num_timeout` times).
+    pub fn checkpoint_requested(&self) -> bool {
+        self.checkpoint.load(Ordering::SeqCst)
     }
 
     /// The job's name (`hydra.job.name`).

@@ -12,7 +12,7 @@ use crate::error::{Error, ErrorKind};
 use crate::interp::{resolve_path, Resolvers};
 use crate::node::Node;
 use std::io::{IsTerminal, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use tracing::field::{Field, Visit};
 use tracing::{Event, Level, Subscriber};
@@ -53,6 +53,19 @@ impl Logging {
         resolvers: &Resolvers,
         cwd: &Path,
     ) -> Result<Logging, Error> {
+        Logging::for_rank(root, which, resolvers, cwd, 0)
+    }
+
+    /// [`Logging::from_config`] for rank `rank` of a multi-process job: the
+    /// other ranks' log files get a `_rank<N>` suffix (`train_rank1.log`,
+    /// in the same dir) so that ranks do not interleave.
+    pub fn for_rank(
+        root: &Node,
+        which: &str,
+        resolvers: &Resolvers,
+        cwd: &Path,
+        rank: usize,
+    ) -> Result<Logging, Error> {
         let base = format!("hydra.{which}");
         let Some(cfg) = root.select(&base).ok().flatten() else {
             return Ok(Logging::default());
@@ -92,7 +105,7 @@ impl Logging {
             let sink = if class.ends_with("FileHandler") {
                 let file = resolve_path(root, &format!("{key}.filename"), resolvers)?;
                 let path = cwd.join(crate::interp::render::python_str(&file.value));
-                Sink::File(Mutex::new(open_log(&path)?))
+                Sink::File(Mutex::new(open_log(&rank_path(path, rank))?))
             } else if h.get("stream").and_then(Node::as_str) == Some("ext://sys.stderr") {
                 Sink::Stderr
             } else {
@@ -141,6 +154,22 @@ impl Logging {
         let subscriber = tracing_subscriber::registry().with(HydraLayer(self));
         tracing::subscriber::with_default(subscriber, f)
     }
+}
+
+/// `dir/train.log` for rank 0, `dir/train_rank<N>.log` for the others.
+fn rank_path(path: PathBuf, rank: usize) -> PathBuf {
+    if rank == 0 {
+        return path;
+    }
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let ext = path
+        .extension()
+        .map(|e| format!(".{}", e.to_string_lossy()))
+        .unwrap_or_default();
+    path.with_file_name(format!("{stem}_rank{rank}{ext}"))
 }
 
 fn open_log(path: &Path) -> Result<std::fs::File, Error> {

@@ -37,8 +37,10 @@ mod job;
 mod launcher;
 mod local;
 mod logging;
+pub mod ranks;
 mod rundir;
 mod runner;
+mod signal;
 mod sweeper;
 
 pub use flags::{args_help, flags_help, normalize, HydraFlags};
@@ -327,7 +329,8 @@ impl App {
             Some(n) => {
                 SystemTime::UNIX_EPOCH + Duration::from_nanos(n.min(u64::MAX as u128) as u64)
             }
-            None => SystemTime::now(),
+            // Ranks of one run agree on `${now:...}` through the environment.
+            None => ranks::run_start(|k| std::env::var(k).ok()).unwrap_or_else(SystemTime::now),
         };
         let runner = Runner {
             app: self,

@@ -7,6 +7,7 @@ use super::flags::HydraFlags;
 use super::job::{hydra_root, with_hydra, Job, JobOutcome, JobStatus, TaskError};
 use super::launcher::{JobSpec, SweepContext};
 use super::logging::Logging;
+use super::ranks::{torchrun_env, Rank};
 use super::rundir::{absolute, create_output_dir, write_atomic};
 use super::{sweeper, App};
 use crate::compose::{cli, CliOverride, Composer, Composition, RunMode};
@@ -335,7 +336,10 @@ impl<'a> Runner<'a> {
 
     fn execute_inner(&self, mut p: Prepared, outcome: &mut JobOutcome) -> Result<(), String> {
         let render = |e: Error| e.render();
-        let dir = create_output_dir(&p.output_dir, p.fresh).map_err(render)?;
+        let rank = Rank::current();
+        // Every rank of a run shares rank 0's directory.
+        let fresh = p.fresh && rank.world_size == 1;
+        let dir = create_output_dir(&p.output_dir, fresh).map_err(render)?;
         set_leaf(
             &mut p.hydra,
             "runtime.output_dir",
@@ -352,18 +356,21 @@ impl<'a> Runner<'a> {
         let working_dir = if chdir { dir.clone() } else { self.cwd.clone() };
         let _cwd = CwdGuard::enter(chdir.then_some(&dir)).map_err(render)?;
         let root = with_hydra(&p.cfg, &p.hydra);
-        let logging =
-            Logging::from_config(&root, "job_logging", &resolvers, &working_dir).map_err(render)?;
-        if let Some(sub) = p
+        let logging = Logging::for_rank(&root, "job_logging", &resolvers, &working_dir, rank.rank)
+            .map_err(render)?;
+        // Only rank 0 writes the run's files.
+        let output_subdir = p
             .hydra
             .get("output_subdir")
-            .filter(|n| n.value != Value::Null)
-        {
+            .filter(|n| n.value != Value::Null);
+        if let Some(sub) = output_subdir.filter(|_| rank.is_main()) {
             let sub = dir.join(crate::interp::render::python_str(&sub.value));
             self.save(&sub, &p).map_err(render)?;
         }
-        let env = env_set(&p.hydra, &resolvers).map_err(render)?;
+        let mut env = env_set(&p.hydra, &resolvers).map_err(render)?;
+        env.extend(torchrun_env(|k| std::env::var(k).ok()));
         let _env = EnvGuard::set(&env);
+        let checkpoint = super::signal::checkpoint_flag();
         let job = Job {
             cfg: p.cfg,
             hydra: p.hydra,
@@ -373,6 +380,9 @@ impl<'a> Runner<'a> {
             overrides: p.task_overrides,
             choices: p.choices,
             resolvers,
+            rank,
+            restarts: restarts(),
+            checkpoint,
         };
         let task = self.task;
         let result =
@@ -611,6 +621,14 @@ fn raw_has_now(hydra: &Node, path: &str) -> bool {
         .flatten()
         .and_then(Node::as_str)
         .is_some_and(|s| s.contains("${now:"))
+}
+
+/// How often SLURM requeued this job (`SLURM_RESTART_COUNT`).
+fn restarts() -> u32 {
+    std::env::var("SLURM_RESTART_COUNT")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
 }
 
 /// `hydra.job.env_set`, each value resolved against the `hydra` node alone.
