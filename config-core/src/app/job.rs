@@ -133,6 +133,8 @@ pub enum JobStatus {
     Completed,
     /// The task failed (or could not start): the error text.
     Failed(String),
+    /// Handed to a scheduler that runs it later (`hydra.launcher.wait=false`).
+    Submitted,
 }
 
 /// What a launcher reports for one job.
@@ -161,7 +163,7 @@ impl JobOutcome {
     pub fn first_error_line(&self) -> Option<&str> {
         match &self.status {
             JobStatus::Failed(e) => e.lines().find(|l| !l.trim().is_empty()),
-            JobStatus::Completed => None,
+            JobStatus::Completed | JobStatus::Submitted => None,
         }
     }
 }

@@ -102,6 +102,12 @@ pub trait Launcher: Send + Sync {
     /// Runs `jobs` (one batch) and returns one outcome per job, in order.
     /// A failed job does not stop the others of its batch.
     fn launch(&self, ctx: &SweepContext<'_>, jobs: &[JobSpec]) -> Result<Vec<JobOutcome>, Error>;
+
+    /// True when a single run (no `-m`) also goes through this launcher, as
+    /// one job (a cluster launcher). Hydra's launchers run only sweeps.
+    fn runs_single_jobs(&self) -> bool {
+        false
+    }
 }
 
 /// Hydra's `BasicLauncher`: one job after the other, in this process.

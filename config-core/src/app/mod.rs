@@ -41,6 +41,7 @@ pub mod ranks;
 mod rundir;
 mod runner;
 mod signal;
+pub mod slurm;
 mod sweeper;
 
 pub use flags::{args_help, flags_help, normalize, HydraFlags};
@@ -49,6 +50,7 @@ pub use launcher::{BasicLauncher, JobSpec, Launcher, SweepContext};
 pub use local::LocalLauncher;
 pub use logging::Logging;
 pub use rundir::{absolute, create_output_dir, write_atomic};
+pub use slurm::SlurmLauncher;
 pub use sweeper::{batches, Batches, MAX_JOBS};
 
 use crate::compose::{CliOverride, Composer};
@@ -360,8 +362,8 @@ impl App {
             return Err(Error::new(ErrorKind::Compose, "Only one of --run, --multirun, --cfg, --info and --shell_completion can be specified")
                 .with_hint("--cfg shows a run's config: drop -m (a sweep's jobs each have their own)"));
         }
-        if let (Some(num), Some(dir)) = (flags.launcher_job, &flags.launcher_output_dir) {
-            return match runner.launched_job(num, dir) {
+        if let Some(dir) = &flags.launcher_output_dir {
+            return match runner.launched_job(flags.launcher_job, dir) {
                 Exit::Ok => Ok(String::new()),
                 Exit::Failed(e) => Err(e),
             };
@@ -401,6 +403,7 @@ impl App {
                 return Ok(Arc::new(BasicLauncher))
             }
             "config_core.app.LocalLauncher" => return Ok(Arc::new(LocalLauncher)),
+            "config_core.app.SlurmLauncher" => return Ok(Arc::new(SlurmLauncher)),
             _ => {}
         }
         if let Some(l) = self
@@ -410,7 +413,7 @@ impl App {
         {
             return Ok(l.clone());
         }
-        let mut known: Vec<String> = vec!["basic".into(), "local".into()];
+        let mut known: Vec<String> = vec!["basic".into(), "local".into(), "slurm".into()];
         known.extend(self.launchers.keys().cloned());
         Err(Error::new(
             ErrorKind::Compose,

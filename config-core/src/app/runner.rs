@@ -170,23 +170,55 @@ impl<'a> Runner<'a> {
         if hydra.get("mode").is_none_or(|m| m.value == Value::Null) {
             set_leaf(&mut hydra, "mode", Value::Str("RUN".into()));
         }
-        let prepared = self.prepare(comp, hydra, None, None, overrides)?;
-        let outcome = self.execute(prepared);
+        let launcher = self.app.launcher_for(&hydra)?;
+        let mut prepared = self.prepare(comp, hydra, None, None, overrides)?;
+        let outcome = if launcher.runs_single_jobs() {
+            // The run dir is claimed here: the launcher writes its script
+            // there, and the job runs there wherever it runs.
+            let dir = create_output_dir(&prepared.output_dir, prepared.fresh)?;
+            set_leaf(
+                &mut prepared.hydra,
+                "runtime.output_dir",
+                Value::Str(dir.to_string_lossy().into_owned()),
+            );
+            prepared.output_dir = dir.clone();
+            prepared.fresh = false;
+            let root = with_hydra(&prepared.cfg, &prepared.hydra);
+            let resolvers = self.resolvers(&prepared.hydra);
+            let logging = Logging::from_config(&root, "hydra_logging", &resolvers, &self.cwd)?;
+            let ctx = SweepContext {
+                runner: self,
+                sweep_dir: dir,
+                logging: &logging,
+                launcher: launcher_config(&root, &resolvers)?,
+            };
+            let mut outcomes = launcher.launch(&ctx, &[JobSpec { prepared }])?;
+            outcomes
+                .pop()
+                .ok_or_else(|| Error::new(ErrorKind::Compose, "the launcher reported no job"))?
+        } else {
+            self.execute(prepared)
+        };
         match outcome.status {
-            JobStatus::Completed => Ok(()),
             JobStatus::Failed(e) => Err(Error::new(ErrorKind::Compose, e)),
+            _ => Ok(()),
         }
     }
 
     /// One job of a sweep, run by this process for a process launcher.
-    pub(crate) fn launched_job(&self, num: usize, output_dir: &Path) -> Exit {
-        let result = self
-            .compose(&self.flags.overrides, RunMode::Run)
-            .and_then(|(comp, hydra)| {
-                let mut p = self.prepare(comp, hydra, Some(num), None, &self.flags.overrides)?;
-                p.output_dir = output_dir.to_path_buf();
-                Ok(p)
-            });
+    pub(crate) fn launched_job(&self, num: Option<usize>, output_dir: &Path) -> Exit {
+        let result =
+            self.compose(&self.flags.overrides, RunMode::Run)
+                .and_then(|(comp, mut hydra)| {
+                    if num.is_none() && hydra.get("mode").is_none_or(|m| m.value == Value::Null) {
+                        set_leaf(&mut hydra, "mode", Value::Str("RUN".into()));
+                    }
+                    let mut p = self.prepare(comp, hydra, num, None, &self.flags.overrides)?;
+                    // The launcher chose (and claimed) the directory.
+                    p.output_dir = output_dir.to_path_buf();
+                    p.fresh = false;
+                    Ok(p)
+                });
         match result.map(|p| self.execute(p)) {
             Ok(o) if o.ok() => Exit::Ok,
             Ok(o) => Exit::Failed(Error::new(
@@ -217,10 +249,7 @@ impl<'a> Runner<'a> {
             runner: self,
             sweep_dir: sweep_dir.clone(),
             logging: &logging,
-            launcher: hydra
-                .get("launcher")
-                .cloned()
-                .unwrap_or_else(Node::empty_map),
+            launcher: launcher_config(&root, &resolvers)?,
         };
         let mut first = 0;
         for batch in batches {
@@ -237,7 +266,10 @@ impl<'a> Runner<'a> {
             }
             first += jobs.len();
             let outcomes = launcher.launch(&ctx, &jobs)?;
-            if let Some(failed) = outcomes.iter().find(|o| !o.ok()) {
+            if let Some(failed) = outcomes
+                .iter()
+                .find(|o| matches!(o.status, JobStatus::Failed(_)))
+            {
                 let JobStatus::Failed(e) = &failed.status else {
                     unreachable!()
                 };
@@ -424,8 +456,9 @@ impl<'a> Runner<'a> {
             .duration_since(SystemTime::UNIX_EPOCH)
             .map(|d| d.as_nanos())
             .unwrap_or(0);
-        cmd.arg("--launcher-job")
-            .arg(p.num.unwrap_or(0).to_string());
+        if let Some(n) = p.num {
+            cmd.arg("--launcher-job").arg(n.to_string());
+        }
         cmd.arg("--launcher-start").arg(nanos.to_string());
         cmd.arg("--launcher-output-dir").arg(&p.output_dir);
         cmd.args(&p.compose_overrides);
@@ -621,6 +654,14 @@ fn raw_has_now(hydra: &Node, path: &str) -> bool {
         .flatten()
         .and_then(Node::as_str)
         .is_some_and(|s| s.contains("${now:"))
+}
+
+/// `hydra.launcher`, resolved (`name: ${hydra.job.name}`).
+fn launcher_config(root: &Node, resolvers: &Resolvers) -> Result<Node, Error> {
+    match root.select("hydra.launcher").ok().flatten() {
+        Some(_) => resolve_path(root, "hydra.launcher", resolvers),
+        None => Ok(Node::empty_map()),
+    }
 }
 
 /// How often SLURM requeued this job (`SLURM_RESTART_COUNT`).

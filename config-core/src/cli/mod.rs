@@ -47,6 +47,13 @@ enum Command {
         #[arg(allow_hyphen_values = true, trailing_var_arg = true)]
         args: Vec<String>,
     },
+    /// Report the state of a sweep (or run) submitted to SLURM, from its
+    /// dir: each job's state, exit code, time and log. Exits 1 if a job
+    /// failed.
+    Status {
+        /// The sweep dir (hydra.sweep.dir) or run dir of the submission.
+        dir: PathBuf,
+    },
 }
 
 /// Runs the tool on `args` (the program name first): prints the result to
@@ -73,6 +80,22 @@ where
             };
         }
     };
+    if let Command::Status { dir } = &cli.command {
+        return match crate::app::slurm::status_report(dir) {
+            Ok((text, failed)) => {
+                print!("{text}");
+                if failed {
+                    ExitCode::FAILURE
+                } else {
+                    ExitCode::SUCCESS
+                }
+            }
+            Err(e) => {
+                eprintln!("error: {}", e.render());
+                ExitCode::FAILURE
+            }
+        };
+    }
     match dispatch(cli) {
         Ok(out) => {
             print!("{out}");
@@ -103,5 +126,8 @@ fn dispatch(cli: Cli) -> Result<String, String> {
         Command::ParseOverride { overrides } => parse_override::run(&overrides),
         Command::Compose(args) => compose::run(&args),
         Command::Run { .. } => Err("`config run` runs through `config_core::cli::run`".into()),
+        Command::Status { dir } => crate::app::slurm::status_report(&dir)
+            .map(|(text, _)| text)
+            .map_err(|e| e.render()),
     }
 }

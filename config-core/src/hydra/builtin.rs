@@ -89,6 +89,31 @@ const LAUNCHER_BASIC: &str =
 /// Our process-pool launcher: `n_jobs` jobs at a time (`-1`: one per CPU).
 const LAUNCHER_LOCAL: &str = "_target_: config_core.app.LocalLauncher\nn_jobs: -1\n";
 
+/// The SLURM launcher, with submitit's parameter names and defaults.
+const LAUNCHER_SLURM: &str = r#"_target_: config_core.app.SlurmLauncher
+partition: null
+qos: null
+account: null
+nodes: 1
+tasks_per_node: 1
+gpus_per_node: null
+cpus_per_task: null
+mem_gb: null
+timeout_min: 60
+signal_delay_s: 120
+max_num_timeout: 0
+array_parallelism: 256
+name: ${hydra.job.name}
+comment: null
+constraint: null
+exclude: null
+additional_parameters: {}
+setup: []
+srun_args: []
+wait: true
+max_poll_s: 5.0
+"#;
+
 const SWEEPER_BASIC: &str = r#"_target_: hydra._internal.core_plugins.basic_sweeper.BasicSweeper
 max_batch_size: null
 params: null
@@ -278,6 +303,7 @@ const CONFIGS: &[(&str, &str, Option<&str>, &str)] = &[
     ("hydra/output", "default", Some("hydra"), OUTPUT_DEFAULT),
     ("hydra/launcher", "basic", None, LAUNCHER_BASIC),
     ("hydra/launcher", "local", None, LAUNCHER_LOCAL),
+    ("hydra/launcher", "slurm", None, LAUNCHER_SLURM),
     ("hydra/sweeper", "basic", None, SWEEPER_BASIC),
     ("hydra/help", "default", None, HELP_DEFAULT),
     ("hydra/hydra_help", "default", None, HYDRA_HELP_DEFAULT),

@@ -68,6 +68,22 @@ impl<T> TypedJob<'_, T> {
         self.job.choices()
     }
 
+    /// True once the job has been asked to save its state and stop (SLURM's
+    /// `SIGUSR1` before the time limit); see [`Job::checkpoint_requested`].
+    pub fn checkpoint_requested(&self) -> bool {
+        self.job.checkpoint_requested()
+    }
+
+    /// How often the job was requeued (0 on its first start).
+    pub fn restarts(&self) -> u32 {
+        self.job.restarts()
+    }
+
+    /// This process's rank in a multi-process job.
+    pub fn rank(&self) -> &crate::app::ranks::Rank {
+        self.job.rank()
+    }
+
     /// The untyped job: its unresolved config, `hydra` node, resolvers.
     pub fn job(&self) -> &Job {
         self.job

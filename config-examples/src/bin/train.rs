@@ -31,6 +31,9 @@ struct TrainFlags {
     /// Build everything and stop before the first iteration.
     #[arg(long)]
     dryrun: bool,
+    /// Mock compute time per iteration, in milliseconds.
+    #[arg(long, default_value_t = 0, value_name = "MS")]
+    iter_sleep_ms: u64,
 }
 
 fn main() -> ExitCode {
@@ -51,7 +54,15 @@ fn main() -> ExitCode {
             );
             return Ok(());
         }
-        train(cfg, job.output_dir()).map_err(|e| e.render().into())
+        let checkpoint = || job.checkpoint_requested();
+        let run = Run {
+            output_dir: job.output_dir(),
+            checkpoint_requested: &checkpoint,
+            restarts: job.restarts(),
+            main_rank: job.rank().is_main(),
+            iter_sleep: std::time::Duration::from_millis(flags.iter_sleep_ms),
+        };
+        train(cfg, &run).map_err(|e| e.render().into())
     })
 }
 
@@ -69,7 +80,53 @@ fn build<T: std::any::Any + Send + Sync>(
 
 /// A mock training loop: builds the lazy objects, and shares the frozen
 /// config with a checkpointing thread.
-fn train(cfg: &Frozen<TrainConfig>, output_dir: &Path) -> Result<(), Error> {
+/// What the loop needs from its job besides the config.
+struct Run<'j> {
+    output_dir: &'j Path,
+    /// SLURM's "checkpoint now" (SIGUSR1 before the time limit).
+    checkpoint_requested: &'j dyn Fn() -> bool,
+    /// How often the job was requeued.
+    restarts: u32,
+    /// Only rank 0 writes checkpoints.
+    main_rank: bool,
+    /// Mock compute time per iteration.
+    iter_sleep: std::time::Duration,
+}
+
+/// The latest checkpoint in `dir`: its iteration and loss.
+fn latest_checkpoint(dir: &Path) -> Option<(u64, f64)> {
+    let mut best: Option<(u64, f64)> = None;
+    for e in std::fs::read_dir(dir).ok()?.flatten() {
+        let text = std::fs::read_to_string(e.path()).unwrap_or_default();
+        let mut words = text.split_whitespace();
+        let (Some("iteration"), Some(i), Some("loss"), Some(l)) =
+            (words.next(), words.next(), words.next(), words.next())
+        else {
+            continue;
+        };
+        if let (Ok(i), Ok(l)) = (i.parse::<u64>(), l.parse::<f64>()) {
+            if best.is_none_or(|(b, _)| i > b) {
+                best = Some((i, l));
+            }
+        }
+    }
+    best
+}
+
+/// Writes a checkpoint atomically (a crash never leaves half of one).
+fn save_checkpoint(dir: &Path, iter: u64, loss: f64) -> Result<std::path::PathBuf, Error> {
+    let path = dir.join(format!("iter_{iter:09}.txt"));
+    config_core::app::write_atomic(
+        &path,
+        format!("iteration {iter} loss {loss:.17e}\n").as_bytes(),
+    )?;
+    Ok(path)
+}
+
+/// A mock training loop: builds the lazy objects, shares the frozen config
+/// with a checkpointing thread, saves its state when SLURM asks and resumes
+/// from the latest checkpoint after a requeue.
+fn train(cfg: &Frozen<TrainConfig>, run: &Run<'_>) -> Result<(), Error> {
     let reg = registry();
     let opt = build::<Optimizer>(&reg, cfg.optimizer.as_ref(), "optimizer")?;
     let sched = build::<Scheduler>(&reg, cfg.scheduler.as_ref(), "scheduler")?;
@@ -90,32 +147,49 @@ fn train(cfg: &Frozen<TrainConfig>, output_dir: &Path) -> Result<(), Error> {
         net.model_channels,
         cfg.trainer.distributed_parallelism
     );
+    let ckpt_dir = run.output_dir.join("checkpoints");
+    let (mut first, mut loss) = (1, 1.0f64);
+    if let Some((iter, l)) = latest_checkpoint(&ckpt_dir) {
+        println!("# resumed from iteration {iter} (restart {})", run.restarts);
+        (first, loss) = (iter + 1, l);
+    }
 
-    let (tx, rx) = mpsc::channel::<u64>();
+    let (tx, rx) = mpsc::channel::<(u64, f64)>();
     let shared = cfg.clone();
-    let ckpt_dir = output_dir.join("checkpoints");
+    let dir = ckpt_dir.clone();
+    let main_rank = run.main_rank;
     let saver = std::thread::spawn(move || {
         let mut saved = 0;
-        for iter in rx {
-            if iter % shared.checkpoint.save_iter == 0 {
+        for (iter, loss) in rx {
+            if main_rank && iter % shared.checkpoint.save_iter == 0 {
                 saved += 1;
-                let path = ckpt_dir.join(format!("iter_{iter:09}.txt"));
-                let _ = std::fs::create_dir_all(&ckpt_dir);
-                let _ = std::fs::write(&path, format!("iteration {iter} of {}\n", shared.job.name));
-                println!("# checkpoint at iteration {iter} -> {}", path.display());
+                if let Ok(path) = save_checkpoint(&dir, iter, loss) {
+                    println!("# checkpoint at iteration {iter} -> {}", path.display());
+                }
             }
         }
         saved
     });
-    let mut loss = 1.0f64;
-    for iter in 1..=cfg.trainer.max_iter {
+    for iter in first..=cfg.trainer.max_iter {
         let lr = opt.lr * sched.factor(iter);
         loss *= 1.0 - (lr * 100.0).min(0.5) / (iter as f64).sqrt().max(1.0);
         if iter % cfg.trainer.logging_iter == 0 || iter == cfg.trainer.max_iter {
             // Through the logging facade: the console and the job log `train.log`.
             tracing::info!("iter {iter:>6}  loss {loss:.6}  lr {lr:.3e}");
         }
-        let _ = tx.send(iter);
+        let _ = tx.send((iter, loss));
+        if !run.iter_sleep.is_zero() {
+            std::thread::sleep(run.iter_sleep);
+        }
+        if (run.checkpoint_requested)() {
+            drop(tx);
+            let _ = saver.join();
+            if run.main_rank {
+                save_checkpoint(&ckpt_dir, iter, loss)?;
+            }
+            println!("# time limit near: checkpoint at iteration {iter}; the job is requeued and resumes here");
+            return Ok(());
+        }
     }
     drop(tx);
     let saved = saver.join().unwrap_or(0);

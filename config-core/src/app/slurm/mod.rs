@@ -1,0 +1,361 @@
+//! The SLURM launcher (`hydra/launcher=slurm`): a sweep is one job array,
+//! a single run one job, and no Python is involved. Configured under
+//! `hydra.launcher.*` with submitit's parameter names ([`Params`]).
+//!
+//! Submission writes `slurm/submit.sh` (plain bash, kept: `sbatch` it again
+//! to reproduce the run) and `slurm/submission.yaml` into the sweep dir (the
+//! run dir for a single run), then runs `sbatch`. By default the launcher
+//! then waits: it polls `squeue` with backoff, shows the jobs pending,
+//! running, done and failed, and ends with each job's state, exit code,
+//! time and log. `hydra.launcher.wait=false` returns after submitting;
+//! `config status DIR` reports on the sweep later.
+
+mod params;
+mod script;
+mod status;
+
+pub use params::Params;
+pub use status::{squeue, state_of, Record, State, Submission, Submitted};
+
+use super::job::{JobOutcome, JobStatus};
+use super::launcher::{JobSpec, Launcher, SweepContext};
+use crate::error::{Error, ErrorKind};
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::io::IsTerminal;
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+/// Submits jobs to SLURM with `sbatch`.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct SlurmLauncher;
+
+impl Launcher for SlurmLauncher {
+    fn runs_single_jobs(&self) -> bool {
+        true
+    }
+
+    fn launch(&self, ctx: &SweepContext<'_>, jobs: &[JobSpec]) -> Result<Vec<JobOutcome>, Error> {
+        let params = Params::from_node(ctx.config())?;
+        let array = jobs.iter().any(|j| j.prepared.num.is_some());
+        let slurm_dir = ctx.sweep_dir().join("slurm");
+        std::fs::create_dir_all(slurm_dir.join("logs")).map_err(|e| {
+            Error::new(
+                ErrorKind::Io,
+                format!("cannot create {}: {e}", slurm_dir.display()),
+            )
+        })?;
+        let tasks: Vec<script::Task> = jobs
+            .iter()
+            .map(|j| script::Task {
+                dir: j.output_dir().to_path_buf(),
+                command: ctx.command_line(j),
+            })
+            .collect();
+        let text = script::render(&params, &slurm_dir, &tasks, array)
+            .map_err(|e| Error::new(ErrorKind::Compose, e))?;
+        let script_path = slurm_dir.join("submit.sh");
+        super::rundir::write_atomic(&script_path, text.as_bytes())?;
+        let t0 = Instant::now();
+        let job_id = sbatch(&script_path, ctx.launch_dir())?;
+        let submitted = t0.elapsed();
+        let sub = Submission {
+            job_id: job_id.clone(),
+            array,
+            jobs: jobs
+                .iter()
+                .enumerate()
+                .map(|(i, j)| Submitted {
+                    num: j.prepared.num.unwrap_or(i),
+                    dir: j.output_dir().to_path_buf(),
+                    overrides: j.overrides().to_vec(),
+                })
+                .collect(),
+        };
+        sub.save(&slurm_dir)?;
+        ctx.log(&format!(
+            "Submitted {} to SLURM as job {job_id} in {:.0} ms (script: {})",
+            if array {
+                format!("{} jobs", jobs.len())
+            } else {
+                "1 job".to_string()
+            },
+            submitted.as_secs_f64() * 1000.0,
+            script_path.display()
+        ));
+        if !params.wait {
+            println!("{job_id}");
+            eprintln!(
+                "submitted job {job_id}; `config status {}` reports its state",
+                ctx.sweep_dir().display()
+            );
+            return Ok(jobs
+                .iter()
+                .map(|j| outcome(j, JobStatus::Submitted, Duration::ZERO))
+                .collect());
+        }
+        let states = wait(&sub, params.max_poll_s)?;
+        let outcomes: Vec<JobOutcome> = jobs
+            .iter()
+            .zip(&states)
+            .enumerate()
+            .map(|(i, (j, s))| {
+                let elapsed = Record::read(j.output_dir())
+                    .and_then(|r| r.elapsed())
+                    .unwrap_or(0.0);
+                let status = match s {
+                    State::Completed => JobStatus::Completed,
+                    State::Failed(why) => JobStatus::Failed(format!(
+                        "SLURM job {} {why}{}; see {}",
+                        sub.task_id(i),
+                        last_error(&j.output_dir().join("stderr.log")),
+                        j.output_dir().join("stderr.log").display()
+                    )),
+                    _ => JobStatus::Failed("still in the queue".into()),
+                };
+                outcome(j, status, Duration::from_secs_f64(elapsed.max(0.0)))
+            })
+            .collect();
+        print!("{}", report(&sub, &states));
+        Ok(outcomes)
+    }
+}
+
+fn outcome(job: &JobSpec, status: JobStatus, elapsed: Duration) -> JobOutcome {
+    JobOutcome {
+        num: job.num(),
+        overrides: job.overrides().to_vec(),
+        status,
+        output_dir: Some(job.output_dir().to_path_buf()),
+        elapsed,
+    }
+}
+
+/// `: <the last error line of the job's stderr>`, or nothing.
+fn last_error(path: &Path) -> String {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let line = text
+        .lines()
+        .rev()
+        .find(|l| l.starts_with("error:"))
+        .or_else(|| text.lines().rev().find(|l| !l.trim().is_empty()));
+    match line {
+        Some(l) => format!(": {}", l.trim_start_matches("error: ")),
+        None => String::new(),
+    }
+}
+
+/// An error for a SLURM command that is not on `PATH`.
+pub(crate) fn missing_command(name: &str, e: std::io::Error) -> Error {
+    Error::new(ErrorKind::Io, format!("cannot run `{name}`: {e}")).with_hint(format!(
+        "the SLURM launcher needs SLURM's client commands (`{name}`) on PATH: run on a login node of the cluster, \
+         or install them (Debian: slurm-client); hydra/launcher=basic or local run the jobs here"
+    ))
+}
+
+/// `sbatch --parsable SCRIPT`: the job id, or SLURM's refusal quoted.
+fn sbatch(script: &Path, cwd: &Path) -> Result<String, Error> {
+    let out = Command::new("sbatch")
+        .arg("--parsable")
+        .arg(script)
+        .current_dir(cwd)
+        .output()
+        .map_err(|e| missing_command("sbatch", e))?;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    if !out.status.success() {
+        let said = stderr.trim();
+        let mut err = Error::new(
+            ErrorKind::Compose,
+            format!("SLURM refused the submission: {said}"),
+        )
+        .with_hint(format!(
+            "`sbatch {}` reproduces it; its #SBATCH lines come from hydra.launcher.*",
+            script.display()
+        ));
+        for (word, key) in [
+            ("partition", "partition"),
+            ("account", "account"),
+            ("qos", "qos"),
+            ("time limit", "timeout_min"),
+            ("memory", "mem_gb"),
+            ("gres", "gpus_per_node"),
+            ("node count", "nodes"),
+            ("feature", "constraint"),
+        ] {
+            if said.to_ascii_lowercase().contains(word) {
+                err = err.with_hint(format!("check hydra.launcher.{key}"));
+            }
+        }
+        if said.to_ascii_lowercase().contains("partition") {
+            if let Ok(p) = Command::new("sinfo").args(["-h", "-o", "%P"]).output() {
+                let names = String::from_utf8_lossy(&p.stdout)
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                err = err.with_hint(format!("partitions here: {names}"));
+            }
+        }
+        return Err(err);
+    }
+    // `--parsable` prints `ID` or `ID;cluster`.
+    let id = stdout.trim().split(';').next().unwrap_or("").to_string();
+    if id.is_empty() {
+        return Err(Error::new(
+            ErrorKind::Compose,
+            format!("sbatch printed no job id: {}", stderr.trim()),
+        ));
+    }
+    Ok(id)
+}
+
+/// Polls until every job is final, with backoff, showing progress.
+fn wait(sub: &Submission, max_poll_s: f64) -> Result<Vec<State>, Error> {
+    let t0 = Instant::now();
+    let bar = std::io::stderr().is_terminal().then(|| {
+        let bar = indicatif::ProgressBar::new(sub.jobs.len() as u64);
+        if let Ok(style) = indicatif::ProgressStyle::with_template(
+            "[{elapsed_precise}] {bar:30} {pos}/{len} {msg}",
+        ) {
+            bar.set_style(style);
+        }
+        bar
+    });
+    let mut pause = 0.2f64;
+    let mut last = String::new();
+    let mut released: Vec<(usize, u64)> = Vec::new();
+    loop {
+        let queue = squeue(&sub.job_id)?;
+        release_requeued(sub, &queue, &mut released);
+        let mut states: Vec<State> = (0..sub.jobs.len())
+            .map(|i| state_of(sub, i, &queue))
+            .collect();
+        // Just after submission the queue may not list the jobs yet.
+        if t0.elapsed() < Duration::from_secs(10) {
+            for (i, s) in states.iter_mut().enumerate() {
+                if matches!(s, State::Failed(_)) && Record::read(&sub.jobs[i].dir).is_none() {
+                    *s = State::Pending;
+                }
+            }
+        }
+        let count = |w: &str| states.iter().filter(|s| s.word() == w).count();
+        let line = format!(
+            "pending {}, running {}, done {}, failed {}",
+            count("PENDING"),
+            count("RUNNING"),
+            count("COMPLETED"),
+            count("FAILED")
+        );
+        let finished = states.iter().filter(|s| s.is_final()).count();
+        match &bar {
+            Some(bar) => {
+                bar.set_position(finished as u64);
+                bar.set_message(line.clone());
+            }
+            None if line != last => eprintln!(
+                "[{:>7.1}s] job {}: {line}",
+                t0.elapsed().as_secs_f64(),
+                sub.job_id
+            ),
+            None => {}
+        }
+        last = line;
+        if finished == states.len() {
+            if let Some(bar) = &bar {
+                bar.finish_and_clear();
+            }
+            return Ok(states);
+        }
+        std::thread::sleep(Duration::from_secs_f64(pause));
+        pause = (pause * 1.5).min(max_poll_s);
+    }
+}
+
+/// A job that saved its state on the time-limit signal and was requeued
+/// waits for SLURM's requeue delay (its begin time, about two minutes).
+/// Nothing is gained by waiting: the launcher lets it start at once.
+fn release_requeued(
+    sub: &Submission,
+    queue: &HashMap<usize, String>,
+    released: &mut Vec<(usize, u64)>,
+) {
+    for (i, job) in sub.jobs.iter().enumerate() {
+        let Some(r) = Record::read(&job.dir).filter(|r| r.state == "REQUEUED") else {
+            continue;
+        };
+        if queue.get(&i).is_some_and(|q| q == "PENDING BeginTime")
+            && !released.contains(&(i, r.restarts))
+        {
+            let id = sub.task_id(i);
+            let _ = Command::new("scontrol")
+                .args(["update", &format!("JobId={id}"), "StartTime=now"])
+                .output();
+            released.push((i, r.restarts));
+        }
+    }
+}
+
+/// One line per job: state, exit code, elapsed time, log.
+pub fn report(sub: &Submission, states: &[State]) -> String {
+    let mut out = String::new();
+    let failed = states
+        .iter()
+        .filter(|s| matches!(s, State::Failed(_)))
+        .count();
+    let done = states.iter().filter(|s| **s == State::Completed).count();
+    out.push_str(&format!(
+        "SLURM job {}: {} jobs, {done} completed, {failed} failed, {} not finished\n",
+        sub.job_id,
+        states.len(),
+        states.len() - done - failed
+    ));
+    for (i, (job, state)) in sub.jobs.iter().zip(states).enumerate() {
+        let record = Record::read(&job.dir);
+        let exit = record
+            .as_ref()
+            .and_then(|r| r.exit_code)
+            .map(|c| c.to_string())
+            .unwrap_or_else(|| "-".into());
+        let elapsed = record
+            .as_ref()
+            .and_then(Record::elapsed)
+            .map(|e| format!("{e:.1}s"))
+            .unwrap_or_else(|| "-".into());
+        let restarts = record.as_ref().map(|r| r.restarts).unwrap_or(0);
+        let _ = write!(
+            out,
+            "  #{:<4} {:<10} {:<9} exit {:<4} {:>8}  {}",
+            job.num,
+            sub.task_id(i),
+            state.word(),
+            exit,
+            elapsed,
+            job.dir.join("stdout.log").display()
+        );
+        if restarts > 0 {
+            let _ = write!(out, "  (requeued {restarts}x)");
+        }
+        if let State::Failed(why) = state {
+            let _ = write!(
+                out,
+                "\n         {why}; stderr: {}",
+                job.dir.join("stderr.log").display()
+            );
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// `config status DIR`: the report of a submitted sweep, and whether any
+/// job failed.
+pub fn status_report(sweep_dir: &Path) -> Result<(String, bool), Error> {
+    let sub = Submission::load(sweep_dir)?;
+    let queue = squeue(&sub.job_id)?;
+    let states: Vec<State> = (0..sub.jobs.len())
+        .map(|i| state_of(&sub, i, &queue))
+        .collect();
+    let failed = states.iter().any(|s| matches!(s, State::Failed(_)));
+    Ok((report(&sub, &states), failed))
+}
