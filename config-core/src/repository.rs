@@ -175,6 +175,41 @@ impl DirSource {
     }
 }
 
+/// Resolves the `..` and `.` segments of a config path or group
+/// (`eval/metrics/../../data/x` is `data/x`), as a file system does. A path
+/// that would climb above the root of the config source is the same error
+/// as before: the traversal guard is exactly as strict.
+///
+/// ```
+/// # use config_core::repository::normalize;
+/// assert_eq!(normalize("db/../common/base").unwrap(), "common/base");
+/// assert_eq!(normalize("db/mysql").unwrap(), "db/mysql");
+/// assert!(normalize("db/../../etc/passwd").is_err());
+/// ```
+pub fn normalize(config_path: &str) -> Result<std::borrow::Cow<'_, str>, Error> {
+    let has_dots = config_path.split('/').any(|seg| seg == ".." || seg == ".");
+    if !has_dots {
+        return Ok(std::borrow::Cow::Borrowed(config_path));
+    }
+    let mut out: Vec<&str> = Vec::new();
+    for seg in config_path.split('/') {
+        match seg {
+            "." | "" => {}
+            ".." => {
+                if out.pop().is_none() {
+                    return Err(Error::new(
+                        ErrorKind::MissingConfig,
+                        format!("Invalid config name '{config_path}': '..' would leave the config directory"),
+                    )
+                    .with_hint("'..' may climb only as far as the config directory's root: count the levels from the containing config's group"));
+                }
+            }
+            s => out.push(s),
+        }
+    }
+    Ok(std::borrow::Cow::Owned(out.join("/")))
+}
+
 /// `config_path` as a relative path, or an error if it could escape.
 fn checked_relative(config_path: &str) -> Result<PathBuf, Error> {
     let bad = |why: &str| {
@@ -437,10 +472,14 @@ impl Repository {
         &self.sources
     }
 
-    /// Loads a config from the first source that has it.
+    /// Loads a config from the first source that has it. `..` segments
+    /// are resolved first (`db/../common/base` is `common/base`, as Hydra
+    /// reads it from a config dir); a path that climbs above the root is an
+    /// error.
     pub fn load(&self, config_path: &str) -> Result<Option<RawConfig>, Error> {
+        let path = normalize(config_path)?;
         for s in &self.sources {
-            if let Some(c) = s.load(config_path)? {
+            if let Some(c) = s.load(&path)? {
                 return Ok(Some(c));
             }
         }
@@ -449,16 +488,26 @@ impl Repository {
 
     /// True when some source has `config_path`.
     pub fn exists(&self, config_path: &str) -> bool {
-        self.sources.iter().any(|s| s.exists(config_path))
+        let Ok(path) = normalize(config_path) else {
+            return false;
+        };
+        self.sources.iter().any(|s| s.exists(&path))
     }
 
     /// True when some source has `group`.
     pub fn group_exists(&self, group: &str) -> bool {
-        !group.is_empty() && self.sources.iter().any(|s| s.group_exists(group))
+        let Ok(group) = normalize(group) else {
+            return false;
+        };
+        !group.is_empty() && self.sources.iter().any(|s| s.group_exists(&group))
     }
 
     /// The options of `group`, merged over all sources, sorted, unique.
     pub fn options(&self, group: &str) -> Vec<String> {
+        let Ok(group) = normalize(group) else {
+            return Vec::new();
+        };
+        let group = group.as_ref();
         let mut all: Vec<String> = self.sources.iter().flat_map(|s| s.options(group)).collect();
         all.sort();
         all.dedup();
@@ -467,6 +516,10 @@ impl Repository {
 
     /// The sub-groups below `group`, merged over all sources.
     pub fn groups(&self, group: &str) -> Vec<String> {
+        let Ok(group) = normalize(group) else {
+            return Vec::new();
+        };
+        let group = group.as_ref();
         let mut all: Vec<String> = self.sources.iter().flat_map(|s| s.groups(group)).collect();
         all.sort();
         all.dedup();

@@ -5,7 +5,9 @@
 
 Writes random config directories (groups, nested and relative defaults,
 packages and headers, optional / null / multi-select / interpolated entries,
-experiments with overrides) plus random command lines, composes each with
+experiments with overrides; `..` paths between groups, resolvers inside
+defaults interpolations, multi-line flow lists of quoted items closed at
+column 0) plus random command lines, composes each with
 hydra-core (1.3.8 + omegaconf 2.3.1 in HYDRA_PYTHON) and with our CLI, and
 reports every case where one fails and the other does not, or the trees
 differ. Failing inputs are kept under $DIFF_WORK (default /tmp/hydra_diff).
@@ -43,6 +45,13 @@ def entry(depth, here_group, g=None):
         return {f"{prefix}{g}{pkg}": R.sample(OPTS, R.randint(0, 2))}
     if kind < 0.8:
         return f"{prefix}{g}/{R.choice(OPTS)}{pkg}"
+    if here_group and kind < 0.86:
+        # `..` from inside a group: a sibling group, with or without @pkg
+        up = R.choice(["../", "../" if here_group else "", "sub/../../"])
+        return {f"{up}{g}{R.choice(['', '@p2', '@_here_'])}": R.choice(OPTS)}
+    if kind < 0.9:
+        # resolvers inside a defaults interpolation
+        return {f"{prefix}{g}{pkg}": R.choice(["${oc.decode:" + R.choice(OPTS) + "}", "${oc.env:DIFF_OPT,a}", "${oc.decode:'" + R.choice(OPTS) + "'}"])}
     return {f"{prefix}{g}{pkg}": "${" + R.choice(GROUPS) + "}"} if R.random() < 0.3 else {f"{prefix}{g}": R.choice(OPTS)}
 
 def defaults_list(depth, here_group, allow_override=True):
@@ -62,6 +71,10 @@ def write(path, body, header=None):
         if header:
             f.write(f"# @package {header}\n")
         f.write(yaml.safe_dump(body, sort_keys=False) if body else "")
+        if body and R.random() < 0.15:
+            # a multi-line flow list of quoted items, `]` at column 0
+            items = [R.choice(["'q'", '"r"', "'s t'", "u"]) for _ in range(R.randint(1, 3))]
+            f.write("fl: [\n" + ",\n".join(" " * R.randint(0, 2) + i for i in items) + ("," if R.random() < 0.3 else "") + "\n]\n")
 
 def make(dir):
     shutil.rmtree(dir, ignore_errors=True)

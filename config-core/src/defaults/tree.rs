@@ -209,6 +209,21 @@ impl Builder<'_> {
         Ok(loaded)
     }
 
+    /// [`Builder::load`] for node `idx`: errors say which config's
+    /// defaults list named the path, and where.
+    fn load_at(&mut self, idx: usize, path: &str) -> Result<Option<Arc<LoadedConfig>>, Error> {
+        self.load(path).map_err(|e| {
+            let mut e = e.with_origin(self.origin_of(idx));
+            if let Some(parent) = self.tree.nodes[idx].parent {
+                let p = self.entry(parent).config_path();
+                if p != VIRTUAL_ROOT && !e.message.starts_with("In '") {
+                    e.message = format!("In '{p}': {}", e.message);
+                }
+            }
+            e
+        })
+    }
+
     fn entry(&self, idx: usize) -> &Entry {
         &self.tree.nodes[idx].entry
     }
@@ -234,7 +249,7 @@ impl Builder<'_> {
         // The package header of the selected config.
         if !self.entry(idx).is_missing() && self.entry(idx).name().is_some() {
             let path = self.entry(idx).config_path();
-            if let Some(loaded) = self.load(&path)? {
+            if let Some(loaded) = self.load_at(idx, &path)? {
                 let header = loaded.raw.header_package.clone();
                 self.tree.nodes[idx]
                     .entry
@@ -259,7 +274,9 @@ impl Builder<'_> {
         }
         let path = self.entry(idx).config_path();
         self.check_cycle(idx, &path)?;
-        let Some(loaded) = self.load(&path)? else {
+        let loaded = self.load_at(idx, &path)?;
+        self.warn_dotted_package(idx);
+        let Some(loaded) = loaded else {
             if self.entry(idx).optional {
                 self.tree.nodes[idx].entry.deleted = true;
                 return Ok(());
@@ -352,8 +369,11 @@ impl Builder<'_> {
             }
         }
         // Interpolated entries see every sibling's choice.
+        // Hydra's `_create_interpolation_map`: the choices as they are
+        // before any interpolated sibling resolves (one cannot name another).
+        let choices = self.ov.known_choices.clone();
         for child in deferred {
-            let resolved = self.resolve_interpolation(child, &defaults, self_added)?;
+            let resolved = self.resolve_interpolation(child, &choices, &defaults, self_added)?;
             let e = &mut self.tree.nodes[child].entry;
             match &mut e.kind {
                 EntryKind::Group { value, .. } => *value = Choice::Name(resolved),
@@ -459,6 +479,7 @@ impl Builder<'_> {
     fn resolve_interpolation(
         &self,
         child: usize,
+        known: &indexmap::IndexMap<String, Option<String>>,
         defaults: &[Entry],
         self_added: bool,
     ) -> Result<String, Error> {
@@ -472,25 +493,55 @@ impl Builder<'_> {
             _ => return Ok(String::new()),
         };
         let _ = (defaults, self_added);
-        substitute(&text, |key| {
-            self.ov
-                .known_choices
-                .get(key)
-                .map(|v| v.clone().unwrap_or_else(|| "None".into()))
-        })
-        .ok_or_else(|| {
-            let keys: Vec<&str> = self.ov.known_choices.keys().map(String::as_str).collect();
-            let mut msg = format!("Error resolving interpolation '{text}'");
-            if !keys.is_empty() {
-                msg.push_str(&format!(
-                    ", possible interpolation keys: {}",
-                    keys.join(", ")
-                ));
+        // Hydra resolves the entry with OmegaConf, its parent the choices
+        // made so far: `${db}`, `${a}_${b}`, and resolvers (`${oc.env:X}`).
+        let mut choices = crate::node::Map::new();
+        for (k, v) in known {
+            let value = v.clone().map(Value::Str).unwrap_or(Value::Null);
+            choices.insert(crate::node::Key::from(k.as_str()), Node::new(value));
+        }
+        choices.insert(crate::node::Key::from("_dummy_"), Node::from(text.as_str()));
+        let root = Node::new(Value::Map(choices));
+        let resolved =
+            crate::interp::resolve_path(&root, "_dummy_", &crate::interp::Resolvers::default());
+        match resolved {
+            Ok(n) => match n.value {
+                Value::Str(s) => return Ok(s),
+                other => {
+                    return Err(Error::new(
+                        ErrorKind::DefaultsList,
+                        format!(
+                            "Defaults list interpolation '{text}' gave {} '{}', not the name of a config",
+                            other.type_name(),
+                            crate::interp::render::python_str(&other)
+                        ),
+                    )
+                    .with_origin(e.origin.clone())
+                    .with_hint("a defaults entry must resolve to a string: an option name or a config path"))
+                }
+            },
+            Err(err) if err.kind != ErrorKind::InterpolationKey => {
+                return Err(Error::new(
+                    ErrorKind::DefaultsList,
+                    format!("Error resolving interpolation '{text}': {}", err.message),
+                )
+                .with_origin(e.origin.clone()))
             }
-            Error::new(ErrorKind::DefaultsList, msg)
-                .with_origin(e.origin.clone())
-                .with_hint("defaults-list interpolations can only name group choices, e.g. ${db}")
-        })
+            Err(_) => {}
+        }
+        // A key that is not a group choice: config values are not visible
+        // here, in Hydra either.
+        let keys: Vec<&str> = known.keys().map(String::as_str).collect();
+        let mut msg = format!("Error resolving interpolation '{text}'");
+        if !keys.is_empty() {
+            msg.push_str(&format!(
+                ", possible interpolation keys: {}",
+                keys.join(", ")
+            ));
+        }
+        Err(Error::new(ErrorKind::DefaultsList, msg)
+            .with_origin(e.origin.clone())
+            .with_hint("defaults-list interpolations see only the group choices made so far (e.g. ${db}) and resolvers, not config values"))
     }
 
     /// `_tree_to_list`: the depth-first order of the tree.
@@ -683,6 +734,23 @@ fn entry_key(e: &Entry) -> String {
 }
 
 impl Builder<'_> {
+    /// A package derived from a path with `..` (`db/../common` gives
+    /// `db....common`): Hydra 1.3 derives it from the path as written, so
+    /// the config lands under empty keys. We do the same, and say so.
+    fn warn_dotted_package(&mut self, idx: usize) {
+        let e = self.entry(idx);
+        let package = e.final_package();
+        if e.package.is_none() && package.split('.').any(str::is_empty) && !package.is_empty() {
+            let path = e.config_path();
+            let name = path.rsplit('/').nth(1).unwrap_or("name");
+            self.warnings.push(format!(
+                "'{path}' is placed at package '{package}', which has empty keys: Hydra 1.3 derives the \
+                 package from the path as written, '..' included\n  help: give the entry a package, \
+                 e.g. `@{name}` after its group (`../{name}@{name}: OPTION`)"
+            ));
+        }
+    }
+
     /// Hydra's warning for a primary config with own content and defaults
     /// but no `_self_`: its values then override its defaults (Hydra 1.1+),
     /// the opposite of Hydra 1.0, and a common silent mistake.
@@ -755,21 +823,6 @@ fn ensure_no_duplicates(list: &[ResultDefault]) -> Result<(), Error> {
         }
     }
     Ok(())
-}
-
-/// Replaces every `${key}` in `text` with `lookup(key)`; `None` if a key is unknown.
-pub(crate) fn substitute(text: &str, lookup: impl Fn(&str) -> Option<String>) -> Option<String> {
-    let mut out = String::new();
-    let mut rest = text;
-    while let Some(start) = rest.find("${") {
-        out.push_str(&rest[..start]);
-        let end = rest[start..].find('}')? + start;
-        let key = rest[start + 2..end].trim();
-        out.push_str(&lookup(key)?);
-        rest = &rest[end + 1..];
-    }
-    out.push_str(rest);
-    Some(out)
 }
 
 #[cfg(test)]

@@ -83,11 +83,37 @@ pub(super) fn parse_saphyr(
     path: &Arc<str>,
     limits: &Limits,
 ) -> Result<Option<Node>, Error> {
+    let first = saphyr_pass(text, path, limits, None);
+    match &first {
+        Err(e)
+            if e.message
+                .starts_with("YAML syntax error: invalid indentation") => {}
+        _ => return first,
+    }
+    // saphyr 0.3.4 rejects some multi-line flow collections PyYAML reads:
+    // retry them re-indented (see `flow_indent`); else report the first error.
+    match super::flow_indent::shift_flow_lines(text) {
+        Some(shifted) => saphyr_pass(&shifted.text, path, limits, Some(&shifted)).or(first),
+        None => first,
+    }
+}
+
+/// One saphyr parse; positions go through `shifted` back to the original.
+fn saphyr_pass(
+    text: &str,
+    path: &Arc<str>,
+    limits: &Limits,
+    shifted: Option<&super::flow_indent::Shifted>,
+) -> Result<Option<Node>, Error> {
     let mut builder = Builder::new(path.clone(), limits, text.len());
     let mut parser = Parser::new_from_str(text);
+    let fix = |m: Marker| shifted.map_or(m, |s| s.unshift(m));
     while let Some(item) = parser.next_event() {
-        let (event, span) = item.map_err(|e| builder.syntax_error(&e))?;
-        builder.event(event, span)?;
+        let (event, span) = item.map_err(|e| {
+            let e = ScanError::new_str(fix(*e.marker()), e.info());
+            builder.syntax_error(&e)
+        })?;
+        builder.event(event, Span::new(fix(span.start), fix(span.end)))?;
     }
     Ok(builder.root)
 }

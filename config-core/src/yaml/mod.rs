@@ -31,6 +31,7 @@ mod emit;
 #[cfg(test)]
 pub(crate) use emit::tests as emit_tests;
 mod fast;
+mod flow_indent;
 mod limits;
 pub(crate) mod load;
 mod scalar;

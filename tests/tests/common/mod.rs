@@ -4,17 +4,26 @@
 use config_core::Node;
 use std::path::{Path, PathBuf};
 
-/// The case folders of one kind of the corpus, sorted by name.
+/// The case folders of one kind, sorted by name: the shared corpus
+/// (`tests/conformance`, a copy of `../shared/conformance`) and then the
+/// project's own cases in the same format (`tests/cases`, their expected
+/// outputs also made by the reference: `tools/difftest/make_compose_case.py`).
 pub fn corpus(kind: &str) -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("conformance")
-        .join(kind);
-    let mut cases: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.is_dir())
-        .collect();
-    cases.sort();
+    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut cases = Vec::new();
+    for root in ["conformance", "cases"] {
+        let dir = here.join(root).join(kind);
+        if root == "cases" && !dir.exists() {
+            continue;
+        }
+        let mut found: Vec<PathBuf> = std::fs::read_dir(&dir)
+            .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.is_dir())
+            .collect();
+        found.sort();
+        cases.extend(found);
+    }
     cases
 }
 
