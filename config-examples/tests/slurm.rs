@@ -865,13 +865,10 @@ fn t5_failed_job_fails_the_sweep() {
     );
 }
 
-/// The failed job's error in full: which value is wrong. A direct run
-/// prints `error: 1 validation error:` and `checkpoint.save_iter: must be
-/// at least 1, got 0`; the job's `stderr.log` (and so the sweep's error)
-/// has only the first line.
+/// The failed job's error in full: which value is wrong, as a direct run
+/// prints it (`error: 1 validation error:` then `checkpoint.save_iter: must
+/// be at least 1, got 0`), in the job's `stderr.log` and the sweep's error.
 #[test]
-#[ignore = "bug: a launched job's multi-line error is cut to its first line (runner.rs launched_job: \
-            o.first_error_line()), so stderr.log and the sweep's error say only '1 validation error:'"]
 fn t5_failed_job_error_names_the_wrong_value() {
     if !slurm() {
         return;

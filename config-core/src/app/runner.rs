@@ -221,10 +221,13 @@ impl<'a> Runner<'a> {
                 });
         match result.map(|p| self.execute(p)) {
             Ok(o) if o.ok() => Exit::Ok,
-            Ok(o) => Exit::Failed(Error::new(
-                ErrorKind::Compose,
-                o.first_error_line().unwrap_or("").to_string(),
-            )),
+            Ok(o) => {
+                let text = match o.status {
+                    JobStatus::Failed(text) => text,
+                    _ => String::new(),
+                };
+                Exit::Failed(Error::new(ErrorKind::Compose, text))
+            }
             Err(e) => Exit::Failed(e),
         }
     }

@@ -133,17 +133,31 @@ fn outcome(job: &JobSpec, status: JobStatus, elapsed: Duration) -> JobOutcome {
 }
 
 /// `: <the last error line of the job's stderr>`, or nothing.
+/// The last error the job printed (from its last `error:` line on, a few
+/// lines at most), or its last line.
 fn last_error(path: &Path) -> String {
     let text = std::fs::read_to_string(path).unwrap_or_default();
-    let line = text
-        .lines()
-        .rev()
-        .find(|l| l.starts_with("error:"))
-        .or_else(|| text.lines().rev().find(|l| !l.trim().is_empty()));
-    match line {
-        Some(l) => format!(": {}", l.trim_start_matches("error: ")),
-        None => String::new(),
+    let lines: Vec<&str> = text.lines().collect();
+    let start = lines.iter().rposition(|l| l.starts_with("error:"));
+    let picked: Vec<&str> = match start {
+        Some(i) => lines[i..]
+            .iter()
+            .take(6)
+            .map(|l| l.trim())
+            .filter(|l| !l.is_empty())
+            .collect(),
+        None => lines
+            .iter()
+            .rev()
+            .find(|l| !l.trim().is_empty())
+            .into_iter()
+            .copied()
+            .collect(),
+    };
+    if picked.is_empty() {
+        return String::new();
     }
+    format!(": {}", picked.join(" ").trim_start_matches("error: "))
 }
 
 /// An error for a SLURM command that is not on `PATH`.
