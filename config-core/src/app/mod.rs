@@ -319,6 +319,11 @@ impl App {
         task: &runner::TaskFn<'_>,
         reexec: Vec<OsString>,
     ) -> Result<String, Error> {
+        if flags.launcher_output_dir.is_some() {
+            // A job a launcher started: take SLURM's SIGUSR1 ("checkpoint
+            // now") from the first moment, not only once the task runs.
+            let _ = signal::checkpoint_flag();
+        }
         if flags.version {
             return Ok(format!(
                 "{} (config-core {}, Hydra {} semantics)\n",
