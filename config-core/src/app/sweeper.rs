@@ -30,19 +30,12 @@ pub fn batches(sweeper: &Node, task: &[String], repo: &Repository) -> Result<Bat
     let mut rng = SweepRng::new(0);
     let mut lists: IndexMap<String, Vec<String>> = IndexMap::new();
     for (i, text) in texts.iter().enumerate() {
-        let origin = if i < from_params {
-            Origin::Unknown
-        } else {
-            Origin::arg(i - from_params + 1, text.as_str())
-        };
-        let o = parser
-            .parse(text)
-            .map_err(|e| e.with_origin(origin.clone()))?;
+        let place = |e: Error| locate(e, i, from_params, text);
+        let o = parser.parse(text).map_err(place)?;
         let key = o.key_element();
         let values = match o.sweep() {
             None => vec![o.value_str().unwrap_or_else(|| "null".into())],
-            Some(sweep) => sweep_values(sweep, o.key_or_group(), repo, &mut rng)
-                .map_err(|e| e.with_origin(origin))?,
+            Some(sweep) => sweep_values(sweep, o.key_or_group(), repo, &mut rng).map_err(place)?,
         };
         let values = values.into_iter().map(|v| format!("{key}={v}")).collect();
         lists.insert(key, values);
@@ -52,6 +45,22 @@ pub fn batches(sweeper: &Node, task: &[String], repo: &Repository) -> Result<Bat
         Some(n) if n > 0 => jobs.chunks(n).map(<[_]>::to_vec).collect(),
         _ => vec![jobs],
     })
+}
+
+/// Says where the `i`-th override text came from: a command-line argument
+/// (shortened in a limit error, whose argument may be 100 KB long), or
+/// `hydra.sweeper.params.KEY` for the first `from_params`.
+fn locate(e: Error, i: usize, from_params: usize, text: &str) -> Error {
+    if i < from_params {
+        let key = text.split('=').next().unwrap_or(text);
+        return e.with_key(format!("hydra.sweeper.params.{key}"));
+    }
+    let index = i - from_params + 1;
+    if e.kind == ErrorKind::Limit {
+        e.with_origin(Origin::arg(index, crate::overrides::shorten(text)))
+    } else {
+        e.with_origin(Origin::arg(index, text))
+    }
 }
 
 /// `hydra.sweeper.params` as `key=value` texts.
@@ -82,6 +91,7 @@ fn sweep_values(
 ) -> Result<Vec<String>, Error> {
     let elements = match sweep {
         Sweep::Choice(c) => {
+            c.check_len()?;
             let mut items = c.items.clone();
             if c.shuffle {
                 rng.shuffle(&mut items);
@@ -183,5 +193,39 @@ mod tests {
             &Repository::new(),
         );
         assert!(err.unwrap_err().to_string().contains("more than the limit"));
+    }
+
+    #[test]
+    fn a_huge_choice_is_refused_before_its_jobs_are_made() {
+        let node = Node::from_yaml_str("{}").unwrap();
+        let values: Vec<String> = (0..500_000).map(|i| i.to_string()).collect();
+        let task = [format!("x={}", values.join(","))];
+        let err = batches(&node, &task, &Repository::new()).unwrap_err();
+        assert_eq!(err.kind, ErrorKind::Limit);
+        assert!(
+            err.message
+                .starts_with("The a,b,... sweep has 500000 values"),
+            "{err}"
+        );
+        assert!(
+            err.to_string()
+                .contains("at command-line argument 1 (`x=0,1,2,"),
+            "{err}"
+        );
+        assert!(
+            err.to_string().len() < 1_000,
+            "the argument is shortened: {err}"
+        );
+        let params = format!(
+            "params: {{lr: '{}'}}",
+            values[..=crate::overrides::MAX_SWEEP_VALUES].join(",")
+        );
+        let err = batches(
+            &Node::from_yaml_str(&params).unwrap(),
+            &[],
+            &Repository::new(),
+        );
+        let text = err.unwrap_err().to_string();
+        assert!(text.contains("full_key: hydra.sweeper.params.lr"), "{text}");
     }
 }

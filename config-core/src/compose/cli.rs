@@ -2,9 +2,10 @@
 //! (from [`crate::overrides`]) reduced to what the defaults list and the
 //! value-override pass need, with its 1-based argument index and text.
 
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
 use crate::node::{Node, Value};
 use crate::origin::Origin;
+use crate::overrides::shorten;
 
 /// What an override does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -66,7 +67,14 @@ impl CliOverride {
 pub fn parse(index: usize, text: &str) -> Result<CliOverride, Error> {
     use crate::overrides::{parse_override, OverrideKind as K};
     let origin = Origin::arg(index, text);
-    let o = parse_override(text).map_err(|e| e.with_origin(origin.clone()))?;
+    let o = parse_override(text).map_err(|e| {
+        // A limit error is about a huge argument: name it shortened.
+        if e.kind == ErrorKind::Limit {
+            e.with_origin(Origin::arg(index, shorten(text)))
+        } else {
+            e.with_origin(origin.clone())
+        }
+    })?;
     let kind = match o.kind {
         K::Change => OverrideKind::Change,
         K::Add => OverrideKind::Add,

@@ -342,6 +342,7 @@ impl Composer {
         overrides: &[CliOverride],
         mode: RunMode,
     ) -> Result<Composition, Error> {
+        check_key_depths(overrides)?;
         match mode {
             RunMode::Run => reject_sweeps(overrides)?,
             RunMode::Multirun => reject_hydra_sweeps(overrides)?,
@@ -562,6 +563,17 @@ fn group_choice(o: &CliOverride) -> Result<Choice, Error> {
             crate::interp::render::python_str(other)
         ))),
     }
+}
+
+/// Overrides built in code skip the parser's bound on key parts
+/// ([`crate::overrides::MAX_KEY_SEGMENTS`]); check it here, before a key of
+/// 200,000 parts reaches the recursive tree updates.
+fn check_key_depths(overrides: &[CliOverride]) -> Result<(), Error> {
+    for o in overrides {
+        crate::overrides::check_key_depth(&o.text, &o.key, o.package.as_deref())
+            .map_err(|e| e.with_origin(Origin::arg(o.index, crate::overrides::shorten(&o.text))))?;
+    }
+    Ok(())
 }
 
 /// `validate_sweep_overrides_legal` in multirun: Hydra's own config cannot

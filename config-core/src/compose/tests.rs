@@ -268,3 +268,50 @@ fn a_primary_without_self_gets_hydras_warning() {
     let c = composer.compose_full("with_self", &[] as &[&str]).unwrap();
     assert!(c.defaults.warnings.is_empty());
 }
+
+#[test]
+fn keys_past_the_part_limit_are_errors_not_stack_overflows() {
+    use crate::overrides::MAX_KEY_SEGMENTS;
+    let key = |n: usize| vec!["a"; n].join(".");
+    // 200,000 parts overflowed the stack.
+    let text = format!("+{}=1", key(200_000));
+    let err = composer().compose("config", &[text.as_str()]).unwrap_err();
+    assert_eq!(err.kind, ErrorKind::Limit);
+    let msg = err.to_string();
+    assert!(
+        msg.starts_with(&format!(
+            "Invalid override '+a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a... \
+             (400002 characters)': its key has 200000 parts, more than the limit of {MAX_KEY_SEGMENTS}"
+        )),
+        "{msg}"
+    );
+    assert!(
+        msg.contains("at command-line argument 1 (`+a.a.a."),
+        "{msg}"
+    );
+    assert!(
+        msg.len() < 1_000,
+        "the message names the argument shortened"
+    );
+    // The same bound on a package, and on overrides built in code.
+    let text = format!("+db@{}=mysql", key(MAX_KEY_SEGMENTS + 1));
+    let err = composer().compose("config", &[text.as_str()]).unwrap_err();
+    assert!(
+        err.to_string().contains("its package has 129 parts"),
+        "{err}"
+    );
+    let mut built = cli::parse(1, "+x=1").unwrap();
+    built.key = key(200_000);
+    let err = composer().compose_parsed("config", &[built]).unwrap_err();
+    assert!(
+        err.to_string().contains("its key has 200000 parts"),
+        "{err}"
+    );
+    // At the limit, the key is set.
+    let text = format!("+{}=1", key(MAX_KEY_SEGMENTS));
+    let cfg = composer().compose("config", &[text.as_str()]).unwrap();
+    assert_eq!(
+        cfg.select(&key(MAX_KEY_SEGMENTS)).unwrap().unwrap().value,
+        Value::Int(1)
+    );
+}

@@ -33,19 +33,29 @@ pub use entry::{parse_defaults, Choice, Entry, EntryKind};
 pub use overrides::{display_choice, GroupOverrides};
 pub use tree::{
     build, build_with_hydra, DefaultsList, DefaultsTree, LoadedConfig, ResultDefault, TreeNode,
-    VIRTUAL_ROOT,
+    MAX_DEFAULTS_DEPTH, MAX_DEFAULTS_NODES, VIRTUAL_ROOT,
 };
 
 impl DefaultsTree {
-    /// The tree as Hydra's `--info defaults-tree` prints it.
+    /// The tree as Hydra's `--info defaults-tree` prints it. The walk keeps
+    /// its own stack: trees nest up to [`MAX_DEFAULTS_DEPTH`] levels.
     pub fn render(&self) -> String {
         let mut out = String::from("Defaults Tree\n*************\n");
-        if !self.nodes.is_empty() {
-            self.render_node(0, 0, &mut out);
+        let mut stack = if self.nodes.is_empty() {
+            Vec::new()
+        } else {
+            vec![(0, 0)]
+        };
+        while let Some((idx, indent)) = stack.pop() {
+            self.render_node(idx, indent, &mut out);
+            if let Some(children) = &self.nodes[idx].children {
+                stack.extend(children.iter().rev().map(|&c| (c, indent + 1)));
+            }
         }
         out
     }
 
+    /// One line of [`DefaultsTree::render`].
     fn render_node(&self, idx: usize, indent: usize, out: &mut String) {
         let node = &self.nodes[idx];
         let e = &node.entry;
@@ -66,12 +76,7 @@ impl DefaultsTree {
         out.push_str(&"  ".repeat(indent));
         out.push_str(&text);
         match &node.children {
-            Some(children) if !children.is_empty() => {
-                out.push_str(":\n");
-                for &c in children {
-                    self.render_node(c, indent + 1, out);
-                }
-            }
+            Some(children) if !children.is_empty() => out.push_str(":\n"),
             _ => out.push('\n'),
         }
     }

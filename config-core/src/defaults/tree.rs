@@ -12,9 +12,24 @@ use super::overrides::{GroupOverrides, Overrides};
 use crate::error::{did_you_mean, Error, ErrorKind};
 use crate::node::{Node, Value};
 use crate::origin::Origin;
+use crate::overrides::MAX_KEY_SEGMENTS;
 use crate::repository::{RawConfig, Repository};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
+
+/// How many configs deep a defaults chain may nest below the primary config
+/// (`c0` including `c1` including `c2`...). Real trees are a few levels
+/// deep; generated experiment chains of 1,000 are in use. Hydra has no
+/// limit and overflows its stack; the bound turns a runaway chain into an
+/// error, and keeps `--info defaults-tree` (indented per level) small.
+pub const MAX_DEFAULTS_DEPTH: usize = 2_000;
+
+/// How many entries the defaults tree may hold. A config that includes
+/// another twice (`c2@a`, `c2@b`) at each of 24 levels makes 2^24 nodes:
+/// Hydra hangs on it for minutes and gigabytes; this stops it in well under
+/// a second. Real trees have tens to hundreds of entries, and a chain
+/// [`MAX_DEFAULTS_DEPTH`] deep about 4,000.
+pub const MAX_DEFAULTS_NODES: usize = 100_000;
 
 /// A loaded config with its parsed defaults list.
 #[derive(Debug)]
@@ -123,6 +138,7 @@ fn build_impl(
         ov: Overrides::new(input),
         cache: HashMap::new(),
         tree: DefaultsTree::default(),
+        on_path: HashSet::new(),
         warnings: Vec::new(),
         hydra,
         skip_missing,
@@ -159,11 +175,40 @@ fn build_impl(
     })
 }
 
+/// A config whose defaults list is being expanded: the explicit stack frame
+/// of [`Builder::expand`].
+struct Frame {
+    /// Its node.
+    idx: usize,
+    /// True below an interpolated entry (overrides are not allowed there).
+    interpolated: bool,
+    /// Its config path.
+    path: String,
+    /// Its group path and final package, the parent of its entries.
+    parent_dir: String,
+    parent_pkg: String,
+    /// The entries still to visit; popped, so the last comes first, as
+    /// Hydra visits them.
+    defaults: Vec<Entry>,
+    /// A multi-select entry whose options are still to add (popped, so the
+    /// last option comes first).
+    options: Option<(Entry, Vec<String>)>,
+    /// Its children so far, last entry first.
+    children: Vec<usize>,
+    /// Interpolated children, resolved once their siblings are expanded.
+    deferred: Vec<usize>,
+    /// The choices interpolated children see, taken before the first.
+    choices: Option<indexmap::IndexMap<String, Option<String>>>,
+}
+
 struct Builder<'a> {
     repo: &'a Repository,
     ov: Overrides,
     cache: HashMap<String, Option<Arc<LoadedConfig>>>,
     tree: DefaultsTree,
+    /// The config paths of the nodes being expanded: the chain from the
+    /// root to the current node, for the cycle check.
+    on_path: HashSet<String>,
     warnings: Vec<String>,
     /// Hydra's own config is part of the tree (its groups are real groups).
     hydra: bool,
@@ -185,8 +230,8 @@ impl Builder<'_> {
         });
         let mut hydra = Entry::config("hydra/config", None, Origin::Unknown);
         hydra.set_parent("", "");
-        self.push(hydra, 0);
-        self.push(Entry::primary(config_name), 0);
+        self.push(hydra, 0)?;
+        self.push(Entry::primary(config_name), 0)?;
         self.expand(2, true, false)?;
         self.expand(1, false, false)
     }
@@ -228,17 +273,62 @@ impl Builder<'_> {
         &self.tree.nodes[idx].entry
     }
 
-    fn push(&mut self, entry: Entry, parent: usize) -> usize {
+    /// Adds `entry` below `parent`; fails past [`MAX_DEFAULTS_NODES`] nodes,
+    /// so a tree that doubles at each level (Hydra hangs on those) stops
+    /// early with an error.
+    fn push(&mut self, entry: Entry, parent: usize) -> Result<usize, Error> {
+        if self.tree.nodes.len() >= MAX_DEFAULTS_NODES {
+            return Err(self.too_many_nodes(parent));
+        }
         self.tree.nodes.push(TreeNode {
             entry,
             children: None,
             parent: Some(parent),
         });
-        self.tree.nodes.len() - 1
+        Ok(self.tree.nodes.len() - 1)
     }
 
-    /// `_create_defaults_tree_impl`: expands node `idx` in place.
+    /// `_create_defaults_tree_impl`: expands node `idx` and everything below
+    /// it, in Hydra's order. Hydra recurses; this walk keeps its own stack
+    /// of [`Frame`]s, so a deep chain costs heap instead of thread stack (the
+    /// recursive version overflowed a 2 MiB thread under 200 levels deep in
+    /// a debug build), and [`MAX_DEFAULTS_DEPTH`] bounds it with an error.
     fn expand(&mut self, idx: usize, is_root: bool, interpolated: bool) -> Result<(), Error> {
+        let mut stack: Vec<Frame> = Vec::new();
+        if let Some(frame) = self.open(idx, is_root, interpolated)? {
+            self.on_path.insert(frame.path.clone());
+            stack.push(frame);
+        }
+        while let Some(top) = stack.last_mut() {
+            match self.next_child(top)? {
+                Some((child, interpolated)) => {
+                    if stack.len() > MAX_DEFAULTS_DEPTH {
+                        return Err(self.too_deep(child));
+                    }
+                    if let Some(frame) = self.open(child, false, interpolated)? {
+                        self.on_path.insert(frame.path.clone());
+                        stack.push(frame);
+                    }
+                }
+                None => {
+                    let frame = stack.pop().expect("a frame is open");
+                    self.close(frame);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The first half of expanding node `idx`: its package header, deletion,
+    /// choice, cycle check and loading. `None` when the node stays a leaf
+    /// (deleted, null, skipped `???`, missing optional); otherwise the frame
+    /// whose defaults are still to visit.
+    fn open(
+        &mut self,
+        idx: usize,
+        is_root: bool,
+        interpolated: bool,
+    ) -> Result<Option<Frame>, Error> {
         if is_root {
             self.tree.nodes[idx].entry.set_parent("", "");
             let path = self.entry(idx).config_path();
@@ -260,26 +350,27 @@ impl Builder<'_> {
             let mut e = self.tree.nodes[idx].entry.clone();
             self.ov.delete(&mut e);
             self.tree.nodes[idx].entry = e;
-            return Ok(());
+            return Ok(None);
         }
         self.ov.set_known_choice(&self.tree.nodes[idx].entry)?;
         if self.entry(idx).name().is_none() {
-            return Ok(());
+            return Ok(None);
         }
         if self.entry(idx).is_missing() {
             if self.skip_missing {
-                return Ok(());
+                return Ok(None);
             }
             return Err(self.missing_choice(idx));
         }
         let path = self.entry(idx).config_path();
         self.check_cycle(idx, &path)?;
+        self.check_package(idx)?;
         let loaded = self.load_at(idx, &path)?;
         self.warn_dotted_package(idx);
         let Some(loaded) = loaded else {
             if self.entry(idx).optional {
                 self.tree.nodes[idx].entry.deleted = true;
-                return Ok(());
+                return Ok(None);
             }
             return Err(self.not_found(idx));
         };
@@ -305,93 +396,158 @@ impl Builder<'_> {
             defaults.extend(self.ov.appends.iter().cloned());
         }
         self.update_overrides(&mut defaults, idx, interpolated)?;
+        Ok(Some(Frame {
+            idx,
+            interpolated,
+            parent_dir: self.entry(idx).group_path(),
+            parent_pkg: self.entry(idx).final_package(),
+            path,
+            defaults,
+            options: None,
+            children: Vec::new(),
+            deferred: Vec::new(),
+            choices: None,
+        }))
+    }
 
-        let parent_dir = self.entry(idx).group_path();
-        let parent_pkg = self.entry(idx).final_package();
-        let mut children: Vec<usize> = Vec::new();
-        let mut deferred: Vec<usize> = Vec::new();
-        for d in defaults.iter().rev() {
-            let mut d = d.clone();
-            if d.is_self() {
-                let base = self.entry(idx).parent_base_dir.clone().unwrap_or_default();
-                let pkg = self
-                    .entry(idx)
-                    .package
-                    .clone()
-                    .or(self.entry(idx).package_header.clone());
-                d.set_parent(&base, &pkg.unwrap_or_default());
-                children.push(self.push(d, idx));
-                continue;
+    /// The next child of `f` to expand, with its `interpolated` flag;
+    /// `None` once every entry is visited. Leaves (`_self_`) and skipped
+    /// entries are handled on the way.
+    fn next_child(&mut self, f: &mut Frame) -> Result<Option<(usize, bool)>, Error> {
+        loop {
+            if let Some(child) = self.next_option(f)? {
+                return Ok(Some((child, f.interpolated)));
             }
-            if d.is_override {
-                continue;
-            }
-            d.set_parent(&parent_dir, &parent_pkg);
-            if !self.hydra && is_hydra_group(&d) {
-                // Hydra's own groups configure the `hydra` node, which a
-                // composed config does not contain.
-                continue;
-            }
-            self.ov.apply(&mut d);
-            if let Some(Choice::Options(options)) = d.choice().cloned() {
-                let EntryKind::Group { group, .. } = &d.kind else {
-                    unreachable!()
-                };
-                for item in options.iter().rev() {
-                    if item.contains("${") {
-                        return Err(Error::new(
-                            ErrorKind::DefaultsList,
-                            format!("In '{path}': Defaults List interpolation is not supported in options list items"),
-                        )
-                        .with_origin(d.origin.clone())
-                        .with_hint("use a single interpolated option, e.g. `- combo: ${a}_${b}`"));
-                    }
-                    let mut node = Entry::config(
-                        &format!("{group}/{item}"),
-                        d.package.clone(),
-                        d.origin.clone(),
-                    );
-                    node.optional = d.optional;
-                    node.choice_origin = d.choice_origin.clone();
-                    node.set_parent(&parent_dir, &parent_pkg);
-                    let child = self.push(node, idx);
-                    self.expand(child, false, interpolated)?;
-                    children.push(child);
-                }
-            } else if d.is_interpolation() {
-                let child = self.push(d, idx);
-                deferred.push(child);
-                children.push(child);
-            } else {
-                let child = self.push(d, idx);
-                self.expand(child, false, interpolated)?;
-                children.push(child);
+            let Some(d) = f.defaults.pop() else {
+                return self.next_deferred(f);
+            };
+            if let Some(child) = self.visit(f, d)? {
+                return Ok(Some((child, f.interpolated)));
             }
         }
-        // Interpolated entries see every sibling's choice.
-        // Hydra's `_create_interpolation_map`: the choices as they are
-        // before any interpolated sibling resolves (one cannot name another).
-        let choices = self.ov.known_choices.clone();
-        for child in deferred {
-            let resolved = self.resolve_interpolation(child, &choices, &defaults, self_added)?;
-            let e = &mut self.tree.nodes[child].entry;
-            match &mut e.kind {
-                EntryKind::Group { value, .. } => *value = Choice::Name(resolved),
-                EntryKind::Config { path } => *path = resolved,
-                EntryKind::SelfRef => {}
-            }
-            self.expand(child, false, true)?;
+    }
+
+    /// One entry of `f`'s defaults list: the child to expand, or `None` for
+    /// a `_self_` leaf, an entry that is skipped, a multi-select (its
+    /// options come next) or an interpolation (deferred).
+    fn visit(&mut self, f: &mut Frame, mut d: Entry) -> Result<Option<usize>, Error> {
+        let idx = f.idx;
+        if d.is_self() {
+            let base = self.entry(idx).parent_base_dir.clone().unwrap_or_default();
+            let pkg = self
+                .entry(idx)
+                .package
+                .clone()
+                .or(self.entry(idx).package_header.clone());
+            d.set_parent(&base, &pkg.unwrap_or_default());
+            let child = self.push(d, idx)?;
+            f.children.push(child);
+            return Ok(None);
         }
+        if d.is_override {
+            return Ok(None);
+        }
+        d.set_parent(&f.parent_dir, &f.parent_pkg);
+        if !self.hydra && is_hydra_group(&d) {
+            // Hydra's own groups configure the `hydra` node, which a
+            // composed config does not contain.
+            return Ok(None);
+        }
+        self.ov.apply(&mut d);
+        if let Some(Choice::Options(options)) = d.choice() {
+            let options = options.clone();
+            f.options = Some((d, options));
+            return Ok(None);
+        }
+        let deferred = d.is_interpolation();
+        let child = self.push(d, idx)?;
+        f.children.push(child);
+        if deferred {
+            f.deferred.push(child);
+            return Ok(None);
+        }
+        Ok(Some(child))
+    }
+
+    /// The next option of a multi-select entry of `f` (last first), as a
+    /// config node of its own.
+    fn next_option(&mut self, f: &mut Frame) -> Result<Option<usize>, Error> {
+        let Some((d, items)) = f.options.as_mut() else {
+            return Ok(None);
+        };
+        let Some(item) = items.pop() else {
+            f.options = None;
+            return Ok(None);
+        };
+        if item.contains("${") {
+            return Err(Error::new(
+                ErrorKind::DefaultsList,
+                format!(
+                    "In '{}': Defaults List interpolation is not supported in options list items",
+                    f.path
+                ),
+            )
+            .with_origin(d.origin.clone())
+            .with_hint("use a single interpolated option, e.g. `- combo: ${a}_${b}`"));
+        }
+        let EntryKind::Group { group, .. } = &d.kind else {
+            unreachable!("only group entries have options")
+        };
+        let mut node = Entry::config(
+            &format!("{group}/{item}"),
+            d.package.clone(),
+            d.origin.clone(),
+        );
+        node.optional = d.optional;
+        node.choice_origin = d.choice_origin.clone();
+        node.set_parent(&f.parent_dir, &f.parent_pkg);
+        let child = self.push(node, f.idx)?;
+        f.children.push(child);
+        Ok(Some(child))
+    }
+
+    /// The next interpolated child of `f`, resolved. Interpolated entries
+    /// see every sibling's choice: Hydra's `_create_interpolation_map`, the
+    /// choices as they are before any interpolated sibling resolves (one
+    /// cannot name another).
+    fn next_deferred(&mut self, f: &mut Frame) -> Result<Option<(usize, bool)>, Error> {
+        if f.deferred.is_empty() {
+            return Ok(None);
+        }
+        if f.choices.is_none() {
+            f.choices = Some(self.ov.known_choices.clone());
+            f.deferred.reverse();
+        }
+        let child = f.deferred.pop().expect("not empty");
+        let choices = f.choices.as_ref().expect("taken above");
+        let resolved = self.resolve_interpolation(child, choices)?;
+        let e = &mut self.tree.nodes[child].entry;
+        match &mut e.kind {
+            EntryKind::Group { value, .. } => *value = Choice::Name(resolved),
+            EntryKind::Config { path } => *path = resolved,
+            EntryKind::SelfRef => {}
+        }
+        Ok(Some((child, true)))
+    }
+
+    /// The second half of expanding a node: its children, in list order.
+    fn close(&mut self, f: Frame) {
+        self.on_path.remove(&f.path);
+        let mut children = f.children;
         if !children.is_empty() {
             children.reverse();
-            self.tree.nodes[idx].children = Some(children);
+            self.tree.nodes[f.idx].children = Some(children);
         }
-        Ok(())
     }
 
     /// A config that includes itself, directly or through others, would
-    /// never finish (Hydra overflows its stack); say which chain loops.
+    /// never finish (Hydra overflows its stack); say which chain loops. The
+    /// configs being expanded are in `on_path`, so the check is one lookup;
+    /// the chain is walked only for the error.
     fn check_cycle(&self, idx: usize, path: &str) -> Result<(), Error> {
+        if !self.on_path.contains(path) {
+            return Ok(());
+        }
         let mut chain = vec![path.to_string()];
         let mut cur = self.tree.nodes[idx].parent;
         while let Some(p) = cur {
@@ -399,20 +555,109 @@ impl Builder<'_> {
             let pp = node.entry.config_path();
             chain.push(pp.clone());
             if pp == path {
-                chain.reverse();
-                return Err(Error::new(
-                    ErrorKind::DefaultsList,
-                    format!(
-                        "The defaults list includes '{path}' inside itself: {}",
-                        chain.join(" -> ")
-                    ),
-                )
-                .with_origin(self.origin_of(idx))
-                .with_hint("remove one of the entries of this chain"));
+                break;
             }
             cur = node.parent;
         }
-        Ok(())
+        chain.reverse();
+        Err(Error::new(
+            ErrorKind::DefaultsList,
+            format!(
+                "The defaults list includes '{path}' inside itself: {}",
+                chain.join(" -> ")
+            ),
+        )
+        .with_origin(self.origin_of(idx))
+        .with_hint("remove one of the entries of this chain"))
+    }
+
+    /// The error for a chain deeper than [`MAX_DEFAULTS_DEPTH`], naming the
+    /// config that went past it and the chain from the primary config.
+    fn too_deep(&self, child: usize) -> Error {
+        let mut chain = Vec::new();
+        let mut cur = Some(child);
+        while let Some(i) = cur {
+            let path = self.entry(i).config_path();
+            if path != VIRTUAL_ROOT {
+                chain.push(path);
+            }
+            cur = self.tree.nodes[i].parent;
+        }
+        chain.reverse();
+        let (parent, path) = (&chain[chain.len() - 2], &chain[chain.len() - 1]);
+        Error::new(
+            ErrorKind::Limit,
+            format!(
+                "The defaults list nests configs more than {MAX_DEFAULTS_DEPTH} deep: '{parent}' \
+                 includes '{path}' at depth {} ({})",
+                chain.len() - 1,
+                abbreviate_chain(&chain)
+            ),
+        )
+        .with_origin(self.origin_of(child))
+        .with_hint(format!(
+            "a chain this deep is usually a generated mistake; if it is meant, flatten it: \
+             list several configs in one defaults list instead of each including the next \
+             (the limit is {MAX_DEFAULTS_DEPTH} levels below the primary config)"
+        ))
+    }
+
+    /// The error for a tree of more than [`MAX_DEFAULTS_NODES`] entries,
+    /// naming the primary config, the config being expanded and the config
+    /// repeated most (where the tree multiplies).
+    fn too_many_nodes(&self, parent: usize) -> Error {
+        let mut counts: HashMap<String, usize> = HashMap::new();
+        for n in &self.tree.nodes {
+            if !n.entry.is_self() {
+                *counts.entry(n.entry.config_path()).or_default() += 1;
+            }
+        }
+        let (worst, times) = counts
+            .into_iter()
+            .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)))
+            .unwrap_or_default();
+        let primary = self
+            .tree
+            .nodes
+            .iter()
+            .find(|n| n.entry.primary)
+            .map(|n| n.entry.config_path())
+            .unwrap_or_default();
+        Error::new(
+            ErrorKind::Limit,
+            format!(
+                "The defaults tree of '{primary}' has more than {MAX_DEFAULTS_NODES} entries \
+                 (while expanding '{}'; '{worst}' alone is in it {times} times)",
+                self.entry(parent).config_path()
+            ),
+        )
+        .with_origin(self.origin_of(parent))
+        .with_hint(
+            "a config that includes another several times (e.g. `- c2@a` and `- c2@b`), \
+             level after level, multiplies the tree at each level; include each config once \
+             per level, or break the chain",
+        )
+    }
+
+    /// A package deeper than [`MAX_KEY_SEGMENTS`] keys (`@a.a.a...` or a
+    /// `# @package` header) would nest the config past what the YAML loader
+    /// reads back, and deep enough to exhaust the stack when it merges.
+    fn check_package(&self, idx: usize) -> Result<(), Error> {
+        let package = self.entry(idx).final_package();
+        let depth = package.split('.').count();
+        if package.is_empty() || depth <= MAX_KEY_SEGMENTS {
+            return Ok(());
+        }
+        let shown: String = package.chars().take(60).collect();
+        Err(Error::new(
+            ErrorKind::Limit,
+            format!(
+                "'{}' is placed at a package of {depth} keys ('{shown}...'), more than the limit of {MAX_KEY_SEGMENTS}",
+                self.entry(idx).config_path()
+            ),
+        )
+        .with_origin(self.origin_of(idx))
+        .with_hint("give the entry a shorter package (`@pkg`), or fix the `# @package` header"))
     }
 
     /// `_update_overrides`: checks that overrides come last and registers them.
@@ -480,8 +725,6 @@ impl Builder<'_> {
         &self,
         child: usize,
         known: &indexmap::IndexMap<String, Option<String>>,
-        defaults: &[Entry],
-        self_added: bool,
     ) -> Result<String, Error> {
         let e = self.entry(child);
         let text = match &e.kind {
@@ -492,7 +735,6 @@ impl Builder<'_> {
             EntryKind::Config { .. } => e.config_path(),
             _ => return Ok(String::new()),
         };
-        let _ = (defaults, self_added);
         // Hydra resolves the entry with OmegaConf, its parent the choices
         // made so far: `${db}`, `${a}_${b}`, and resolvers (`${oc.env:X}`).
         let mut choices = crate::node::Map::new();
@@ -544,26 +786,18 @@ impl Builder<'_> {
             .with_hint("defaults-list interpolations see only the group choices made so far (e.g. ${db}) and resolvers, not config values"))
     }
 
-    /// `_tree_to_list`: the depth-first order of the tree.
+    /// `_tree_to_list`: the depth-first order of the tree, walked with a
+    /// stack of its own (trees are as deep as [`MAX_DEFAULTS_DEPTH`]).
     fn to_list(&self) -> Vec<ResultDefault> {
         let mut out = Vec::new();
-        self.walk(0, &mut out);
-        out
-    }
-
-    fn walk(&self, idx: usize, out: &mut Vec<ResultDefault>) {
-        match &self.tree.nodes[idx].children {
-            Some(children) if !children.is_empty() => {
-                for &c in children {
-                    self.walk(c, out);
-                }
-            }
-            _ => {
-                if let Some(r) = self.result_default(idx) {
-                    out.push(r);
-                }
+        let mut stack = vec![0];
+        while let Some(idx) = stack.pop() {
+            match &self.tree.nodes[idx].children {
+                Some(children) if !children.is_empty() => stack.extend(children.iter().rev()),
+                _ => out.extend(self.result_default(idx)),
             }
         }
+        out
     }
 
     fn result_default(&self, idx: usize) -> Option<ResultDefault> {
@@ -717,6 +951,16 @@ fn option_lines(options: &[String]) -> String {
     lines.join("\n")
 }
 
+/// `first -> second -> third -> ... -> last three`: a chain of thousands
+/// of configs, shortened for an error message.
+fn abbreviate_chain(chain: &[String]) -> String {
+    if chain.len() <= 7 {
+        return chain.join(" -> ");
+    }
+    let (head, tail) = (&chain[..3], &chain[chain.len() - 3..]);
+    format!("{} -> ... -> {}", head.join(" -> "), tail.join(" -> "))
+}
+
 /// True for entries of Hydra's own groups (`hydra/job_logging`, ...).
 fn is_hydra_group(e: &Entry) -> bool {
     e.is_group() && {
@@ -828,6 +1072,126 @@ fn ensure_no_duplicates(list: &[ResultDefault]) -> Result<(), Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::ConfigStore;
+
+    /// A repository of `c0..c{n-1}` whose defaults come from `defaults(i)`
+    /// (the last config has none), under a primary `config: [c0]`.
+    fn repo(n: usize, defaults: impl Fn(usize) -> String) -> Repository {
+        let mut store = ConfigStore::new();
+        let node = |s: &str| Node::from_yaml_str(s).unwrap();
+        store.add("", "config", node("defaults: [c0, _self_]"));
+        for i in 0..n {
+            let text = if i + 1 < n {
+                format!("defaults: [{}, _self_]\nv{i}: {i}", defaults(i + 1))
+            } else {
+                format!("v{i}: {i}")
+            };
+            store.add("", &format!("c{i}"), node(&text));
+        }
+        Repository::new().with_store(Arc::new(store))
+    }
+
+    fn chain(n: usize) -> Repository {
+        repo(n, |next| format!("c{next}"))
+    }
+
+    #[test]
+    fn chains_as_deep_as_the_limit_compose_on_a_small_stack() {
+        // The recursive walk overflowed a 2 MiB thread at ~170 levels in a
+        // debug build and the process at ~8,000; the stack is now the heap's.
+        let list = std::thread::Builder::new()
+            .stack_size(1 << 20)
+            .spawn(|| {
+                build(
+                    &chain(MAX_DEFAULTS_DEPTH),
+                    "config",
+                    &GroupOverrides::default(),
+                )
+            })
+            .unwrap()
+            .join()
+            .unwrap()
+            .unwrap();
+        assert_eq!(list.defaults.len(), MAX_DEFAULTS_DEPTH + 1);
+        assert_eq!(
+            list.defaults[0].config_path,
+            format!("c{}", MAX_DEFAULTS_DEPTH - 1)
+        );
+        assert_eq!(list.defaults.last().unwrap().config_path, "config");
+        let tree = list.tree.render();
+        // The header, then each config and its `_self_`; the last has no defaults.
+        assert_eq!(tree.lines().count(), 2 + 2 * MAX_DEFAULTS_DEPTH + 1);
+    }
+
+    #[test]
+    fn a_chain_past_the_limit_is_an_error_naming_it() {
+        for n in [MAX_DEFAULTS_DEPTH + 1, 10_000] {
+            let err = build(&chain(n), "config", &GroupOverrides::default()).unwrap_err();
+            let text = err.to_string();
+            assert_eq!(err.kind, ErrorKind::Limit);
+            assert!(
+                text.starts_with(&format!(
+                    "The defaults list nests configs more than {MAX_DEFAULTS_DEPTH} deep: \
+                     'c1999' includes 'c2000' at depth 2001 \
+                     (config -> c0 -> c1 -> ... -> c1998 -> c1999 -> c2000)"
+                )),
+                "{text}"
+            );
+            assert!(text.contains("store entry 'c1999'"), "{text}");
+        }
+    }
+
+    #[test]
+    fn a_tree_that_doubles_at_each_level_stops_at_the_node_limit() {
+        // 2^24 nodes: Hydra hangs for minutes and gigabytes.
+        let repo = repo(24, |next| format!("c{next}@a, c{next}@b"));
+        let err = build(&repo, "config", &GroupOverrides::default()).unwrap_err();
+        let text = err.to_string();
+        assert_eq!(err.kind, ErrorKind::Limit);
+        assert!(
+            text.starts_with(&format!(
+                "The defaults tree of 'config' has more than {MAX_DEFAULTS_NODES} entries \
+                 (while expanding 'c"
+            )),
+            "{text}"
+        );
+        assert!(text.contains("'c23' alone is in it"), "{text}");
+        // The same tree 10 levels deep is 2,000-odd nodes, and fine.
+        let list = build(
+            &self::repo(10, |next| format!("c{next}@a, c{next}@b")),
+            "config",
+            &GroupOverrides::default(),
+        )
+        .unwrap();
+        assert_eq!(list.defaults.len(), (1 << 10) - 1 + 1);
+    }
+
+    #[test]
+    fn a_cycle_names_its_chain() {
+        let repo = repo(4, |next| format!("c{}", next % 3));
+        let err = build(&repo, "config", &GroupOverrides::default()).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("The defaults list includes 'c0' inside itself: c0 -> c1 -> c2 -> c0"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_package_past_the_key_limit_is_an_error() {
+        let deep = vec!["p"; MAX_KEY_SEGMENTS + 1].join(".");
+        let repo = repo(2, |next| format!("c{next}@{deep}"));
+        let err = build(&repo, "config", &GroupOverrides::default()).unwrap_err();
+        assert_eq!(err.kind, ErrorKind::Limit);
+        assert!(
+            err.to_string()
+                .starts_with("'c1' is placed at a package of 129 keys ('p.p.p."),
+            "{err}"
+        );
+        let ok = vec!["p"; MAX_KEY_SEGMENTS].join(".");
+        let repo = self::repo(2, |next| format!("c{next}@{ok}"));
+        assert!(build(&repo, "config", &GroupOverrides::default()).is_ok());
+    }
 
     #[test]
     fn long_option_lists_are_cut_with_a_count() {

@@ -71,7 +71,8 @@ mod sweep;
 
 pub use element::{Element, Quote};
 pub use functions::FUNCTIONS;
-pub use parser::MAX_DEPTH;
+pub(crate) use parser::{check_key_depth, shorten};
+pub use parser::{MAX_DEPTH, MAX_KEY_SEGMENTS};
 pub use sweep::{
     fnmatch, ChoiceSweep, GlobSweep, IntervalSweep, Number, RangeSweep, Sweep, SweepRng,
     MAX_SWEEP_VALUES,

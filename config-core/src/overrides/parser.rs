@@ -18,6 +18,13 @@ use std::collections::HashMap;
 /// How deeply lists, dicts and function calls may nest.
 pub const MAX_DEPTH: usize = 128;
 
+/// How many parts a key (`a.b.c`, `group/sub`) or a package (`@a.b`) may
+/// have. Each part is one level of the config: the YAML loader reads 128
+/// levels, so a deeper key would make a config that cannot be read back,
+/// and keys of 200,000 parts exhausted the stack where the override is
+/// applied (and made the printed YAML, indented per level, quadratic).
+pub const MAX_KEY_SEGMENTS: usize = 128;
+
 /// A parse failure: where (byte offset), what, and a possible fix.
 struct Failure {
     at: usize,
@@ -37,7 +44,47 @@ fn fail<T>(at: usize, message: impl Into<String>) -> Res<T> {
 
 /// Parses one override; `rng` orders `shuffle([...])` of a list.
 pub(crate) fn parse(text: &str, rng: &mut SweepRng) -> Result<Override, Error> {
-    parse_inner(text, rng).map_err(|f| to_error(text, f))
+    let o = parse_inner(text, rng).map_err(|f| to_error(text, f))?;
+    check_key_depth(text, &o.key_or_group, o.package.as_deref())?;
+    Ok(o)
+}
+
+/// The number of parts of a key, package or group path: `a.b/c` has 3.
+pub(crate) fn key_segments(key: &str) -> usize {
+    1 + key.bytes().filter(|b| matches!(b, b'.' | b'/')).count()
+}
+
+/// Refuses a key or package of more than [`MAX_KEY_SEGMENTS`] parts;
+/// `text` is the override as written, shortened in the message.
+pub(crate) fn check_key_depth(text: &str, key: &str, package: Option<&str>) -> Result<(), Error> {
+    let (what, parts) = match package.map(key_segments) {
+        Some(n) if n > MAX_KEY_SEGMENTS => ("package", n),
+        _ => ("key", key_segments(key)),
+    };
+    if parts <= MAX_KEY_SEGMENTS {
+        return Ok(());
+    }
+    Err(Error::new(
+        ErrorKind::Limit,
+        format!(
+            "Invalid override '{}': its {what} has {parts} parts, more than the limit of {MAX_KEY_SEGMENTS}",
+            shorten(text)
+        ),
+    )
+    .with_hint(format!(
+        "each part of a {what} is one level of the config; write one of at most {MAX_KEY_SEGMENTS} parts"
+    )))
+}
+
+/// `text` for a message: long overrides (a generated key of 400 KB) are
+/// cut to their start and their length.
+pub(crate) fn shorten(text: &str) -> String {
+    const SHOWN: usize = 60;
+    if text.chars().count() <= SHOWN + 20 {
+        return text.to_string();
+    }
+    let head: String = text.chars().take(SHOWN).collect();
+    format!("{head}... ({} characters)", text.len())
 }
 
 fn to_error(text: &str, f: Failure) -> Error {
