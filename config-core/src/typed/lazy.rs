@@ -35,6 +35,9 @@ impl DictConfig {
     }
 }
 
+// Plain tree data: a `Node` has no interior mutability.
+impl crate::typed::value::sealed::DeeplyImmutable for DictConfig {}
+
 impl ConfigValue for DictConfig {
     const TYPE: TypeDesc = TypeDesc::Dict;
     fn to_node(&self, origin: &Origin) -> Node {
@@ -124,6 +127,8 @@ impl LazyDict {
         }
     }
 }
+
+impl crate::typed::value::sealed::DeeplyImmutable for LazyDict {}
 
 impl ConfigValue for LazyDict {
     const TYPE: TypeDesc = TypeDesc::Lazy;
