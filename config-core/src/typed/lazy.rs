@@ -88,7 +88,7 @@ impl LazyDict {
 
     /// Sets a keyword argument.
     pub fn set(&mut self, name: &str, value: Node) {
-        if let Some(m) = self.0.as_map_mut() {
+        if let Some(m) = self.0.as_map_mut_raw() {
             m.insert(Key::from(name), value);
         }
     }
@@ -519,7 +519,7 @@ impl Registry {
                     if recursive {
                         self.build_nested(v, &name, &ck, &mut args.objects)?;
                     }
-                    if let Some(m) = args.kwargs.as_map_mut() {
+                    if let Some(m) = args.kwargs.as_map_mut_raw() {
                         m.insert(k.clone(), v.clone());
                     }
                 }
