@@ -5,7 +5,14 @@
 //! replaced (unless a [`MergeHook`] asks for another [`ListMerge`] policy),
 //! `???` never erases a value, null and scalars replace subtrees, and a list
 //! and a mapping cannot merge into each other.
+//!
+//! Readonly is honoured, as OmegaConf's `merge_with`: a merge that would
+//! write a readonly node (add a key below it, replace it or a subtree that
+//! holds one, merge a list into it) fails with [`ErrorKind::Readonly`]
+//! naming the key, and it fails before changing anything. Explicit flags of
+//! the source are copied onto the destination once its content is merged.
 
+use crate::access::{any_readonly, check_writable, readonly_error};
 use crate::error::{Error, ErrorKind};
 use crate::node::{Key, Node, Value};
 use crate::path::{child_key, index_key};
@@ -60,17 +67,107 @@ pub fn merge(dest: &mut Node, src: Node) -> Result<(), Error> {
 /// the whole-tree merge that composition runs for each config of the
 /// defaults list.
 pub fn merge_hooked(dest: &mut Node, src: Node, hook: &dyn MergeHook) -> Result<(), Error> {
+    merge_at_hooked(dest, src, hook, "")
+}
+
+/// [`merge`] of a subtree at full key `key` (the key errors name).
+pub(crate) fn merge_at(dest: &mut Node, src: Node, key: &str) -> Result<(), Error> {
+    merge_at_hooked(dest, src, &NoHook, key)
+}
+
+fn merge_at_hooked(
+    dest: &mut Node,
+    src: Node,
+    hook: &dyn MergeHook,
+    key: &str,
+) -> Result<(), Error> {
+    check_merge(Some(dest), dest, &src, key, &mut Vec::new(), hook, false)?;
     dereference_targets(dest, &src);
-    merge_with(dest, src, hook, "")
+    merge_node(dest, src, hook, key, false)
+}
+
+/// Fails, before anything changes, when merging `src` into `dest` would
+/// write a readonly node. `dest` is at `path` below the merge's root, whose
+/// full key is `prefix`; `inherited`: whether `dest`'s parent is readonly.
+/// Mirrors [`merge_node`]'s writes, and, when `root` is given,
+/// [`dereference_targets`]'s: a slot holding an interpolation to a
+/// container is replaced by a copy of its target, then merged into. Keys
+/// are spelled out only for an error (this runs before every merge).
+fn check_merge<'s>(
+    root: Option<&Node>,
+    dest: &Node,
+    src: &'s Node,
+    prefix: &str,
+    path: &mut Vec<&'s Key>,
+    hook: &dyn MergeHook,
+    inherited: bool,
+) -> Result<(), Error> {
+    let ro = dest.flags.readonly.unwrap_or(inherited);
+    let key = |path: &[&Key]| {
+        path.iter()
+            .fold(prefix.to_string(), |k, c| child_key(&k, c))
+    };
+    // A source cannot clear readonly (its flags are copied onto `dest`).
+    if ro && src.flags.readonly == Some(false) {
+        return Err(readonly_error(&key(path)));
+    }
+    match (&dest.value, &src.value) {
+        (_, Value::Missing) if !dest.is_missing() => Ok(()),
+        (Value::Map(d), Value::Map(s)) => {
+            for (k, sv) in s {
+                path.push(k);
+                let Some(dv) = d.get(k) else {
+                    if ro {
+                        return Err(readonly_error(&key(path)));
+                    }
+                    path.pop();
+                    continue;
+                };
+                let target = match (root, &dv.value) {
+                    (Some(root), Value::Interp(text)) if sv.as_map().is_some() => {
+                        let parent: Vec<Key> = path[..path.len() - 1]
+                            .iter()
+                            .map(|k| (*k).clone())
+                            .collect();
+                        follow(root, &parent, text).filter(|t| t.value.is_container())
+                    }
+                    _ => None,
+                };
+                match target {
+                    Some(_) if dv.flags.readonly.unwrap_or(ro) => {
+                        return Err(readonly_error(&key(path)))
+                    }
+                    Some(target) => check_merge(root, target, sv, prefix, path, hook, ro)?,
+                    None => check_merge(root, dv, sv, prefix, path, hook, ro)?,
+                }
+                path.pop();
+            }
+            Ok(())
+        }
+        // A type error, which the merge reports.
+        (Value::Map(_), Value::List(_)) | (Value::List(_), Value::Map(_)) => Ok(()),
+        _ if ro => Err(readonly_error(&key(path))),
+        // Nothing readonly to lose.
+        _ if !any_readonly(dest) => Ok(()),
+        // Appending keeps the old items.
+        (Value::List(_), Value::List(_)) if hook.list_policy(&key(path)) != ListMerge::Replace => {
+            Ok(())
+        }
+        // A replacement: the old subtree, with a readonly node, goes.
+        _ => check_writable(dest, false, &key(path)),
+    }
 }
 
 /// OmegaConf merges a mapping into a node that is an interpolation to a
 /// container by first replacing the node with (a copy of) its target. This
 /// pass does that for every such node below `dest`, before the merge proper,
 /// because only here is the whole destination tree visible.
+///
+/// A readonly slot is left alone (the merge proper then reports it).
 pub fn dereference_targets(dest: &mut Node, src: &Node) {
     let mut found = Vec::new();
-    collect_derefs(dest, dest, src, &mut Vec::new(), &mut found);
+    let ro = dest.flags.readonly.unwrap_or(false);
+    collect_derefs(dest, dest, src, &mut Vec::new(), &mut found, ro);
     for (path, target) in found {
         if let Some(slot) = node_at_mut(dest, &path) {
             let origin = slot.origin.clone();
@@ -80,12 +177,14 @@ pub fn dereference_targets(dest: &mut Node, src: &Node) {
     }
 }
 
+/// `ro`: whether `dest` is readonly (its own flag or inherited).
 fn collect_derefs(
     root: &Node,
     dest: &Node,
     src: &Node,
     path: &mut Vec<Key>,
     out: &mut Vec<(Vec<Key>, Node)>,
+    ro: bool,
 ) {
     let (Some(d), Some(s)) = (dest.as_map(), src.as_map()) else {
         return;
@@ -95,16 +194,19 @@ fn collect_derefs(
             continue;
         }
         let Some(dv) = d.get(k) else { continue };
+        let dv_ro = dv.flags.readonly.unwrap_or(ro);
         path.push(k.clone());
         if let Value::Interp(text) = &dv.value {
             if let Some(target) = follow(root, &path[..path.len() - 1], text) {
-                if target.value.is_container() {
+                if target.value.is_container() && !dv_ro {
                     out.push((path.clone(), target.clone()));
-                    collect_derefs(root, target, sv, path, out);
+                    // The copy keeps the target's flags, below `dest`.
+                    let copy_ro = target.flags.readonly.unwrap_or(ro);
+                    collect_derefs(root, target, sv, path, out, copy_ro);
                 }
             }
         } else {
-            collect_derefs(root, dv, sv, path, out);
+            collect_derefs(root, dv, sv, path, out, dv_ro);
         }
         path.pop();
     }
@@ -156,24 +258,59 @@ fn node_at<'a>(root: &'a Node, path: &[Key]) -> Option<&'a Node> {
 
 fn node_at_mut<'a>(root: &'a mut Node, path: &[Key]) -> Option<&'a mut Node> {
     path.iter()
-        .try_fold(root, |n, k| n.as_map_mut()?.get_mut(k))
+        .try_fold(root, |n, k| n.as_map_mut_raw()?.get_mut(k))
 }
 
-/// Merges `src` into `dest` at full key `key`, consulting `hook`.
+/// Merges `src` into `dest` at full key `key`, consulting `hook`. Fails
+/// before changing anything when it would write a readonly node (`dest`'s
+/// own flag counts; it has no parent here).
 pub fn merge_with(
+    dest: &mut Node,
+    src: Node,
+    hook: &dyn MergeHook,
+    key: &str,
+) -> Result<(), Error> {
+    check_merge(None, dest, &src, key, &mut Vec::new(), hook, false)?;
+    merge_node(dest, src, hook, key, false)
+}
+
+/// The merge proper; `inherited`: whether `dest`'s parent is readonly.
+/// [`check_merge`] has run, so the readonly checks here only guard what a
+/// hook's coercion might change.
+fn merge_node(
     dest: &mut Node,
     mut src: Node,
     hook: &dyn MergeHook,
     key: &str,
+    inherited: bool,
 ) -> Result<(), Error> {
     hook.check(key, &mut src)?;
-    if src.flags.readonly.is_some() {
-        dest.flags.readonly = src.flags.readonly;
+    let ro = dest.flags.readonly.unwrap_or(inherited);
+    // The source's readonly flag applies once its content is in (as
+    // OmegaConf), so a readonly source still merges into a writable tree.
+    let src_readonly = src.flags.readonly;
+    if ro && src_readonly == Some(false) {
+        return Err(readonly_error(key));
     }
     if src.flags.struct_mode.is_some() {
         dest.flags.struct_mode = src.flags.struct_mode;
     }
     let dest_missing = dest.is_missing();
+    let res = merge_value(dest, src, hook, key, ro, dest_missing);
+    if res.is_ok() && src_readonly.is_some() {
+        dest.flags.readonly = src_readonly;
+    }
+    res
+}
+
+fn merge_value(
+    dest: &mut Node,
+    src: Node,
+    hook: &dyn MergeHook,
+    key: &str,
+    ro: bool,
+    dest_missing: bool,
+) -> Result<(), Error> {
     match (&mut dest.value, src.value) {
         // `???` never erases a value.
         (_, Value::Missing) if !dest_missing => Ok(()),
@@ -182,7 +319,8 @@ pub fn merge_with(
             for (k, v) in s {
                 let ck = child_key(key, &k);
                 match d.get_mut(&k) {
-                    Some(existing) => merge_with(existing, v, hook, &ck)?,
+                    Some(existing) => merge_node(existing, v, hook, &ck, ro)?,
+                    None if ro => return Err(readonly_error(&ck)),
                     None if strict => return Err(not_in_struct(&k, &ck)),
                     None => {
                         let mut v = v;
@@ -193,7 +331,7 @@ pub fn merge_with(
             }
             Ok(())
         }
-        (Value::List(d), Value::List(s)) => {
+        (Value::List(d), Value::List(s)) if !ro => {
             merge_lists(d, s, hook.list_policy(key));
             dest.origin = src.origin;
             Ok(())
@@ -208,6 +346,7 @@ pub fn merge_with(
         )
         .with_key(key)
         .with_origin(src.origin)),
+        _ if ro => Err(readonly_error(key)),
         (_, value) => {
             let old = std::mem::replace(
                 dest,
@@ -303,9 +442,9 @@ mod tests {
     #[test]
     fn keeps_history() {
         let mut a = y("a: 1");
-        a.get_mut("a").unwrap().origin = Origin::file("x.yaml", 1, 4);
+        a.get_mut_raw("a").unwrap().origin = Origin::file("x.yaml", 1, 4);
         let mut b = y("a: 2");
-        b.get_mut("a").unwrap().origin = Origin::arg(1, "a=2");
+        b.get_mut_raw("a").unwrap().origin = Origin::arg(1, "a=2");
         merge(&mut a, b).unwrap();
         let n = a.get("a").unwrap();
         assert_eq!(

@@ -101,6 +101,15 @@ impl fmt::Display for Key {
 
 /// Flags, as in OmegaConf. `None` means "inherit from the parent"; a root
 /// with no setting counts as `false`.
+///
+/// Read them with [`Node::flags`], set them with [`Node::set_readonly`] and
+/// [`Node::set_struct`]. Readonly is honoured by every mutation path of the
+/// tree's API: [`Node::set`], [`Node::update`], [`Node::delete`],
+/// [`merge`](crate::merge::merge) and the `_mut` accessors
+/// ([`Node::select_mut`], [`Node::get_mut`], [`Node::as_map_mut`]), which
+/// hand out `&mut` only when nothing at or below the node is readonly. (The
+/// `value` field of a node you hold `&mut` to is plain data: the flag guards
+/// the API, as OmegaConf's guards attribute access.)
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Flags {
     /// Every write below this node fails.
@@ -206,7 +215,9 @@ pub struct Node {
     /// Where the value came from.
     pub origin: Origin,
     /// Readonly and struct flags (meaningful on containers; inherited).
-    pub flags: Flags,
+    /// Private so that clearing readonly takes an explicit
+    /// [`Node::set_readonly`]; read with [`Node::flags`].
+    pub(crate) flags: Flags,
     /// The leaf this node replaced in a merge or override, if any: the
     /// history that `--explain` prints.
     pub replaced: Option<Box<Node>>,
@@ -253,8 +264,35 @@ impl Node {
         }
     }
 
-    /// The mapping, mutably, if this is one.
-    pub fn as_map_mut(&mut self) -> Option<&mut Map> {
+    /// This node's own flags (`None`: inherited from the parent).
+    pub fn flags(&self) -> Flags {
+        self.flags
+    }
+
+    /// The mapping, mutably, if this is one. A `&mut Map` can change any
+    /// node below, so this fails ([`ErrorKind::Readonly`](crate::ErrorKind::Readonly))
+    /// when this node or any node below it is readonly; the error names the
+    /// first such key, relative to this node (none for this node itself).
+    ///
+    /// ```
+    /// use config_core::{ErrorKind, Key, Node};
+    /// let mut cfg = Node::from_yaml_str("a: 1\nb: {c: 2}").unwrap();
+    /// cfg.as_map_mut().unwrap().unwrap().shift_remove(&Key::from("a"));
+    /// cfg.get_mut("b").unwrap().unwrap().set_readonly(true);
+    /// let err = cfg.as_map_mut().unwrap_err();
+    /// assert_eq!((err.kind, err.key.as_deref()), (ErrorKind::Readonly, Some("b")));
+    /// ```
+    pub fn as_map_mut(&mut self) -> Result<Option<&mut Map>, crate::Error> {
+        if self.as_map().is_some() {
+            crate::access::check_writable(self, false, "")?;
+        }
+        Ok(self.as_map_mut_raw())
+    }
+
+    /// [`Node::as_map_mut`] ignoring flags: for the engine's own writes
+    /// (composition, the hydra node, typed conversions), which are not user
+    /// writes.
+    pub(crate) fn as_map_mut_raw(&mut self) -> Option<&mut Map> {
         match &mut self.value {
             Value::Map(m) => Some(m),
             _ => None,
@@ -282,9 +320,22 @@ impl Node {
         self.as_map().and_then(|m| m.get(&StrKey(key)))
     }
 
-    /// A child of a mapping by string key, mutably.
-    pub fn get_mut(&mut self, key: &str) -> Option<&mut Node> {
-        self.as_map_mut().and_then(|m| m.get_mut(&StrKey(key)))
+    /// A child of a mapping by string key, mutably. Fails
+    /// ([`ErrorKind::Readonly`](crate::ErrorKind::Readonly), naming the key)
+    /// when the child, or any node below it, is readonly, its own flag or
+    /// this node's.
+    pub fn get_mut(&mut self, key: &str) -> Result<Option<&mut Node>, crate::Error> {
+        let inherited = self.flags.readonly.unwrap_or(false);
+        if let Some(child) = self.get(key) {
+            let full = crate::path::child_key("", &Key::Str(key.to_string()));
+            crate::access::check_writable(child, inherited, &full)?;
+        }
+        Ok(self.get_mut_raw(key))
+    }
+
+    /// [`Node::get_mut`] ignoring flags, for the engine.
+    pub(crate) fn get_mut_raw(&mut self, key: &str) -> Option<&mut Node> {
+        self.as_map_mut_raw().and_then(|m| m.get_mut(&StrKey(key)))
     }
 
     /// True when this is the missing marker `???`.

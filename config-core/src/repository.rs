@@ -367,7 +367,7 @@ fn split_defaults(
         }
     }
     let defaults = node
-        .as_map_mut()
+        .as_map_mut_raw()
         .and_then(|m| m.shift_remove(&crate::node::Key::from("defaults")));
     Ok(RawConfig {
         config_path: config_path.to_string(),

@@ -282,7 +282,7 @@ pub fn with_defaults(body: Node, defaults: &[&str]) -> Node {
     if let Value::Null = body.value {
         body.value = Value::Map(Map::new());
     }
-    if let Some(m) = body.as_map_mut() {
+    if let Some(m) = body.as_map_mut_raw() {
         m.insert(Key::from("defaults"), Node::new(Value::List(items)));
     }
     body

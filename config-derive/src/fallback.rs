@@ -17,6 +17,8 @@ pub fn expand(input: &syn::DeriveInput, krate: &syn::Path) -> TokenStream {
     let (imp, ty, wh) = input.generics.split_for_impl();
     let common = quote! {
         #[automatically_derived]
+        impl #imp #p::DeeplyImmutable for #ident #ty #wh {}
+        #[automatically_derived]
         impl #imp #t::ConfigValue for #ident #ty #wh {
             const TYPE: #t::TypeDesc = #t::TypeDesc::Dict;
             fn to_node(&self, _: &#p::Origin) -> #p::Node {

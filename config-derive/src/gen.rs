@@ -1,7 +1,9 @@
 //! Code generation from the model: `Default`, `ConfigValue`, `Config` (with
 //! the static schema table) for structs; `ConfigValue` and `Display` for
 //! unit enums. Everything is wrapped in `const _: () = { ... };` and refers
-//! to the runtime through the `crate` path.
+//! to the runtime through the `crate` path. Both also implement the seal of
+//! `ConfigValue` (`__private::DeeplyImmutable`): a struct's fields are all
+//! `ConfigValue`s, so the struct has no interior mutability either.
 
 use crate::ir::{Body, DefaultsEntry, Field, FieldValidator, Input, MergePolicy, Struct, Variant};
 use proc_macro2::TokenStream;
@@ -164,6 +166,12 @@ fn expand_struct(input: &Input, s: &Struct) -> TokenStream {
             }
         }
 
+        // The seal of `ConfigValue`: sound because every field's type is used
+        // through `ConfigValue` below (to_node, from_node, the schema), whose
+        // supertrait this is, so each field is deeply immutable itself.
+        #[automatically_derived]
+        impl #p::DeeplyImmutable for #ident {}
+
         #[automatically_derived]
         impl #t::ConfigValue for #ident {
             const TYPE: #t::TypeDesc = #t::TypeDesc::Nested(&<#ident as #t::Config>::SCHEMA);
@@ -277,6 +285,10 @@ fn expand_enum(input: &Input, vs: &[Variant]) -> TokenStream {
     let idents: Vec<&syn::Ident> = vs.iter().map(|v| &v.ident).collect();
     let indices = 0..vs.len();
     quote! {
+        // A unit enum holds no data.
+        #[automatically_derived]
+        impl #p::DeeplyImmutable for #ident {}
+
         #[automatically_derived]
         impl #t::ConfigValue for #ident {
             const TYPE: #t::TypeDesc = #t::TypeDesc::Enum { name: #type_name, variants: &[#(#names),*] };

@@ -20,7 +20,11 @@
 //! derive it too), `ConfigValue` (to/from nodes, default tree with `???`
 //! for mandatory fields, validation) and `Config` (the static `SCHEMA`
 //! table, the defaults list, the registration hook). For a unit enum it
-//! generates `ConfigValue`, `Display` and `config_name()`.
+//! generates `ConfigValue`, `Display` and `config_name()`. Both get the
+//! seal of `ConfigValue` (`__private::DeeplyImmutable`): `ConfigValue`
+//! cannot be implemented by hand, and every field type must be one, so a
+//! field with interior mutability (`Cell`, `Mutex`, `Arc<AtomicU64>`, ...)
+//! does not compile and `freeze()` is deep.
 
 mod check;
 mod ctxt;

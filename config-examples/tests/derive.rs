@@ -130,7 +130,7 @@ fn round_trip_and_missing() {
 #[test]
 fn coercions_and_errors() {
     let mut d = Outer::default().to_dict();
-    let m = d.as_map_mut().unwrap();
+    let m = d.as_map_mut().unwrap().unwrap();
     m.insert("max_iter".into(), Node::from("10"));
     m.insert("flag".into(), Node::from("yes"));
     m.insert("parallelism".into(), Node::from("fsdp"));
@@ -140,7 +140,8 @@ fn coercions_and_errors() {
         (10, true, Parallelism::Fsdp)
     );
 
-    d.get_mut("inner").unwrap().as_map_mut().unwrap().insert(
+    let inner = d.get_mut("inner").unwrap().unwrap();
+    inner.as_map_mut().unwrap().unwrap().insert(
         "k".into(),
         Node::with_origin(Value::Int(300), Origin::file("x.yaml", 4, 6)),
     );
@@ -153,6 +154,7 @@ fn coercions_and_errors() {
 
     let mut d = Outer::default().to_dict();
     d.as_map_mut()
+        .unwrap()
         .unwrap()
         .insert("max_itr".into(), Node::from(5));
     let e = Outer::from_dict(&d).unwrap_err();

@@ -85,6 +85,7 @@ fn dict_config() -> impl Strategy<Value = DictConfig> {
         let mut n = dict!({ nested: { list: [1, 2.5, null, true] } });
         n.as_map_mut()
             .unwrap()
+            .unwrap()
             .insert(k.as_str().into(), dict!([i, s]));
         DictConfig(n)
     })

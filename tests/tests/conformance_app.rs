@@ -364,7 +364,7 @@ fn put(dst: &mut Map, path: &str, value: Node) {
         if slot.as_map().is_none() {
             *slot = Node::empty_map();
         }
-        dst = slot.as_map_mut().expect("a mapping");
+        dst = slot.as_map_mut().expect("writable").expect("a mapping");
     }
     dst.insert(Key::from(last), value);
 }
@@ -418,7 +418,7 @@ fn reduce_config(data: Node, package: Option<&str>) -> Node {
     match package {
         None | Some("") | Some("_global_") => {
             let mut data = data;
-            if let Some(hydra) = data.get_mut("hydra") {
+            if let Some(hydra) = data.get_mut("hydra").expect("writable") {
                 *hydra = reduce_hydra_node(hydra, "");
             }
             data

@@ -477,7 +477,7 @@ impl<'a> Runner<'a> {
         let mut root = match cfg_type {
             "job" => comp.config,
             "hydra" => {
-                if let Some(m) = hydra.as_map_mut() {
+                if let Some(m) = hydra.as_map_mut_raw() {
                     m.shift_remove(&crate::Key::from("hydra_help"));
                     m.shift_remove(&crate::Key::from("help"));
                 }
@@ -637,7 +637,7 @@ fn resolve_in_place(root: &mut Node, resolvers: &Resolvers) -> Result<(), Error>
                 let node = e
                     .key
                     .as_deref()
-                    .and_then(|k| root.select_mut(k).ok().flatten());
+                    .and_then(|k| root.select_mut_raw(k).ok().flatten());
                 match node {
                     Some(n) if matches!(n.value, Value::Interp(_)) => n.value = Value::Missing,
                     _ => return Err(e),

@@ -359,7 +359,7 @@ impl Composer {
             apply::apply(&mut config, o)?;
         }
         let mut hydra = config
-            .as_map_mut()
+            .as_map_mut_raw()
             .and_then(|m| m.shift_remove(&Key::from("hydra")))
             .unwrap_or_else(Node::empty_map);
         crate::hydra::check(&mut hydra)?;

@@ -152,10 +152,10 @@ fn sources(run: &RunContext<'_>) -> Vec<Node> {
 /// The mapping at dotted `path` below `hydra`, if there is one.
 fn map_at<'n>(hydra: &'n mut Node, path: &str) -> Option<&'n mut Map> {
     hydra
-        .select_mut(path)
+        .select_mut_raw(path)
         .ok()
         .flatten()
-        .and_then(Node::as_map_mut)
+        .and_then(Node::as_map_mut_raw)
 }
 
 /// Sets a leaf of the node (its parents exist: the schema has them),
@@ -168,9 +168,9 @@ pub fn set_leaf(hydra: &mut Node, path: &str, value: Value) {
     let target = if parent.is_empty() {
         Some(hydra)
     } else {
-        hydra.select_mut(parent).ok().flatten()
+        hydra.select_mut_raw(parent).ok().flatten()
     };
-    if let Some(m) = target.and_then(Node::as_map_mut) {
+    if let Some(m) = target.and_then(Node::as_map_mut_raw) {
         m.insert(Key::from(key), Node::new(value));
     }
 }
@@ -180,7 +180,7 @@ fn push_strings(
     path: &str,
     items: impl Iterator<Item = String>,
 ) -> Result<(), Error> {
-    let Some(node) = hydra.select_mut(path).ok().flatten() else {
+    let Some(node) = hydra.select_mut_raw(path).ok().flatten() else {
         return Ok(());
     };
     match &mut node.value {

@@ -121,13 +121,13 @@ pub fn check(hydra: &mut Node) -> Result<(), Error> {
         let node = if path.is_empty() {
             Some(&mut *hydra)
         } else {
-            hydra.select_mut(path).ok().flatten()
+            hydra.select_mut_raw(path).ok().flatten()
         };
         let Some(node) = node else { continue };
         check_closed(path, fields, node)?;
     }
     for (path, ty) in TYPED {
-        if let Some(n) = hydra.select_mut(path).ok().flatten() {
+        if let Some(n) = hydra.select_mut_raw(path).ok().flatten() {
             convert(&format!("hydra.{path}"), *ty, n)?;
         }
     }
@@ -146,7 +146,7 @@ fn check_closed(path: &str, fields: &[(&str, Option<Ty>)], node: &mut Node) -> R
         return Ok(());
     }
     let origin = node.origin.clone();
-    let Some(map) = node.as_map_mut() else {
+    let Some(map) = node.as_map_mut_raw() else {
         let at = if path.is_empty() {
             "hydra".to_string()
         } else {
@@ -231,7 +231,7 @@ fn convert(key: &str, ty: Ty, node: &mut Node) -> Result<(), Error> {
             Some(Value::List(out))
         }
         (Ty::StrDict | Ty::OptStrDict, Value::Map(_)) => {
-            if let Some(m) = node.as_map_mut() {
+            if let Some(m) = node.as_map_mut_raw() {
                 for (k, v) in m.iter_mut() {
                     convert(&format!("{key}.{k}"), Ty::Str, v)?;
                 }

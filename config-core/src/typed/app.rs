@@ -173,7 +173,7 @@ impl<T: Config> TypedApp<T> {
 /// Resolve → type → validate → freeze.
 fn typed_config<T: Config>(job: &Job) -> Result<Frozen<T>, TaskError> {
     let mut cfg = job.resolved().map_err(|e| e.render())?;
-    if let Some(m) = cfg.as_map_mut() {
+    if let Some(m) = cfg.as_map_mut_raw() {
         m.shift_remove(&Key::from("defaults"));
     }
     let value = T::from_dict(&cfg).map_err(|e| e.render())?;

@@ -49,7 +49,7 @@ impl<T: Config> Maker<T> {
         let mut primary = T::default_dict();
         let defaults = T::defaults_list();
         if defaults.as_list().is_some_and(|l| !l.is_empty()) {
-            if let Some(m) = primary.as_map_mut() {
+            if let Some(m) = primary.as_map_mut_raw() {
                 m.shift_insert(0, Key::from("defaults"), defaults);
             }
         }
@@ -171,7 +171,7 @@ where
     }
     let mut cfg = composer.compose_parsed(T::SCHEMA.name, &parsed)?.config;
     crate::interp::resolve(&mut cfg, resolvers)?;
-    if let Some(m) = cfg.as_map_mut() {
+    if let Some(m) = cfg.as_map_mut_raw() {
         m.shift_remove(&Key::from("defaults"));
     }
     T::from_dict(&cfg)

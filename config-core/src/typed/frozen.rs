@@ -2,9 +2,13 @@
 //!
 //! Place in the flow: the last step. The training loop and its threads get
 //! a [`Frozen<T>`]: an `Arc` around the typed config. Config field types
-//! hold no interior mutability (no `Cell`, `RefCell`, `Mutex`), so shared
-//! access through `&T` cannot change anything, at any depth; `thaw()`
-//! gives back an owned copy to edit.
+//! hold no interior mutability (no `Cell`, `RefCell`, `Mutex`, atomics):
+//! [`ConfigValue`](crate::typed::ConfigValue) is sealed, implemented only
+//! for such types and by `#[derive(Config)]`, so a field like
+//! `Arc<AtomicU64>` does not compile. Shared access through `&T` cannot
+//! change anything, at any depth; `thaw()` gives back an owned, independent
+//! copy to edit. (`Frozen::new` takes any `T`; the guarantee is
+//! [`Config::freeze`](crate::typed::Config::freeze)'s.)
 
 use std::fmt;
 use std::ops::Deref;

@@ -35,6 +35,9 @@ impl DictConfig {
     }
 }
 
+// Plain tree data: a `Node` has no interior mutability.
+impl crate::typed::value::sealed::DeeplyImmutable for DictConfig {}
+
 impl ConfigValue for DictConfig {
     const TYPE: TypeDesc = TypeDesc::Dict;
     fn to_node(&self, origin: &Origin) -> Node {
@@ -85,7 +88,7 @@ impl LazyDict {
 
     /// Sets a keyword argument.
     pub fn set(&mut self, name: &str, value: Node) {
-        if let Some(m) = self.0.as_map_mut() {
+        if let Some(m) = self.0.as_map_mut_raw() {
             m.insert(Key::from(name), value);
         }
     }
@@ -124,6 +127,8 @@ impl LazyDict {
         }
     }
 }
+
+impl crate::typed::value::sealed::DeeplyImmutable for LazyDict {}
 
 impl ConfigValue for LazyDict {
     const TYPE: TypeDesc = TypeDesc::Lazy;
@@ -514,7 +519,7 @@ impl Registry {
                     if recursive {
                         self.build_nested(v, &name, &ck, &mut args.objects)?;
                     }
-                    if let Some(m) = args.kwargs.as_map_mut() {
+                    if let Some(m) = args.kwargs.as_map_mut_raw() {
                         m.insert(k.clone(), v.clone());
                     }
                 }

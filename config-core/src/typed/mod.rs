@@ -148,7 +148,29 @@ pub trait Config: ConfigValue + Default + Clone + Send + Sync + 'static {
         TypedApp::new()
     }
 
-    /// Freezes the value for sharing.
+    /// Freezes the value for sharing. Deep by construction: every field
+    /// type is a sealed [`ConfigValue`], none of which can change through a
+    /// shared reference, so no holder of the [`Frozen`] can change what
+    /// another sees, and [`Frozen::thaw`] is an independent copy.
+    ///
+    /// ```
+    /// use config_core::typed::Config;
+    /// use config_derive::Config;
+    ///
+    /// #[derive(Config, Clone, Debug, PartialEq)]
+    /// pub struct Train {
+    ///     #[config(default = 10)]
+    ///     pub steps: u64,
+    ///     pub tags: Vec<String>,
+    /// }
+    ///
+    /// let frozen = Train::default().freeze();
+    /// let shared = frozen.clone();
+    /// let mut mine = frozen.thaw();
+    /// mine.steps = 20;
+    /// mine.tags.push("ablation".into());
+    /// assert_eq!((shared.steps, shared.tags.len()), (10, 0));
+    /// ```
     fn freeze(self) -> Frozen<Self> {
         Frozen::new(self)
     }
@@ -173,6 +195,9 @@ pub mod __private {
     pub use crate::origin::Origin;
     pub use crate::typed::coerce::{missing_error, type_error};
     pub use crate::typed::validate::{non_empty, one_of, range};
+    /// The seal of `ConfigValue`, for the derive's impls only: every field
+    /// of a derived type is a `ConfigValue`, hence deeply immutable.
+    pub use crate::typed::value::sealed::DeeplyImmutable;
     pub use std::sync::Arc;
 
     /// The key of a child field.

@@ -384,7 +384,7 @@ impl MergeHook for SchemaHook {
 /// (emit it with `to_yaml`, or as JSON with [`to_json`]).
 pub fn json_schema(schema: &Schema, defaults: &Node) -> Node {
     let mut root = object_schema(schema, Some(defaults));
-    if let Some(m) = root.as_map_mut() {
+    if let Some(m) = root.as_map_mut_raw() {
         m.shift_insert(
             0,
             "$schema".into(),
@@ -400,7 +400,7 @@ fn object_schema(schema: &Schema, defaults: Option<&Node>) -> Node {
     let mut required = Vec::new();
     for f in schema.fields {
         let mut p = type_schema(&f.ty, defaults.and_then(|d| d.get(f.name)));
-        if let Some(m) = p.as_map_mut() {
+        if let Some(m) = p.as_map_mut_raw() {
             if !f.doc.is_empty() {
                 m.insert("description".into(), Node::from(f.doc));
             }

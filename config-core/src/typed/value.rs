@@ -6,6 +6,14 @@
 //! this module implements them for the supported field types (bool,
 //! integers, floats, `String`, `PathBuf`, `Option`, `Vec`, string-keyed
 //! maps); derived configs and enums implement it themselves.
+//!
+//! [`ConfigValue`] is sealed: its supertrait `DeeplyImmutable` is
+//! implemented here for those types (and [`DictConfig`](crate::typed::DictConfig),
+//! [`LazyDict`](crate::typed::LazyDict)) and by `#[derive(Config)]` for
+//! derived types, never by hand. None of them can change through a shared
+//! reference (no `Cell`, `RefCell`, `Mutex`, atomics, at any depth), which is
+//! what makes [`Config::freeze`](crate::typed::Config::freeze) deep and
+//! [`Frozen::thaw`](crate::typed::Frozen::thaw) an independent copy.
 
 use crate::error::Error;
 use crate::node::{Key, Map, Node, Value};
@@ -16,11 +24,51 @@ use crate::typed::schema::TypeDesc;
 use crate::typed::validate::Errors;
 use indexmap::IndexMap;
 use std::collections::{BTreeMap, HashMap};
-use std::hash::BuildHasher;
+use std::hash::{BuildHasher, BuildHasherDefault, RandomState};
 use std::path::PathBuf;
 
+pub(crate) mod sealed {
+    /// The seal of [`ConfigValue`](super::ConfigValue): types whose values
+    /// cannot change through a shared reference, at any depth. Implemented
+    /// in `typed::value` for the supported field types and by
+    /// `#[derive(Config)]` (through `typed::__private`) for derived types,
+    /// whose fields are all `ConfigValue`s themselves. Not to be implemented
+    /// by hand: that would reopen the hole `freeze()` closes.
+    #[diagnostic::on_unimplemented(
+        message = "`{Self}` is not a sealed config value: `ConfigValue` is implemented only by the built-in field types and by `#[derive(Config)]`",
+        label = "not known to be deeply immutable",
+        note = "the seal keeps `freeze()` deep: interior mutability (Cell, RefCell, Mutex, RwLock, atomics, OnceLock, an Arc of one) would let a store through `&Frozen<T>` change what every clone sees, and `thaw()` would share it with the frozen original",
+        note = "derive `Config` for the type (a struct with named fields, or a unit enum) and keep runtime state (counters, caches, locks) outside the config; a map's hasher must be std's `RandomState` or a `BuildHasherDefault`"
+    )]
+    pub trait DeeplyImmutable {}
+}
+use sealed::DeeplyImmutable;
+
 /// A type that can be a config field.
-pub trait ConfigValue: Sized {
+///
+/// Sealed: implemented for `bool`, the integers, `f32`, `f64`, `String`,
+/// `PathBuf`, `Option<T>`, `Vec<T>`, string-keyed `IndexMap`, `HashMap` and
+/// `BTreeMap`, [`DictConfig`](crate::typed::DictConfig),
+/// [`LazyDict`](crate::typed::LazyDict), and by `#[derive(Config)]`. None can
+/// change through `&self`, so a [`Frozen`](crate::typed::Frozen) config is
+/// immutable all the way down.
+///
+/// ```compile_fail,E0277
+/// use config_derive::Config;
+/// use std::sync::{atomic::AtomicU64, Arc};
+///
+/// #[derive(Config, Clone)]
+/// pub struct Train {
+///     pub steps: Arc<AtomicU64>, // `Arc<AtomicU64>` is not a config field type
+/// }
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a config field type",
+    label = "not a config field type",
+    note = "config fields are bool, integers, f32, f64, String, PathBuf, Option<T>, Vec<T>, string-keyed HashMap, BTreeMap and IndexMap, DictConfig, LazyDict, and types with #[derive(Config)]",
+    note = "interior mutability (Cell, RefCell, Mutex, RwLock, atomics, OnceLock, an Arc of one) is refused: it would break freeze(), as a store through `&Frozen<T>` would change what every clone sees and `thaw()` would share it with the frozen original"
+)]
+pub trait ConfigValue: DeeplyImmutable + Sized {
     /// The type, as schema data.
     const TYPE: TypeDesc;
 
@@ -49,6 +97,22 @@ fn null_error(key: &str, node: &Node, ty: &TypeDesc) -> Error {
         .with_hint("the field is not an Option, so it cannot be null")
 }
 
+// The seal: only types with no interior mutability, at any depth.
+impl DeeplyImmutable for bool {}
+impl DeeplyImmutable for f32 {}
+impl DeeplyImmutable for f64 {}
+impl DeeplyImmutable for String {}
+impl DeeplyImmutable for PathBuf {}
+impl<T: DeeplyImmutable> DeeplyImmutable for Option<T> {}
+impl<T: DeeplyImmutable> DeeplyImmutable for Vec<T> {}
+impl<T: DeeplyImmutable, S: DeeplyImmutable> DeeplyImmutable for IndexMap<String, T, S> {}
+impl<T: DeeplyImmutable, S: DeeplyImmutable> DeeplyImmutable for HashMap<String, T, S> {}
+impl<T: DeeplyImmutable> DeeplyImmutable for BTreeMap<String, T> {}
+// A map's hasher is reachable through `&map` (`hasher()`): std's are stateless
+// after construction.
+impl DeeplyImmutable for RandomState {}
+impl<H> DeeplyImmutable for BuildHasherDefault<H> {}
+
 impl ConfigValue for bool {
     const TYPE: TypeDesc = TypeDesc::Bool;
     fn to_node(&self, origin: &Origin) -> Node {
@@ -61,6 +125,7 @@ impl ConfigValue for bool {
 
 macro_rules! int_impl {
     ($($t:ty),*) => {$(
+        impl DeeplyImmutable for $t {}
         impl ConfigValue for $t {
             const TYPE: TypeDesc = TypeDesc::Int { name: stringify!($t), min: <$t>::MIN as i128, max: <$t>::MAX as i128 };
             fn to_node(&self, origin: &Origin) -> Node {
@@ -210,7 +275,10 @@ fn map_from_node<T: ConfigValue, C: FromIterator<(String, T)>>(
 
 macro_rules! map_impl {
     ($map:ident [$($gen:tt)*] [$($args:tt)*]) => {
-        impl<T: ConfigValue $($gen)*> ConfigValue for $map<String, T $($args)*> {
+        impl<T: ConfigValue $($gen)*> ConfigValue for $map<String, T $($args)*>
+        where
+            $map<String, T $($args)*>: DeeplyImmutable,
+        {
             const TYPE: TypeDesc = TypeDesc::Map(&T::TYPE);
             fn to_node(&self, origin: &Origin) -> Node {
                 map_to_node(self.iter(), origin)
