@@ -8,6 +8,8 @@
 //! - [`resolve`](mod@resolve): the evaluator (references, relative keys, cycles, errors).
 //! - [`resolvers`]: the resolver registry, a value ([`Resolvers`]) holding the
 //!   built-ins and user closures, with its cache and warnings.
+//! - [`limits`]: the guard rails against hostile interpolations (nesting,
+//!   chains, copies, string sizes), each a constant.
 //! - [`render`]: how values print inside strings (Python's `str`).
 //! - [`strftime`]: Python's strftime behind `${now:...}`, in local time (jiff reads the zone).
 //!
@@ -28,6 +30,7 @@
 //! ```
 
 pub mod grammar;
+pub mod limits;
 pub mod render;
 #[allow(clippy::module_inception)]
 pub mod resolve;
@@ -36,3 +39,6 @@ pub mod strftime;
 
 pub use resolve::{resolve, resolve_path};
 pub use resolvers::{Call, ResolverFn, Resolvers};
+
+#[cfg(test)]
+mod hostile_tests;

@@ -28,6 +28,10 @@
 use super::grammar::{
     self, Element, GrammarError, Interp, KeyPart, NodeRef, Part, Piece, ResolverCall, Text,
 };
+use super::limits::{
+    self, charged_clone, stack_addr, Budget, Exceeded, MAX_CALL_DEPTH, MAX_COPY_BYTES,
+    MAX_COPY_NODES, MAX_STACK_USE, MAX_TREE_DEPTH,
+};
 use super::render::{python_repr, python_repr_key, python_str, python_type};
 use super::resolvers::{Call, Resolvers};
 use crate::error::{did_you_mean, Error, ErrorKind};
@@ -36,13 +40,17 @@ use crate::node::{Key, Map, Node, StrKey, Value};
 use crate::path::{child_key, index_key, parse_path};
 use std::collections::HashMap;
 
-/// Longest chain of interpolations followed at once (`a -> b -> ...`):
-/// deeper chains are reported instead of exhausting the stack.
-pub const MAX_CHAIN: usize = 1000;
+pub use super::limits::{MAX_CHAIN, MAX_STRING_BYTES};
 
 /// Stack size of the thread that resolution runs on: deep trees and long
 /// chains recurse, and the caller's stack may be small (test threads have 2 MiB).
 const STACK_SIZE: usize = 256 << 20;
+
+/// Stack that resolution may use on the caller's thread: past it, the rest
+/// of the evaluation moves to a thread of [`STACK_SIZE`]. Callers' stacks
+/// can be small (2 MiB for test threads and many thread pools) and partly
+/// used already.
+const CALLER_STACK_USE: usize = 256 << 10;
 
 /// Resolves every interpolation in `root`, in place.
 ///
@@ -58,40 +66,41 @@ const STACK_SIZE: usize = 256 << 20;
 /// assert_eq!(cfg.get("copy").unwrap().value, Value::Int(80));
 /// ```
 pub fn resolve(root: &mut Node, resolvers: &Resolvers) -> Result<(), Error> {
+    with_engine(root, resolvers, |engine| {
+        engine.resolve_tree(&mut Vec::new())
+    })
+}
+
+/// Runs `f` on an engine over `root`, after checking the grammar of every
+/// interpolation, on a thread with [`STACK_SIZE`] of stack (only touched
+/// pages cost memory). A panic in a user resolver is passed on as is.
+///
+/// Small trees start on the caller's stack: a thread costs more than
+/// resolving them. A tree with few, short interpolations and little depth
+/// rarely recurses deeply; when it does (resolvers read new text and
+/// create nodes), [`Engine::deeper`] moves on to a big stack then.
+fn with_engine<T: Send>(
+    root: &mut Node,
+    resolvers: &Resolvers,
+    f: impl FnOnce(&mut Engine<'_>) -> Result<T, Error> + Send,
+) -> Result<T, Error> {
     let small = {
         let mut budget = SMALL_TREE_INTERPS;
         fits_small_stack(root, 0, &mut budget)
     };
-    let mut run = move || {
-        let mut engine = Engine::new(root, resolvers);
+    let run = move |own_stack: bool| {
+        let mut engine = Engine::new(root, resolvers, own_stack);
         engine.check_grammar(&mut Vec::new())?;
-        engine.resolve_tree(&mut Vec::new())
+        f(&mut engine)
     };
     if small {
-        run()
+        run(false)
     } else {
-        with_big_stack(run)
+        on_big_stack(run)
     }
 }
 
-/// Runs `f` on a scoped thread with [`STACK_SIZE`] of stack (only touched
-/// pages cost memory). A panic in a user resolver is passed on as is.
-///
-/// Small trees skip the thread: a chain of interpolations is at most as long
-/// as the tree has interpolations, and grammar nesting is bounded by the
-/// length of each interpolation's text, so a tree with few, short
-/// interpolations and little depth cannot recurse deeply. Starting a thread
-/// costs more than resolving such a tree.
-fn with_big_stack_for<T: Send>(root: &Node, f: impl FnOnce() -> T + Send) -> T {
-    let mut budget = SMALL_TREE_INTERPS;
-    if fits_small_stack(root, 0, &mut budget) {
-        f()
-    } else {
-        with_big_stack(f)
-    }
-}
-
-/// Interpolations a tree may hold and still resolve on the caller's stack.
+/// Interpolations a tree may hold and still start on the caller's stack.
 const SMALL_TREE_INTERPS: usize = 64;
 
 fn fits_small_stack(node: &Node, depth: usize, budget: &mut usize) -> bool {
@@ -112,23 +121,23 @@ fn fits_small_stack(node: &Node, depth: usize, budget: &mut usize) -> bool {
     }
 }
 
-fn with_big_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+/// Runs `f` on a scoped thread with [`STACK_SIZE`] of stack, passing true;
+/// when no thread can be started, on the caller's stack, passing false.
+/// A panic in `f` is passed on as is.
+fn on_big_stack<T: Send>(f: impl FnOnce(bool) -> T + Send) -> T {
     let slot = std::sync::Mutex::new(Some(f));
     let take = || slot.lock().unwrap_or_else(|p| p.into_inner()).take();
-    std::thread::scope(|s| {
+    let ran = std::thread::scope(|s| {
         let spawned = std::thread::Builder::new()
             .name("config-resolve".into())
             .stack_size(STACK_SIZE)
-            .spawn_scoped(s, || take().map(|f| f()));
-        let result = match spawned {
+            .spawn_scoped(s, || take().map(|f| f(true)));
+        match spawned {
             Ok(h) => h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
             Err(_) => None,
-        };
-        // No thread could be started: run on the caller's stack instead.
-        result
-            .or_else(|| take().map(|f| f()))
-            .expect("the closure runs exactly once")
-    })
+        }
+    });
+    ran.unwrap_or_else(|| take().expect("the closure runs exactly once")(false))
 }
 
 /// The fully resolved value at `path` (`a.b`, `a[0]`, `a.0`), leaving
@@ -147,9 +156,7 @@ fn with_big_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
 /// ```
 pub fn resolve_path(root: &Node, path: &str, resolvers: &Resolvers) -> Result<Node, Error> {
     let mut copy = root.clone();
-    with_big_stack_for(root, || {
-        let mut engine = Engine::new(&mut copy, resolvers);
-        engine.check_grammar(&mut Vec::new())?;
+    with_engine(&mut copy, resolvers, |engine| {
         let mut target = engine.locate(path)?;
         engine.resolve_tree(&mut target)?;
         Ok(engine.node(&target).clone())
@@ -210,13 +217,18 @@ pub(crate) struct Engine<'e> {
     /// (`b: ${a}${a}`, `c: ${b}${b}`, ...) grow exponentially, so the total
     /// is capped like the YAML loader's alias budget.
     produced: usize,
+    /// Nodes and bytes copied or created so far ([`limits::MAX_COPY_NODES`]).
+    budget: Budget,
+    /// Resolver calls in progress, outermost included ([`MAX_CALL_DEPTH`]).
+    calls: usize,
+    /// Where this thread's part of the evaluation started on the stack.
+    stack_base: usize,
+    /// True on a thread of [`STACK_SIZE`] (rather than the caller's).
+    own_stack: bool,
 }
 
-/// Most bytes of interpolated strings one resolution may build.
-pub const MAX_STRING_BYTES: usize = 64 << 20;
-
 impl<'e> Engine<'e> {
-    fn new(root: &'e mut Node, resolvers: &'e Resolvers) -> Engine<'e> {
+    fn new(root: &'e mut Node, resolvers: &'e Resolvers, own_stack: bool) -> Engine<'e> {
         Engine {
             root,
             resolvers,
@@ -226,13 +238,24 @@ impl<'e> Engine<'e> {
             followed: HashMap::new(),
             raw_args: false,
             produced: 0,
+            budget: Budget::default(),
+            calls: 0,
+            stack_base: stack_addr(),
+            own_stack,
         }
     }
 
     /// Charges `len` bytes of built string against [`MAX_STRING_BYTES`].
     fn charge(&mut self, len: usize, src: &str) -> Result<(), Error> {
         self.produced = self.produced.saturating_add(len);
-        if self.produced <= MAX_STRING_BYTES {
+        self.string_room(0, src)
+    }
+
+    /// Fails when a string of `len` more bytes would outgrow
+    /// [`MAX_STRING_BYTES`]: checked before a piece is appended, so that
+    /// the string is never built past the limit.
+    fn string_room(&self, len: usize, src: &str) -> Result<(), Error> {
+        if self.produced.saturating_add(len) <= MAX_STRING_BYTES {
             return Ok(());
         }
         let shown: String = src.chars().take(60).collect();
@@ -244,6 +267,102 @@ impl<'e> Engine<'e> {
             ),
         )
         .with_hint("interpolations that repeat each other grow exponentially; reference the value instead of concatenating it"))
+    }
+
+    /// A copy of the node at `pos`, charged against the copy budget
+    /// ([`MAX_COPY_NODES`]) while it is made.
+    fn copy_of(&mut self, pos: &[usize]) -> Result<Node, Error> {
+        let mut budget = std::mem::take(&mut self.budget);
+        let out = charged_clone(self.node(pos), &mut budget);
+        self.budget = budget;
+        out.map_err(|x| self.budget_error(x))
+    }
+
+    /// Charges a value a resolver made against the copy budget.
+    fn charge_made(&mut self, n: &Node) -> Result<(), Error> {
+        self.budget.charge_tree(n).map_err(|x| self.budget_error(x))
+    }
+
+    /// Fails when `nodes` nodes holding `bytes` string bytes would not fit
+    /// the copy budget: for resolvers to check before building a value.
+    pub(crate) fn check_room(&self, nodes: usize, bytes: usize) -> Result<(), Error> {
+        self.budget
+            .check(nodes, bytes)
+            .map_err(|x| self.budget_error(x))
+    }
+
+    fn budget_error(&self, which: Exceeded) -> Error {
+        let what = match which {
+            Exceeded::Nodes => format!("{MAX_COPY_NODES} nodes"),
+            Exceeded::Bytes => format!("{} MiB of strings", MAX_COPY_BYTES >> 20),
+        };
+        Error::new(
+            ErrorKind::Interpolation,
+            format!("Interpolation copied or created more than {what}"),
+        )
+        .with_hint(format!(
+            "{}values that copy each other twice (b: [${{a}}, ${{a}}], c: [${{b}}, ${{b}}], ...) double at each step; copy the part that is needed, or select it where it is used",
+            self.while_resolving()
+        ))
+    }
+
+    /// "while resolving 'a.b': " for the innermost interpolation being
+    /// evaluated or copied, if any.
+    fn while_resolving(&self) -> String {
+        match self.current().or(self.materializing.last()) {
+            Some(p) => format!("while resolving '{}': ", self.full_key(p)),
+            None => String::new(),
+        }
+    }
+
+    /// Runs `f` one level deeper in the evaluation's recursion. Past
+    /// [`CALLER_STACK_USE`] of the caller's stack, the rest runs on a thread
+    /// of [`STACK_SIZE`]; past [`MAX_STACK_USE`] there, it fails instead of
+    /// overflowing the stack.
+    fn deeper<T: Send>(
+        &mut self,
+        f: impl FnOnce(&mut Self) -> Result<T, Error> + Send,
+    ) -> Result<T, Error> {
+        let used = stack_addr().abs_diff(self.stack_base);
+        if !self.own_stack && used > CALLER_STACK_USE {
+            return self.on_own_stack(f);
+        }
+        if used > MAX_STACK_USE {
+            return Err(Error::new(
+                ErrorKind::Interpolation,
+                format!(
+                    "Interpolation nested too deep: more than {} MiB of stack",
+                    MAX_STACK_USE >> 20
+                ),
+            )
+            .with_hint(format!(
+                "{}chains of references, resolver calls and nested lists or dicts go too deep together; flatten the config",
+                self.while_resolving()
+            )));
+        }
+        f(self)
+    }
+
+    /// Runs `f` on a thread of [`STACK_SIZE`], then comes back.
+    fn on_own_stack<T: Send>(
+        &mut self,
+        f: impl FnOnce(&mut Self) -> Result<T, Error> + Send,
+    ) -> Result<T, Error> {
+        let base = self.stack_base;
+        let out = on_big_stack(|started| {
+            if !started {
+                return Err(Error::new(
+                    ErrorKind::Interpolation,
+                    "Interpolation nested too deep for the caller's stack, and no thread could be started to go on",
+                ));
+            }
+            self.own_stack = true;
+            self.stack_base = stack_addr();
+            f(self)
+        });
+        self.own_stack = false;
+        self.stack_base = base;
+        out
     }
 
     pub(crate) fn node(&self, pos: &[usize]) -> &Node {
@@ -344,7 +463,7 @@ impl<'e> Engine<'e> {
         };
         for i in 0..n {
             pos.push(i);
-            let r = self.resolve_tree(pos);
+            let r = self.deeper(|e| e.resolve_tree(pos));
             pos.pop();
             r?;
         }
@@ -395,6 +514,9 @@ impl<'e> Engine<'e> {
     /// now stands (OmegaConf gives it this parent), when the walk or a copy
     /// reaches them.
     fn place(&mut self, pos: &[usize], mut out: Node, target: Option<Pos>) -> Result<(), Error> {
+        if out.value.is_container() {
+            self.check_depth(pos, &out)?;
+        }
         self.resolved.insert(pos.to_vec(), target);
         if let Value::Interp(s) = out.value {
             // A resolver's string result is final, even if it holds `${`.
@@ -405,6 +527,23 @@ impl<'e> Engine<'e> {
         let old = std::mem::replace(slot, out);
         slot.replaced = Some(Box::new(old));
         Ok(())
+    }
+
+    /// Fails when placing the container `out` at `pos` would make the tree
+    /// deeper than [`MAX_TREE_DEPTH`].
+    fn check_depth(&self, pos: &[usize], out: &Node) -> Result<(), Error> {
+        let height = limits::height(out);
+        if pos.len() + height <= MAX_TREE_DEPTH {
+            return Ok(());
+        }
+        Err(Error::new(
+            ErrorKind::Interpolation,
+            format!("Interpolation would make the config deeper than {MAX_TREE_DEPTH} levels"),
+        )
+        .with_hint(format!(
+            "the value placed at depth {} is {height} levels high: values that nest copies of each other, or a value that creates itself (oc.create of a string that holds the same oc.create), grow the tree without end",
+            pos.len()
+        )))
     }
 
     /// Fails when `pos` is already being evaluated or copied (a cycle), or
@@ -486,10 +625,13 @@ impl<'e> Engine<'e> {
         let mut out = String::new();
         for part in &t.parts {
             match part {
-                Part::Lit(s) => out.push_str(s),
+                Part::Lit(s) => {
+                    out.push_str(s);
+                    self.string_room(out.len(), src)?;
+                }
                 Part::Interp(i) => {
                     let ev = self.eval_interp(i, src, base)?;
-                    out.push_str(&self.render(&ev));
+                    self.append(&mut out, &ev, src)?;
                 }
             }
         }
@@ -497,18 +639,29 @@ impl<'e> Engine<'e> {
         Ok(out)
     }
 
-    fn render(&self, ev: &Ev) -> String {
-        match ev {
+    /// Appends how `ev` prints to `out`. The string budget is checked
+    /// before a string is appended, and a container's text stops being
+    /// written once over it: a string is never built past the limit.
+    fn append(&self, out: &mut String, ev: &Ev, src: &str) -> Result<(), Error> {
+        let value = match ev {
             Ev::Ref(p) if self.node(p).value.is_container() => {
                 // `${e}` where `e: ${d}` prints `d` as written.
                 let mut p = self.original_target(p.clone());
-                let mut out = String::new();
-                self.write_raw(&mut p, true, &mut out);
-                out
+                let room = MAX_STRING_BYTES.saturating_sub(self.produced);
+                self.write_raw(&mut p, true, out, room);
+                return self.string_room(out.len(), src);
             }
-            Ev::Ref(p) => python_str(&self.node(p).value),
-            Ev::Val(n) => python_str(&n.value),
+            Ev::Ref(p) => &self.node(p).value,
+            Ev::Val(n) => &n.value,
+        };
+        match value {
+            Value::Str(s) | Value::Interp(s) => {
+                self.string_room(out.len().saturating_add(s.len()), src)?;
+                out.push_str(s);
+            }
+            other => out.push_str(&python_str(other)),
         }
+        self.string_room(out.len(), src)
     }
 
     /// Where a position that this run resolved from `${ref}` pointed to
@@ -524,23 +677,34 @@ impl<'e> Engine<'e> {
     }
 
     /// A copy of the subtree at `pos` as it was written: interpolations this
-    /// run already resolved below it are put back.
-    fn raw_clone(&self, pos: &mut Pos, top: bool) -> Node {
+    /// run already resolved below it are put back. Charged against the copy
+    /// budget as it is made.
+    fn raw_copy(&mut self, pos: &mut Pos) -> Result<Node, Error> {
+        let mut budget = std::mem::take(&mut self.budget);
+        let out = self.raw_clone(pos, true, &mut budget);
+        self.budget = budget;
+        out.map_err(|x| self.budget_error(x))
+    }
+
+    fn raw_clone(&self, pos: &mut Pos, top: bool, budget: &mut Budget) -> Result<Node, Exceeded> {
         let node = self.node(pos);
         if !top && self.resolved.contains_key(pos.as_slice()) {
             if let Some(original) = &node.replaced {
-                let mut n = (**original).clone();
+                let mut n = charged_clone(original, budget)?;
                 n.replaced = None;
-                return n;
+                return Ok(n);
             }
         }
+        budget.charge(1, limits::value_bytes(&node.value))?;
         let value = match &node.value {
             Value::Map(m) => {
                 let mut out = Map::with_capacity(m.len());
                 for (i, k) in m.keys().enumerate() {
+                    budget.charge(0, limits::key_bytes(k))?;
                     pos.push(i);
-                    out.insert(k.clone(), self.raw_clone(pos, false));
+                    let item = self.raw_clone(pos, false, budget);
                     pos.pop();
+                    out.insert(k.clone(), item?);
                 }
                 Value::Map(out)
             }
@@ -548,24 +712,29 @@ impl<'e> Engine<'e> {
                 let mut out = Vec::with_capacity(l.len());
                 for i in 0..l.len() {
                     pos.push(i);
-                    out.push(self.raw_clone(pos, false));
+                    let item = self.raw_clone(pos, false, budget);
                     pos.pop();
+                    out.push(item?);
                 }
                 Value::List(out)
             }
             other => other.clone(),
         };
-        Node {
+        Ok(Node {
             value,
             origin: node.origin.clone(),
             flags: node.flags,
             replaced: None,
-        }
+        })
     }
 
     /// Python's repr of the container at `pos` as it was before this run
-    /// resolved anything in it.
-    fn write_raw(&self, pos: &mut Pos, top: bool, out: &mut String) {
+    /// resolved anything in it. Stops writing once `out` is longer than
+    /// `limit` (the caller then fails on the string budget).
+    fn write_raw(&self, pos: &mut Pos, top: bool, out: &mut String, limit: usize) {
+        if out.len() > limit {
+            return;
+        }
         let node = self.node(pos);
         if !top && self.resolved.contains_key(pos.as_slice()) {
             if let Some(original) = &node.replaced {
@@ -583,7 +752,7 @@ impl<'e> Engine<'e> {
                     out.push_str(&python_repr_key(k));
                     out.push_str(": ");
                     pos.push(i);
-                    self.write_raw(pos, false, out);
+                    self.write_raw(pos, false, out, limit);
                     pos.pop();
                 }
                 out.push('}');
@@ -595,7 +764,7 @@ impl<'e> Engine<'e> {
                         out.push_str(", ");
                     }
                     pos.push(i);
-                    self.write_raw(pos, false, out);
+                    self.write_raw(pos, false, out, limit);
                     pos.pop();
                 }
                 out.push(']');
@@ -613,19 +782,19 @@ impl<'e> Engine<'e> {
                 if self.node(&p).value.is_container() {
                     self.resolve_tree(&mut p)?;
                 }
-                Ok(self.node(&p).clone())
+                self.copy_of(&p)
             }
         }
     }
 
     fn eval_interp(&mut self, i: &Interp, src: &str, base: &[usize]) -> Result<Ev, Error> {
-        match i {
+        self.deeper(|e| match i {
             Interp::Node(n) => {
-                let key = self.node_key(n, src, base)?;
-                self.deref(&key, base).map(Ev::Ref)
+                let key = e.node_key(n, src, base)?;
+                e.deref(&key, base).map(Ev::Ref)
             }
-            Interp::Resolver(r) => self.call(r, src, base),
-        }
+            Interp::Resolver(r) => e.call(r, src, base),
+        })
     }
 
     /// The key text of a node reference, nested interpolations evaluated:
@@ -661,15 +830,21 @@ impl<'e> Engine<'e> {
         };
         let ev = self.eval_interp(inner, src, base)?;
         let value = match &ev {
-            Ev::Ref(p) => self.node(p).value.clone(),
-            Ev::Val(n) => n.value.clone(),
+            Ev::Ref(p) => &self.node(p).value,
+            Ev::Val(n) => &n.value,
         };
         match value {
-            Value::Str(s) => Ok(s),
+            Value::Str(s) => {
+                // Keys are built strings too: `${${s}.${s}...}` repeats `s`.
+                self.string_room(s.len(), src)?;
+                let s = s.clone();
+                self.charge(s.len(), src)?;
+                Ok(s)
+            }
             other => {
                 let text = &src[span(inner)];
-                let shown = python_str(&other);
-                let ty = python_type(&other);
+                let shown = python_str(other);
+                let ty = python_type(other);
                 let message = match what {
                     KeyUse::Key => format!(
                         "The following interpolation is used to denote a config key and thus should return a string, but instead returned `{shown}` of type `<class '{ty}'>`: {text}"
@@ -813,7 +988,27 @@ impl<'e> Engine<'e> {
         }
     }
 
+    /// Evaluates a resolver call, counting it against [`MAX_CALL_DEPTH`]:
+    /// the grammar bounds nesting within one text, but `oc.decode` reads a
+    /// new text at each level.
     fn call(&mut self, r: &ResolverCall, src: &str, base: &[usize]) -> Result<Ev, Error> {
+        if self.calls >= MAX_CALL_DEPTH {
+            return Err(Error::new(
+                ErrorKind::Interpolation,
+                format!("Resolver calls nested more than {MAX_CALL_DEPTH} deep"),
+            )
+            .with_hint(format!(
+                "{}a resolver's argument (or the text oc.decode reads) calls a resolver again and again, e.g. oc.decode of a string that decodes itself",
+                self.while_resolving()
+            )));
+        }
+        self.calls += 1;
+        let out = self.call_unchecked(r, src, base);
+        self.calls -= 1;
+        out
+    }
+
+    fn call_unchecked(&mut self, r: &ResolverCall, src: &str, base: &[usize]) -> Result<Ev, Error> {
         let mut name = String::new();
         for (i, part) in r.name.iter().enumerate() {
             if i > 0 {
@@ -861,6 +1056,7 @@ impl<'e> Engine<'e> {
         };
         if entry.use_cache {
             if let Some(hit) = resolvers.cached(name, &texts) {
+                self.charge_made(&hit)?;
                 return Ok(Ev::Val(hit));
             }
         }
@@ -873,13 +1069,17 @@ impl<'e> Engine<'e> {
             result_ref: None,
         };
         let out = (entry.f)(&mut call).map_err(|e| wrap_resolver_error(name, e))?;
-        if let Some(p) = call.result_ref.take() {
+        let (result_ref, texts) = (call.result_ref.take(), std::mem::take(&mut call.texts));
+        if let Some(p) = result_ref {
             // The resolver handed back a node of the tree (oc.select,
             // oc.deprecated): it behaves like `${key}`.
             return Ok(Ev::Ref(p));
         }
+        // What a resolver made counts like a copy: `oc.dict.keys` of a big
+        // mapping, called many times, would otherwise grow without bound.
+        self.charge_made(&out)?;
         if entry.use_cache {
-            resolvers.store(name, call.texts, out.clone());
+            resolvers.store(name, texts, out.clone());
         }
         Ok(Ev::Val(out))
     }
@@ -891,6 +1091,10 @@ impl<'e> Engine<'e> {
         src: &str,
         base: &[usize],
     ) -> Result<Node, Error> {
+        self.deeper(|engine| engine.eval_element_here(e, src, base))
+    }
+
+    fn eval_element_here(&mut self, e: &Element, src: &str, base: &[usize]) -> Result<Node, Error> {
         Ok(match e {
             Element::Empty => {
                 self.resolvers.warn(format!(
@@ -908,7 +1112,7 @@ impl<'e> Engine<'e> {
                     match ev {
                         Ev::Ref(p) if self.raw_args && self.node(&p).value.is_container() => {
                             let mut p = self.original_target(p);
-                            self.raw_clone(&mut p, true)
+                            self.raw_copy(&mut p)?
                         }
                         ev => self.materialize(ev)?,
                     }
@@ -917,10 +1121,13 @@ impl<'e> Engine<'e> {
                     let mut s = String::new();
                     for p in pieces {
                         match p {
-                            Piece::Text(t) | Piece::Esc(t) => s.push_str(t),
+                            Piece::Text(t) | Piece::Esc(t) => {
+                                s.push_str(t);
+                                self.string_room(s.len(), src)?;
+                            }
                             Piece::Interp(i) => {
                                 let ev = self.eval_interp(i, src, base)?;
-                                s.push_str(&self.render(&ev));
+                                self.append(&mut s, &ev, src)?;
                             }
                         }
                     }

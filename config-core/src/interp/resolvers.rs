@@ -418,7 +418,8 @@ fn oc_decode(call: &mut Call<'_, '_>) -> Result<Node, Error> {
 /// interpolations then resolve where it is placed); a string is read as YAML.
 fn oc_create(call: &mut Call<'_, '_>) -> Result<Node, Error> {
     call.arg_count("create", &["obj"], 1)?;
-    let arg = call.args[0].clone();
+    // Taken, not copied: the argument is already a copy, charged as one.
+    let arg = std::mem::replace(&mut call.args[0], Node::new(Value::Null));
     match arg.value {
         Value::Map(_) | Value::List(_) => Ok(arg),
         Value::Null => Ok(Node::new(Value::Null)),
@@ -550,6 +551,8 @@ fn oc_dict_keys(call: &mut Call<'_, '_>) -> Result<Node, Error> {
     let Value::Map(m) = &call.engine.node(&p).value else {
         unreachable!("checked by dict_input")
     };
+    let bytes = m.keys().map(crate::interp::limits::key_bytes).sum();
+    call.engine.check_room(m.len() + 1, bytes)?;
     let keys = m
         .keys()
         .map(|k| {
@@ -580,6 +583,13 @@ fn oc_dict_values(call: &mut Call<'_, '_>) -> Result<Node, Error> {
     let Value::Map(m) = &call.engine.node(&p).value else {
         unreachable!("checked by dict_input")
     };
+    // Each item is `${key.k}`: checked before they are built, as the key
+    // may be long and the mapping large.
+    let bytes = m
+        .keys()
+        .map(|k| k.to_string().len().saturating_add(key.len() + 4))
+        .fold(0usize, usize::saturating_add);
+    call.engine.check_room(m.len() + 1, bytes)?;
     let refs = m
         .keys()
         .map(|k| Node::new(Value::Interp(format!("${{{key}.{k}}}"))))
