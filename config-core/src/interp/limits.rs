@@ -201,7 +201,7 @@ mod tests {
     #[test]
     fn charged_clone_copies_exactly_and_counts_everything() {
         let mut cfg = Node::from_yaml_str("a: {bb: [x, 1, {c: yy}]}\n").unwrap();
-        cfg.get_mut("a").unwrap().replaced = Some(Box::new(Node::from("${z}")));
+        cfg.get_mut("a").unwrap().unwrap().replaced = Some(Box::new(Node::from("${z}")));
         let mut b = Budget::default();
         let copy = charged_clone(&cfg, &mut b).unwrap();
         assert_eq!(copy, cfg);
