@@ -31,16 +31,17 @@ mod emit;
 #[cfg(test)]
 pub(crate) use emit::tests as emit_tests;
 mod fast;
+mod file;
 mod flow_indent;
 mod limits;
 pub(crate) mod load;
 mod scalar;
 
+pub(crate) use file::read_text;
 pub use limits::Limits;
 
 use crate::error::{Error, ErrorKind};
 use crate::node::Node;
-use crate::origin::Origin;
 use std::path::Path;
 
 /// Loads a YAML document as OmegaConf 2.3's loader does. `source` labels the
@@ -60,44 +61,19 @@ pub fn load_str(text: &str, source: &str, limits: &Limits) -> Result<Node, Error
 }
 
 /// Loads a YAML file (see [`load_str`]); origins name `path` as given.
+/// Only a regular file (symlinks followed) is read, and at most
+/// `limits.max_size` bytes of it: a FIFO, a device or a bigger file is an
+/// error at once.
 pub fn load_file(path: &Path, limits: &Limits) -> Result<Node, Error> {
     let label = path.display().to_string();
-    let io_error = |e: std::io::Error| {
+    let meta = std::fs::metadata(path).map_err(|e| {
         Error::new(
             ErrorKind::Io,
             format!("cannot read config file '{label}': {e}"),
         )
         .with_hint("check the path and its permissions")
-    };
-    let size = std::fs::metadata(path).map_err(io_error)?.len();
-    if size > limits.max_size as u64 {
-        // Refuse before reading it all into memory.
-        return Err(Error::new(
-            ErrorKind::Limit,
-            format!(
-                "YAML file is {size} bytes, more than the {} bytes allowed (Limits::max_size)",
-                limits.max_size
-            ),
-        )
-        .with_origin(Origin::file(label.as_str(), 1, 1))
-        .with_hint(
-            "raise `Limits::max_size` (pass your own `yaml::Limits`), if this file is trusted",
-        ));
-    }
-    let bytes = std::fs::read(path).map_err(io_error)?;
-    let text = String::from_utf8(bytes).map_err(|e| {
-        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-        // The text before the bad byte is valid UTF-8 by definition.
-        let before = std::str::from_utf8(valid).unwrap_or("");
-        let line = before.matches('\n').count() + 1;
-        let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-        Error::new(
-            ErrorKind::Yaml,
-            format!("config file '{label}' is not valid UTF-8"),
-        )
-        .with_origin(Origin::file(label.as_str(), line as u32, col as u32))
-        .with_hint("save the file as UTF-8")
     })?;
+    let text = file::read_text(path, &meta, &label, limits)?;
     load_str(&text, &label, limits)
 }
 
