@@ -18,27 +18,41 @@
 //! ```
 //!
 //! Tags: `!!str`, `!!int`, `!!float`, `!!bool` and `!!null` on scalars and
-//! `!!seq`/`!!map` on containers work as in PyYAML; the non-specific `!`
-//! types a scalar as if it were plain. Every other tag (`!!timestamp`,
-//! `!!binary`, `!!set`, `!custom`, ...) is an error, since OmegaConf cannot
-//! hold what PyYAML would build for it.
+//! `!!seq`/`!!map` on containers work as in PyYAML, written as shorthands
+//! or verbatim (`!<tag:yaml.org,2002:str>`); the non-specific `!` types a
+//! scalar as if it were plain. Every other tag (`!!timestamp`, `!!binary`,
+//! `!!set`, `!custom`, ...) is an error, since OmegaConf cannot hold what
+//! PyYAML would build for it.
+//!
+//! As PyYAML's reader, the loader refuses non-printable characters anywhere
+//! in a document (C0 controls but tab, CR and LF; DEL; C1 controls but NEL;
+//! `U+FFFE`/`U+FFFF`) and a `%YAML` directive whose major version is not 1.
 //!
 //! Known differences from PyYAML: an anchor may be redefined (YAML 1.2; the
 //! latest definition wins) where PyYAML rejects the second one; integers
-//! beyond `i64` are kept as strings.
+//! beyond `i64` are kept as their decimal digits ([`crate::Value::BigInt`]),
+//! at most 4,300 of them (Python's `sys.int_info.default_max_str_digits`):
+//! a longer decimal int fails in PyYAML too, but a hex, octal, binary or
+//! sexagesimal int with more decimal digits, which Python loads (and cannot
+//! print), is refused here. A `-` before `,`, `]` or `}` in a flow
+//! collection (`[1 -]`, `[-]`) needs a retry of saphyr's parse (see
+//! `flow_dash`): past 16 of them in one document it is an error (quote the
+//! values).
 
 mod emit;
 #[cfg(test)]
 pub(crate) use emit::tests as emit_tests;
 mod fast;
 mod file;
+mod flow_dash;
 mod flow_indent;
 mod limits;
 pub(crate) mod load;
+mod reader;
 mod scalar;
 
 pub(crate) use file::read_text;
-pub use limits::Limits;
+pub use limits::{Limits, NODE_BYTES};
 
 use crate::error::{Error, ErrorKind};
 use crate::node::Node;
