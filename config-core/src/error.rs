@@ -120,7 +120,9 @@ impl Error {
     }
 
     /// The message plus, for a file origin, a snippet of the source line
-    /// with a caret under the column (the file is re-read; best effort).
+    /// with a caret under the column (the line is read again from the file;
+    /// best effort). Control characters are escaped (`\x1b`), so text from
+    /// a file cannot drive the terminal.
     pub fn render(&self) -> String {
         let mut out = self.to_string();
         if let Some(Origin::File { path, line, col }) = &self.origin {
@@ -129,7 +131,7 @@ impl Error {
                 out.push_str(&snippet);
             }
         }
-        out
+        escape_controls(&out)
     }
 }
 
@@ -152,25 +154,194 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {}
 
 /// `line | text` plus a caret line, for a 1-based line and column of `text`.
+/// A long line shows [`SNIPPET_WIDTH`] characters around the column;
+/// control characters are escaped.
 pub fn snippet(text: &str, line: u32, col: u32) -> Option<String> {
-    let src = text.lines().nth(line.checked_sub(1)? as usize)?;
-    let num = line.to_string();
-    let pad = " ".repeat(num.len());
-    let caret_at: usize = src.chars().take(col.saturating_sub(1) as usize).count();
-    Some(format!(
-        "{pad} |\n{num} | {src}\n{pad} | {}^",
-        " ".repeat(caret_at)
-    ))
+    let src = text.split('\n').nth(line.checked_sub(1)? as usize)?;
+    let mut window = Window::around(col);
+    src.bytes().all(|b| window.push(b));
+    Some(window.snippet(line))
 }
 
+/// Widest part of a source line a snippet shows, in characters.
+pub const SNIPPET_WIDTH: usize = 120;
+
+/// Most bytes read from a file to find a snippet's line.
+const SNIPPET_SCAN: u64 = 1 << 30;
+
+/// The snippet of `line` of the file at `path`, reading up to that line and
+/// at most [`SNIPPET_WIDTH`] characters of it: never the whole file. Not
+/// for pseudo-origins such as `<string>` (no file), nor for anything but a
+/// regular file (a FIFO would block, a device never end).
 fn snippet_from_file(path: &str, line: u32, col: u32) -> Option<String> {
-    let text = std::fs::read_to_string(path).ok()?;
-    snippet(&text, line, col)
+    use std::io::BufRead;
+    if is_label(path) || !std::fs::metadata(path).ok()?.is_file() {
+        return None;
+    }
+    let file = std::fs::File::open(path).ok()?;
+    let mut reader = std::io::BufReader::new(std::io::Read::take(file, SNIPPET_SCAN));
+    let mut skip = line.checked_sub(1)?;
+    let mut window = Window::around(col);
+    loop {
+        let buf = reader.fill_buf().ok()?;
+        if buf.is_empty() {
+            // The end of the file ends the last line.
+            return (skip == 0).then(|| window.snippet(line));
+        }
+        let mut used = 0;
+        while skip > 0 && used < buf.len() {
+            match buf[used..].iter().position(|b| *b == b'\n') {
+                Some(i) => {
+                    used += i + 1;
+                    skip -= 1;
+                }
+                None => used = buf.len(),
+            }
+        }
+        let done = skip == 0 && !buf[used..].iter().all(|b| window.push(*b));
+        let len = buf.len();
+        reader.consume(len);
+        if done {
+            return Some(window.snippet(line));
+        }
+    }
 }
+
+/// True for a pseudo-origin (`<string>`, `<oc.create>`): a label, not a file.
+fn is_label(path: &str) -> bool {
+    path.starts_with('<') && path.ends_with('>')
+}
+
+/// The part of one source line a snippet shows, collected byte by byte.
+struct Window {
+    /// First character shown (0-based).
+    start: usize,
+    /// The caret's character (0-based).
+    caret: usize,
+    /// Characters seen so far.
+    seen: usize,
+    bytes: Vec<u8>,
+    /// More characters follow the window.
+    cut: bool,
+}
+
+impl Window {
+    fn around(col: u32) -> Window {
+        let caret = col.saturating_sub(1) as usize;
+        let start = if caret < SNIPPET_WIDTH - 10 {
+            0
+        } else {
+            caret - SNIPPET_WIDTH / 2
+        };
+        Window {
+            start,
+            caret,
+            seen: 0,
+            bytes: Vec::new(),
+            cut: false,
+        }
+    }
+
+    /// Takes the next byte of the line; false at its end or once full.
+    fn push(&mut self, b: u8) -> bool {
+        if b == b'\n' {
+            return false;
+        }
+        let starts_char = b & 0xc0 != 0x80;
+        if starts_char {
+            self.seen += 1;
+        }
+        let index = self.seen.saturating_sub(1);
+        if index >= self.start + SNIPPET_WIDTH {
+            self.cut = true;
+            return false;
+        }
+        if index >= self.start {
+            self.bytes.push(b);
+        }
+        true
+    }
+
+    /// `line | text` and the caret line.
+    fn snippet(&self, line: u32) -> String {
+        let text = String::from_utf8_lossy(&self.bytes);
+        let text = text.strip_suffix('\r').unwrap_or(&text);
+        let mut shown = String::from(if self.start > 0 { "…" } else { "" });
+        // Past the end of the line, the caret stays just after it.
+        let mut caret_at = shown.chars().count();
+        for (i, c) in text.chars().enumerate() {
+            push_escaped(&mut shown, c);
+            if self.start + i < self.caret {
+                caret_at = shown.chars().count();
+            }
+        }
+        if self.cut {
+            shown.push('…');
+        }
+        let num = line.to_string();
+        let pad = " ".repeat(num.len());
+        format!(
+            "{pad} |\n{num} | {shown}\n{pad} | {}^",
+            " ".repeat(caret_at)
+        )
+    }
+}
+
+/// True for a control or bidirectional-formatting character: one that
+/// could drive the terminal (ESC, CSI) or reorder the line shown.
+fn needs_escape(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// `c`, or its escape (`\t`, `\x1b`, `\u{202e}`) when [`needs_escape`].
+fn push_escaped(out: &mut String, c: char) {
+    use std::fmt::Write;
+    match c {
+        '\t' => out.push_str("\\t"),
+        '\r' => out.push_str("\\r"),
+        c if !needs_escape(c) => out.push(c),
+        c if (c as u32) < 0x100 => {
+            let _ = write!(out, "\\x{:02x}", c as u32);
+        }
+        c => {
+            let _ = write!(out, "\\u{{{:x}}}", c as u32);
+        }
+    }
+}
+
+/// `text` with [`needs_escape`] characters escaped, line feeds and tabs
+/// (which messages use for layout) aside.
+fn escape_controls(text: &str) -> String {
+    let escape = |c: char| needs_escape(c) && c != '\n' && c != '\t';
+    if !text.chars().any(escape) {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if escape(c) {
+            push_escaped(&mut out, c);
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Longest word compared by edit distance, in characters: a longer one
+/// (a 60 KB key) gets suggestions only from candidates that extend it.
+pub const MAX_SUGGEST_CHARS: usize = 128;
+
+/// Most edit-distance cells one [`did_you_mean`] computes (each is a few
+/// nanoseconds); candidates past the budget are only checked for extending
+/// the word.
+const MAX_SUGGEST_CELLS: usize = 1 << 24;
 
 /// The candidates closest to `word` (Damerau-free Levenshtein), best first:
 /// the "did you mean" of every error that lists options. A candidate that
 /// extends `word` at a word boundary (`env` → `env_set`) counts as close.
+/// The work is bounded (see [`MAX_SUGGEST_CHARS`]), so a huge key or a huge
+/// list of options cannot stall an error message.
 ///
 /// ```
 /// use config_core::error::did_you_mean;
@@ -178,37 +349,79 @@ fn snippet_from_file(path: &str, line: u32, col: u32) -> Option<String> {
 /// assert_eq!(did_you_mean("env", ["name", "env_set", "env_copy"]), ["env_set", "env_copy"]);
 /// ```
 pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
-    let max = (word.chars().count() / 3).max(1) + 1;
+    suggest(word, candidates, MAX_SUGGEST_CELLS)
+}
+
+/// [`did_you_mean`] with a budget of `budget` edit-distance cells.
+fn suggest<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+    budget: usize,
+) -> Vec<&'a str> {
+    let chars: Vec<char> = word.chars().take(MAX_SUGGEST_CHARS + 1).collect();
+    let max = (chars.len() / 3).max(1) + 1;
     let extends = |c: &str| {
-        word.chars().count() >= 3
+        chars.len() >= 3
             && c.strip_prefix(word)
                 .is_some_and(|rest| rest.starts_with(['_', '-', '.', '/']))
     };
+    let mut cells = 0;
+    let mut other = Vec::new();
     let mut scored: Vec<(usize, &str)> = candidates
         .into_iter()
-        .map(|c| {
-            let d = edit_distance(word, c);
-            (if d > max && extends(c) { max } else { d }, c)
+        .filter_map(|c| {
+            let d = if chars.len() <= MAX_SUGGEST_CHARS && cells < budget {
+                other.clear();
+                other.extend(c.chars().take(chars.len() + max + 1));
+                edit_distance_within(&chars, &other, max, &mut cells)
+            } else {
+                None
+            };
+            match d {
+                Some(d) => Some((d, c)),
+                None => extends(c).then_some((max, c)),
+            }
         })
-        .filter(|(d, _)| *d <= max)
         .collect();
     // Stable: among equally close candidates, the first listed wins.
     scored.sort_by_key(|(d, _)| *d);
     scored.into_iter().map(|(_, c)| c).collect()
 }
 
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != *cb);
-            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
+/// The edit distance of `a` and `b` if it is at most `max`. Only the band
+/// of cells within `max` of the diagonal can hold such a distance, so only
+/// those are computed (and counted in `cells`); a row past `max` stops.
+fn edit_distance_within(a: &[char], b: &[char], max: usize, cells: &mut usize) -> Option<usize> {
+    if a.len().abs_diff(b.len()) > max {
+        return None;
     }
-    prev[b.len()]
+    let far = max + 1;
+    let mut prev: Vec<usize> = (0..=b.len()).map(|j| j.min(far)).collect();
+    let mut cur = vec![far; b.len() + 1];
+    for (i, ca) in a.iter().enumerate() {
+        let row = i + 1;
+        let lo = row.saturating_sub(max).max(1);
+        let hi = (row + max).min(b.len());
+        cur[0] = row.min(far);
+        cur[lo - 1] = if lo == 1 { cur[0] } else { far };
+        let mut best = cur[0];
+        for j in lo..=hi {
+            let sub = prev[j - 1] + usize::from(*ca != b[j - 1]);
+            let v = sub.min(prev[j] + 1).min(cur[j - 1] + 1).min(far);
+            cur[j] = v;
+            best = best.min(v);
+        }
+        if hi < b.len() {
+            cur[hi + 1] = far;
+        }
+        *cells += hi + 1 - lo.min(hi + 1);
+        if best > max {
+            return None;
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    let d = prev[b.len()];
+    (d <= max).then_some(d)
 }
 
 #[cfg(test)]
@@ -225,5 +438,137 @@ mod tests {
     fn snippet_points_at_column() {
         let s = snippet("a: 1\nbb: [\n", 2, 5).unwrap();
         assert!(s.ends_with("  |     ^"), "{s}");
+        let s = snippet("a: 1\r\nb: 2\r\n", 1, 9).unwrap();
+        assert_eq!(s, "  |\n1 | a: 1\n  |     ^");
+    }
+
+    fn temp_file(name: &str, bytes: &[u8]) -> String {
+        let dir = std::env::temp_dir().join(format!("error-rs-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(name);
+        std::fs::write(&path, bytes).unwrap();
+        path.display().to_string()
+    }
+
+    fn file_error(path: &str, line: u32, col: u32) -> String {
+        Error::new(ErrorKind::Yaml, "bad")
+            .with_origin(Origin::file(path, line, col))
+            .render()
+    }
+
+    #[test]
+    fn snippets_escape_control_characters() {
+        let path = temp_file("esc.yaml", b"a: 1\nk: \x1b[2J\x1b]0;owned\x07 \tx\n");
+        let text = file_error(&path, 2, 20);
+        assert!(
+            !text.contains('\u{1b}') && !text.contains('\u{7}'),
+            "{text:?}"
+        );
+        assert!(
+            text.contains("2 | k: \\x1b[2J\\x1b]0;owned\\x07 \\tx"),
+            "{text}"
+        );
+        // The caret stays under the column it names (`x`, after the escapes).
+        assert!(
+            text.ends_with(&format!("  | {}^", " ".repeat(29))),
+            "{text}"
+        );
+        let msg = Error::new(ErrorKind::Yaml, "key '\u{1b}[31m' \u{9b} \u{202e}x\n\tok").render();
+        assert_eq!(msg, "key '\\x1b[31m' \\x9b \\u{202e}x\n\tok");
+    }
+
+    /// Removes a file when dropped, even if the test fails.
+    struct Remove(&'static str);
+
+    impl Drop for Remove {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_file(self.0);
+        }
+    }
+
+    #[test]
+    fn pseudo_origins_are_never_opened() {
+        // A file named like the label, in the working directory: the old
+        // renderer printed a line of it.
+        std::fs::write("<string>", "secret: 1\n").unwrap();
+        let _guard = Remove("<string>");
+        assert!(!file_error("<string>", 1, 1).contains("secret"));
+        assert!(!file_error("<oc.create>", 1, 1).contains(" | "));
+        // A path that merely starts with a bracket is a file.
+        let path = temp_file("<x.yaml", b"a: 1\n");
+        assert!(file_error(&path, 1, 1).contains("1 | a: 1"));
+    }
+
+    #[test]
+    fn long_lines_show_a_window_around_the_column() {
+        let line = format!("{}X{}", "a".repeat(59_999), "b".repeat(100_000));
+        let path = temp_file("long.yaml", format!("k: 1\n{line}\n").as_bytes());
+        let text = file_error(&path, 2, 60_000);
+        let shown = text.lines().nth(3).unwrap();
+        assert!(
+            shown.starts_with("2 | …") && shown.ends_with('…'),
+            "{shown}"
+        );
+        assert!(shown.chars().count() <= SNIPPET_WIDTH + 8, "{shown}");
+        let caret = text.lines().nth(4).unwrap().find('^').unwrap();
+        assert_eq!(shown.chars().nth(caret), Some('X'), "{text}");
+        // A short line is shown whole, as before.
+        assert!(file_error(&path, 1, 4).ends_with("1 | k: 1\n  |    ^"));
+        assert!(!file_error(&path, 9, 1).contains(" | "));
+    }
+
+    /// A 300 MB file whose error is on its first line: the snippet reads a
+    /// window of that line, not the file (which used to cost 600 MB).
+    #[test]
+    fn snippets_of_huge_files_read_one_window() {
+        let path = temp_file("huge.yaml", b"");
+        let f = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
+        f.set_len(300 << 20).unwrap(); // sparse: zeros, no disk
+        let start = std::time::Instant::now();
+        let text = file_error(&path, 1, 1);
+        assert!(start.elapsed().as_millis() < 500, "{:?}", start.elapsed());
+        assert!(text.contains("1 | \\x00\\x00"), "{}", &text[..80]);
+        std::fs::remove_file(&path).unwrap();
+    }
+
+    #[test]
+    fn did_you_mean_is_bounded() {
+        // A 60 KB key and a near miss took 12 s.
+        let key = "k".repeat(60_000);
+        let near = format!("{}j", &key[1..]);
+        let start = std::time::Instant::now();
+        assert!(did_you_mean(&key, [near.as_str()]).is_empty());
+        let ext = format!("{key}_x");
+        assert_eq!(did_you_mean(&key, [ext.as_str()]), [ext.as_str()]);
+        assert!(start.elapsed().as_millis() < 100, "{:?}", start.elapsed());
+        // Past the cell budget, candidates are only checked for extending
+        // the word: the close `max_iter` after it is not compared.
+        let many = ["seed", "name", "max_iter", "max_itr_x"];
+        assert_eq!(suggest("max_itr", many, 1 << 20), ["max_iter", "max_itr_x"]);
+        assert_eq!(suggest("max_itr", many, 10), ["max_itr_x"]);
+    }
+
+    /// The full edit distance, as it was computed before the band.
+    fn reference_distance(a: &[char], b: &[char]) -> usize {
+        let mut prev: Vec<usize> = (0..=b.len()).collect();
+        for (i, ca) in a.iter().enumerate() {
+            let mut cur = vec![i + 1; b.len() + 1];
+            for (j, cb) in b.iter().enumerate() {
+                let sub = prev[j] + usize::from(ca != cb);
+                cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
+            }
+            prev = cur;
+        }
+        prev[b.len()]
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn banded_distance_agrees(a in "[abc]{0,12}", b in "[abc]{0,12}", max in 1usize..6) {
+            let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+            let d = reference_distance(&a, &b);
+            let got = edit_distance_within(&a, &b, max, &mut 0);
+            proptest::prop_assert_eq!(got, (d <= max).then_some(d));
+        }
     }
 }

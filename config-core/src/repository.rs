@@ -241,15 +241,16 @@ impl ConfigSource for DirSource {
         format!("provider=main, path=file://{}", self.root.display())
     }
 
+    /// Stats the file first: a missing file or a directory is no config
+    /// (`Ok(None)`); a symlink out of the directory is refused before
+    /// anything is read; then [`yaml::read_text`] refuses FIFOs, devices and
+    /// files over the size limit, and reads with a bound.
     fn load(&self, config_path: &str) -> Result<Option<RawConfig>, Error> {
         let file = self.file(config_path)?;
-        let text = match std::fs::read_to_string(&file) {
-            Ok(t) => t,
+        let meta = match std::fs::metadata(&file) {
+            Ok(m) if m.is_dir() => return Ok(None),
+            Ok(m) => m,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(e) if file.is_dir() => {
-                let _ = e;
-                return Ok(None);
-            }
             Err(e) => {
                 return Err(Error::new(
                     ErrorKind::Io,
@@ -259,6 +260,7 @@ impl ConfigSource for DirSource {
         };
         self.check_inside(&file, config_path)?;
         let label = file.display().to_string();
+        let text = yaml::read_text(&file, &meta, &label, &self.limits)?;
         let header = package_header(&text).map_err(|m| {
             Error::new(ErrorKind::Compose, format!("In '{config_path}': {m}"))
                 .with_origin(Origin::file(label.as_str(), 1, 1))
@@ -557,6 +559,72 @@ mod tests {
         );
         assert!(package_header("# @package a b").is_err());
         assert_eq!(package_header("a: 1\n# @package x").unwrap(), None);
+    }
+
+    /// A fresh config directory with a `db` group holding `ok.yaml`.
+    fn conf_dir(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("repo-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("db")).unwrap();
+        std::fs::write(dir.join("db/ok.yaml"), "port: 1\n").unwrap();
+        dir
+    }
+
+    /// Group options that are not regular files used to hang (a FIFO) or
+    /// eat memory (`/dev/zero`); each is now an error at once.
+    #[cfg(unix)]
+    #[test]
+    fn options_that_are_not_regular_files_are_refused_at_once() {
+        let dir = conf_dir("special");
+        let start = std::time::Instant::now();
+        std::os::unix::fs::symlink("/dev/zero", dir.join("db/zero.yaml")).unwrap();
+        std::os::unix::fs::symlink("/dev/urandom", dir.join("db/random.yaml")).unwrap();
+        let repo = Repository::new().with_dir(&dir).unwrap();
+        for name in ["db/zero", "db/random"] {
+            let e = repo.load(name).unwrap_err();
+            assert!(e.message.contains("outside the config directory"), "{e}");
+        }
+        // Inside the directory, a device or a FIFO is named for what it is.
+        let source = DirSource {
+            root: dir.clone(),
+            canonical: "/".into(),
+            limits: Limits::default(),
+        };
+        std::fs::create_dir_all(dir.join("dev")).unwrap();
+        std::os::unix::fs::symlink("/dev/zero", dir.join("dev/zero.yaml")).unwrap();
+        let e = source.load("dev/zero").unwrap_err();
+        assert!(
+            e.message
+                .contains("not a regular file: it is a character device"),
+            "{e}"
+        );
+        let fifo = dir.join("db/pipe.yaml");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if made.is_ok_and(|s| s.success()) {
+            let e = repo.load("db/pipe").unwrap_err();
+            assert!(e.message.contains("a FIFO"), "{e}");
+            assert_eq!(repo.options("db"), vec!["ok"]);
+        }
+        assert!(repo.load("db/ok").unwrap().is_some());
+        assert!(repo.load("db/none").unwrap().is_none());
+        assert!(repo.load("db").unwrap().is_none()); // a directory
+        assert!(start.elapsed().as_millis() < 1000);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// A 2 GiB option file used to abort on a 4 GiB allocation.
+    #[test]
+    fn a_huge_option_is_refused_before_reading() {
+        let dir = conf_dir("huge");
+        let f = std::fs::File::create(dir.join("db/huge.yaml")).unwrap();
+        f.set_len(2 << 30).unwrap(); // sparse
+        let repo = Repository::new().with_dir(&dir).unwrap();
+        let start = std::time::Instant::now();
+        let e = repo.load("db/huge").unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Limit, "{e}");
+        assert!(e.message.contains("2147483648 bytes"), "{e}");
+        assert!(start.elapsed().as_millis() < 1000);
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

@@ -50,3 +50,26 @@ pub fn merge_files(files: &[PathBuf]) -> Result<String, String> {
     }
     Ok(acc.to_yaml())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `config resolve /dev/zero` used to read until memory ran out (its
+    /// metadata says 0 bytes).
+    #[cfg(unix)]
+    #[test]
+    fn devices_are_refused_at_once() {
+        let start = std::time::Instant::now();
+        for dev in ["/dev/zero", "/dev/urandom"] {
+            let e = resolve(Path::new(dev)).unwrap_err();
+            assert!(
+                e.contains("is not a regular file: it is a character device"),
+                "{e}"
+            );
+            let e = merge_files(&[PathBuf::from(dev)]).unwrap_err();
+            assert!(e.contains("not a regular file"), "{e}");
+        }
+        assert!(start.elapsed().as_millis() < 1000);
+    }
+}

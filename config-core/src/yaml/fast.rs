@@ -7,10 +7,12 @@
 //! and comments. This module reads exactly that subset, line by line, and
 //! emits the same events (with the same positions) that saphyr would, into
 //! the same tree builder. On anything else (quotes, anchors, tags, block
-//! scalars, multi-line scalars, flow mappings, tabs, non-ASCII text, odd
-//! indentation, errors) it gives up and the caller parses the whole
-//! document with saphyr instead; so this path only has to be right on what
-//! it accepts, and the differential tests check that it is.
+//! scalars, multi-line scalars, flow mappings, tabs and other control
+//! characters, directives, non-ASCII text, odd indentation, `[1 -]`,
+//! errors) it gives up and the caller parses the whole document with saphyr
+//! instead; so this path only has to be right on what it accepts, and the
+//! differential tests check that it is. A limit the tree builder hits is
+//! final on either path.
 
 use saphyr_parser::{Event, ScalarStyle};
 use std::borrow::Cow;
@@ -264,7 +266,8 @@ impl<'t> Fast<'_, 't> {
             for part in inner.split(',') {
                 let lead = part.bytes().take_while(|b| *b == b' ').count();
                 let item = part.trim_matches(' ');
-                if !plain_flow_item(item) {
+                // `[1 -]`: saphyr needs a retry for it (see `flow_dash`).
+                if !plain_flow_item(item) || part.ends_with(" -") {
                     return Err(Bail);
                 }
                 self.scalar(item, (ln, col + offset + lead))?;
@@ -300,6 +303,9 @@ fn ascii_part(line: &str) -> Result<&str, Bail> {
     let Some(first) = line.bytes().position(|b| !b.is_ascii()) else {
         return Ok(line);
     };
+    if line[first..].chars().any(super::reader::is_unprintable) {
+        return Err(Bail); // saphyr's path refuses it, as PyYAML does
+    }
     let head = &line[..first];
     let start = head.trim_start_matches(' ');
     if start.starts_with('#') {
@@ -411,7 +417,7 @@ mod tests {
     fn check(text: &str) -> Result<bool, String> {
         let path: Arc<str> = Arc::from("t.yaml");
         let limits = Limits::default();
-        let Some(fast) = parse_fast(text, &path, &limits) else {
+        let Some(Ok(fast)) = parse_fast(text, &path, &limits) else {
             return Ok(false);
         };
         let slow = parse_saphyr(text, &path, &limits)
@@ -475,6 +481,11 @@ mod tests {
             "a: 1 # \u{85} nel\nb: 2 # \u{2028}\nc: 3\n",
             "  # ü\na: 1\n",
             "\u{feff}a: 1\n",
+            "a: [1 -]\n",
+            "a: [1 -, x - ,y -z]\n",
+            "a: 1 # é\u{9b}\n",
+            "a: x\u{1}\n",
+            "a: 77777777777777777777777\n",
         ];
         for s in samples {
             check(s).unwrap_or_else(|e| panic!("{s:?}: {e}"));
@@ -488,6 +499,24 @@ mod tests {
         #[test]
         fn agrees_on_blockish_text(text in "((  |- |a|b|1|: |:|#|\n|\\[|\\]|, |\\{\\}|x: |-1|~|\\$\\{a\\}| #c|\\.|é| #é|\u{85}|\u{2028}|\r|\t|---|<<: |'|\\?)){0,40}") {
             check(&text).map_err(TestCaseError::fail)?;
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(600))]
+
+        /// The hardening cases: ` -` before `,`/`]` (saphyr needs a retry),
+        /// control characters (refused, also in comments), `%YAML`
+        /// directives, verbatim tags and ints past Python's digit limit.
+        #[test]
+        fn agrees_on_hostile_text(text in "((  |- |a|1|: |#|\n|\\[|\\]|, | -|-|\u{1}|\u{1b}|\u{7f}| #\u{9b}| #é\u{9f}|%YAML 2.0\n|%YAML 1.1\n|!<tag:yaml.org,2002:str> |7{30}|7{4301}|0x1f{3600}|'q')){0,24}") {
+            check(&text).map_err(TestCaseError::fail)?;
+            let path: Arc<str> = Arc::from("t.yaml");
+            if let Some(Ok(_)) = parse_fast(&text, &path, &Limits::default()) {
+                // Whatever the fast path accepts, PyYAML's reader accepts.
+                prop_assert!(crate::yaml::reader::first_unprintable(&text).is_none());
+                prop_assert!(crate::yaml::reader::incompatible_version(&text).is_none());
+            }
         }
     }
 }

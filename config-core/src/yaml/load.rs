@@ -19,7 +19,8 @@
 //!   is `{}` and a lone string `s` is `{s: null}` (OmegaConf re-reads it).
 
 use super::fast;
-use super::limits::{Budget, Cost, Exceeded, Limits};
+use super::limits::{Budget, Cost, Exceeded, Limits, NODE_BYTES};
+use super::reader;
 use super::scalar::{self, Plain};
 use crate::error::{Error, ErrorKind};
 use crate::node::{Key, Map, Node, Value};
@@ -60,54 +61,137 @@ pub(crate) fn load(text: &str, source: &str, limits: &Limits) -> Result<Node, Er
 /// The root node of the only document in `text`, or `None` for no document.
 fn parse_document(text: &str, path: &Arc<str>, limits: &Limits) -> Result<Option<Node>, Error> {
     if let Some(root) = parse_fast(text, path, limits) {
-        return Ok(root);
+        return root;
     }
     parse_saphyr(text, path, limits)
 }
 
 /// The tree through the fast path, or `None` when it gave up (or the
 /// builder failed: saphyr then reports the same error, or an earlier one).
-pub(super) fn parse_fast(text: &str, path: &Arc<str>, limits: &Limits) -> Option<Option<Node>> {
+/// A limit the builder hit is final, though: the document is refused
+/// either way, and saphyr would only take as long again to say so.
+pub(super) fn parse_fast(
+    text: &str,
+    path: &Arc<str>,
+    limits: &Limits,
+) -> Option<Result<Option<Node>, Error>> {
     let mut builder = Builder::new(path.clone(), limits, text.len());
+    let mut failed = None;
     let mut emit = |event: Event<'_>, (line, col): fast::Pos| {
         let mark = Marker::new(0, line, col);
-        builder.event(event, Span::new(mark, mark)).is_ok()
+        let result = builder.event(event, Span::new(mark, mark));
+        failed = result.err();
+        failed.is_none()
     };
-    fast::events(text, &mut emit).ok()?;
-    Some(builder.root)
+    let done = fast::events(text, &mut emit);
+    match (done, failed) {
+        (_, Some(e)) if e.kind == ErrorKind::Limit => Some(Err(e)),
+        (Ok(()), None) => Some(Ok(builder.root)),
+        _ => None,
+    }
 }
 
-/// The tree through saphyr's full parser.
+/// The tree through saphyr's full parser, after the checks PyYAML's reader
+/// makes and saphyr does not ([`reader`]).
 pub(super) fn parse_saphyr(
     text: &str,
     path: &Arc<str>,
     limits: &Limits,
 ) -> Result<Option<Node>, Error> {
-    let first = saphyr_pass(text, path, limits, None);
+    check_stream(text, path)?;
+    let first = saphyr_pass(text, path, limits, &|m| m);
     match &first {
-        Err(e)
-            if e.message
-                .starts_with("YAML syntax error: invalid indentation") => {}
-        _ => return first,
+        Err(e) if e.message.starts_with(INDENT_ERROR) => retry_shifted(text, path, limits, first),
+        Err(e) if e.message.starts_with(DASH_ERROR) => retry_patched(text, path, limits, first),
+        _ => first,
     }
-    // saphyr 0.3.4 rejects some multi-line flow collections PyYAML reads:
-    // retry them re-indented (see `flow_indent`); else report the first error.
+}
+
+const INDENT_ERROR: &str = "YAML syntax error: invalid indentation";
+const DASH_ERROR: &str = "YAML syntax error: plain scalar cannot start with '-'";
+
+/// saphyr 0.3.4 rejects some multi-line flow collections PyYAML reads:
+/// retry them re-indented (see `flow_indent`); else report the first error.
+fn retry_shifted(
+    text: &str,
+    path: &Arc<str>,
+    limits: &Limits,
+    first: Result<Option<Node>, Error>,
+) -> Result<Option<Node>, Error> {
     match super::flow_indent::shift_flow_lines(text) {
-        Some(shifted) => saphyr_pass(&shifted.text, path, limits, Some(&shifted)).or(first),
+        Some(s) => saphyr_pass(&s.text, path, limits, &|m| s.unshift(m)).or(first),
         None => first,
     }
 }
 
-/// One saphyr parse; positions go through `shifted` back to the original.
+/// saphyr 0.3.4 rejects `[1 -]` and `[-]`, which PyYAML reads: patch the
+/// text where saphyr stopped and retry, a bounded number of times (see
+/// `flow_dash`); past the bound, saphyr's error stands.
+fn retry_patched(
+    text: &str,
+    path: &Arc<str>,
+    limits: &Limits,
+    first: Result<Option<Node>, Error>,
+) -> Result<Option<Node>, Error> {
+    let mut patches = super::flow_dash::Patches::default();
+    let mut result = first;
+    loop {
+        let at = match &result {
+            Err(e) if patches.can_retry(&e.message, text.len()) => match &e.origin {
+                Some(Origin::File { line, col, .. }) => (*line as usize, *col as usize),
+                _ => return result,
+            },
+            _ => return result,
+        };
+        if !patches.add(text, at.0, at.1) {
+            return result;
+        }
+        let patched = patches.apply(text);
+        result = saphyr_pass(&patched, path, limits, &|m| patches.unshift(m));
+    }
+}
+
+/// Refuses what PyYAML's reader refuses before any parsing: unprintable
+/// characters and a `%YAML` directive for another major version.
+fn check_stream(text: &str, path: &Arc<str>) -> Result<(), Error> {
+    let at = |line: usize, col: usize| Origin::File {
+        path: path.clone(),
+        line: u32::try_from(line).unwrap_or(u32::MAX),
+        col: u32::try_from(col).unwrap_or(u32::MAX),
+    };
+    if let Some((c, line, col)) = reader::first_unprintable(text) {
+        let code = c as u32;
+        return Err(Error::new(
+            ErrorKind::Yaml,
+            format!(
+                "unacceptable character #x{code:04x}: special characters are not allowed in YAML"
+            ),
+        )
+        .with_origin(at(line, col))
+        .with_hint(format!(
+            "remove it; a string can hold it as an escape in double quotes, e.g. \"\\u{code:04x}\""
+        )));
+    }
+    if let Some((line, version)) = reader::incompatible_version(text) {
+        return Err(Error::new(
+            ErrorKind::Yaml,
+            format!("found incompatible YAML document (version 1.* is required): %YAML {version}"),
+        )
+        .with_origin(at(line, 1))
+        .with_hint("write `%YAML 1.1` (the version PyYAML reads), or remove the directive"));
+    }
+    Ok(())
+}
+
+/// One saphyr parse; `fix` maps its positions back to the original text.
 fn saphyr_pass(
     text: &str,
     path: &Arc<str>,
     limits: &Limits,
-    shifted: Option<&super::flow_indent::Shifted>,
+    fix: &dyn Fn(Marker) -> Marker,
 ) -> Result<Option<Node>, Error> {
     let mut builder = Builder::new(path.clone(), limits, text.len());
     let mut parser = Parser::new_from_str(text);
-    let fix = |m: Marker| shifted.map_or(m, |s| s.unshift(m));
     while let Some(item) = parser.next_event() {
         let (event, span) = item.map_err(|e| {
             let e = ScanError::new_str(fix(*e.marker()), e.info());
@@ -362,10 +446,13 @@ impl<'l> Builder<'l> {
             }
         };
         if as_key && anchor == 0 {
-            // The common key: no node to build.
+            // The common key: no node to build, only its text to charge
+            // (its entry is charged with its value).
             let key = key_of(value).map_err(|e| e.with_origin(self.origin(mark)))?;
+            self.charge_tree(key.as_str().map_or(0, str::len), mark)?;
             return self.set_key(PendingKey::Key(key, mark));
         }
+        self.charge_tree(NODE_BYTES + text_bytes(&value), mark)?;
         let node = Node::with_origin(value, self.origin(mark));
         if anchor != 0 {
             self.store_anchor(anchor, &node, mark)?;
@@ -391,8 +478,7 @@ impl<'l> Builder<'l> {
         }
         if let Some(tag) = tag {
             let expected = if list { "seq" } else { "map" };
-            let ok = (tag.handle == CORE && tag.suffix == expected)
-                || (tag.handle.is_empty() && tag.suffix == "!");
+            let ok = core_suffix(tag) == Some(expected) || is_non_specific(tag);
             if !ok {
                 return Err(self.error(
                     ErrorKind::Yaml,
@@ -404,6 +490,7 @@ impl<'l> Builder<'l> {
         if self.stack.len() >= self.limits.max_depth {
             return Err(self.depth_error(mark));
         }
+        self.charge_tree(NODE_BYTES, mark)?;
         let kind = if list {
             FrameKind::List(self.items.len())
         } else {
@@ -476,12 +563,14 @@ impl<'l> Builder<'l> {
     fn store_anchor(&mut self, id: usize, node: &Node, mark: Marker) -> Result<(), Error> {
         let cost = measure(node);
         // Outermost anchors copy disjoint parts of the document; an anchor
-        // inside another one is copied again with it, so it is charged.
-        if self.anchored_open > 0 {
-            self.budget
-                .charge(cost, self.limits)
-                .map_err(|e| self.budget_error(e, mark))?;
-        }
+        // inside another one is copied again with it, so it is charged. The
+        // copy kept here takes memory either way.
+        let charged = if self.anchored_open > 0 {
+            self.budget.charge(cost, self.limits)
+        } else {
+            self.budget.charge_tree(cost.tree_bytes(), self.limits)
+        };
+        charged.map_err(|e| self.budget_error(e, mark))?;
         if self.anchors.len() <= id {
             self.anchors.resize_with(id + 1, || None);
         }
@@ -542,6 +631,13 @@ impl<'l> Builder<'l> {
         .with_hint(format!("raise `Limits::max_depth`: {RAISE}"))
     }
 
+    /// Charges `bytes` of tree built at `mark` (see `Limits::max_tree_bytes`).
+    fn charge_tree(&mut self, bytes: usize, mark: Marker) -> Result<(), Error> {
+        self.budget
+            .charge_tree(bytes, self.limits)
+            .map_err(|e| self.budget_error(e, mark))
+    }
+
     fn budget_error(&self, e: Exceeded, mark: Marker) -> Error {
         let (what, field, limit) = match e {
             Exceeded::Nodes => ("nodes", "max_alias_nodes", self.limits.max_alias_nodes),
@@ -550,6 +646,7 @@ impl<'l> Builder<'l> {
                 "max_alias_bytes",
                 self.limits.max_alias_bytes,
             ),
+            Exceeded::Tree => return self.tree_error(mark),
         };
         self.error(
             ErrorKind::Limit,
@@ -559,6 +656,31 @@ impl<'l> Builder<'l> {
         .with_hint(format!(
             "every alias (*name) and `<<` merge copies its anchor's content; raise `Limits::{field}`: {RAISE}"
         ))
+    }
+
+    fn tree_error(&self, mark: Marker) -> Error {
+        let limit = self.limits.max_tree_bytes;
+        self.error(
+            ErrorKind::Limit,
+            format!(
+                "the loaded tree would take more than {} of memory (Limits::max_tree_bytes): \
+                 every value takes about {NODE_BYTES} bytes in memory, whatever its length in the file",
+                in_mib(limit)
+            ),
+            mark,
+        )
+        .with_hint(format!(
+            "split the data out of the config (a large list of numbers belongs in a data file), or raise `Limits::max_tree_bytes`: {RAISE}"
+        ))
+    }
+}
+
+/// `bytes` for a message: `128 MiB`, or `1000 bytes` below a MiB.
+fn in_mib(bytes: usize) -> String {
+    if bytes >= 1 << 20 && bytes.is_multiple_of(1 << 20) {
+        format!("{} MiB", bytes >> 20)
+    } else {
+        format!("{bytes} bytes")
     }
 }
 
@@ -579,14 +701,14 @@ fn classify(text: Cow<'_, str>, style: ScalarStyle, tag: Option<&Tag>) -> Result
     let plain = match tag {
         None => style == ScalarStyle::Plain,
         // The non-specific tag `!`: PyYAML resolves it like a plain scalar.
-        Some(t) if t.handle.is_empty() && t.suffix == "!" => true,
-        Some(t) if t.handle == CORE => {
-            return match t.suffix.as_str() {
-                "merge" => Ok(Scalar::Merge),
-                suffix => scalar::tagged(suffix, &text).map(Scalar::Value),
+        Some(t) if is_non_specific(t) => true,
+        Some(t) => {
+            return match core_suffix(t) {
+                Some("merge") => Ok(Scalar::Merge),
+                Some(suffix) => scalar::tagged(suffix, &text).map(Scalar::Value),
+                None => Err(unsupported_tag(t, "scalar")),
             };
         }
-        Some(t) => return Err(unsupported_tag(t, "scalar")),
     };
     if !plain {
         return Ok(Scalar::Value(owned_string_value(text)));
@@ -596,13 +718,23 @@ fn classify(text: Cow<'_, str>, style: ScalarStyle, tag: Option<&Tag>) -> Result
         Plain::Bool(b) => Value::Bool(b),
         Plain::Int(i) => Value::Int(i),
         Plain::Float(f) => Value::Float(f),
-        // Python ints have no limit; ours do, so a bigger one stays text.
-        Plain::BigInt => Value::BigInt(super::scalar::big_int(&text).into()),
+        // Beyond i64: decimal digits, up to Python's limit (`MAX_INT_DIGITS`).
+        Plain::BigInt => Value::BigInt(scalar::big_int(&text)?.into()),
         Plain::Str => owned_string_value(text),
         Plain::BadFloat => return Err(format!("could not convert string to float: '{text}'")),
         Plain::Merge => return Ok(Scalar::Merge),
         Plain::ValueTag => return Ok(Scalar::Equals),
     }))
+}
+
+/// The bytes a scalar value holds outside its node (see
+/// `Limits::max_tree_bytes`).
+fn text_bytes(value: &Value) -> usize {
+    match value {
+        Value::Str(s) | Value::Interp(s) => s.len(),
+        Value::BigInt(d) => d.len(),
+        _ => 0,
+    }
 }
 
 /// [`scalar::string_value`] without copying a string saphyr already owns.
@@ -614,11 +746,28 @@ fn owned_string_value(text: Cow<'_, str>) -> Value {
     }
 }
 
+/// The name of a core-schema tag (`str` for `!!str`), written as a
+/// shorthand or verbatim (`!<tag:yaml.org,2002:str>`, which saphyr hands
+/// over with an empty handle), as PyYAML reads both.
+fn core_suffix(tag: &Tag) -> Option<&str> {
+    if tag.handle == CORE {
+        return Some(&tag.suffix);
+    }
+    tag.handle
+        .is_empty()
+        .then(|| tag.suffix.strip_prefix(CORE))
+        .flatten()
+}
+
+/// The non-specific tag `!`.
+fn is_non_specific(tag: &Tag) -> bool {
+    tag.handle.is_empty() && tag.suffix == "!"
+}
+
 fn unsupported_tag(tag: &Tag, on: &str) -> String {
-    let name = if tag.handle == CORE {
-        format!("!!{}", tag.suffix)
-    } else {
-        tag.to_string()
+    let name = match core_suffix(tag) {
+        Some(suffix) => format!("!!{suffix}"),
+        None => tag.to_string(),
     };
     format!(
         "could not determine a constructor for the tag '{name}' on a {on}: OmegaConf's loader (PyYAML SafeLoader) \
@@ -1181,6 +1330,230 @@ mod tests {
 }
 
 #[cfg(test)]
+mod hardening {
+    use super::*;
+    use std::time::Instant;
+
+    fn load_err(text: &str) -> Error {
+        load(text, "t.yaml", &Limits::default()).expect_err("should fail")
+    }
+
+    fn load_ok(text: &str) -> Node {
+        load(text, "t.yaml", &Limits::default()).unwrap_or_else(|e| panic!("{text:?}: {e}"))
+    }
+
+    /// 64 MiB of `[1,1,...]` used to build a 4 GB tree in 40 s; the tree
+    /// budget stops it (the fast path and saphyr alike): 0.3 s for the
+    /// `config` tool with the default 128 MiB. A debug build is many times
+    /// slower, so the test scales both down: 16 MiB of text, 8 MiB of tree.
+    #[test]
+    fn a_huge_flow_list_hits_the_tree_budget_fast() {
+        assert_eq!(Limits::default().max_tree_bytes, 128 << 20);
+        let limits = Limits {
+            max_tree_bytes: 8 << 20,
+            ..Limits::default()
+        };
+        let mut text = String::with_capacity(16 << 20);
+        text.push_str("a: [");
+        text.push_str(&"1,".repeat(8 << 20));
+        text.push_str("1]\n");
+        let start = Instant::now();
+        let e = load(&text, "t.yaml", &limits).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Limit, "{e}");
+        assert!(
+            e.message
+                .contains("8 MiB of memory (Limits::max_tree_bytes)"),
+            "{e}"
+        );
+        let col = (8 << 20) / NODE_BYTES * 2;
+        assert!(
+            matches!(e.origin, Some(Origin::File { line: 1, col: c, .. }) if (c as usize).abs_diff(col) < 10),
+            "{e}"
+        );
+        // Through saphyr too (a quoted value sends the document there).
+        text.replace_range(text.len() - 3.., "'x']\n");
+        let e = load(&text, "t.yaml", &limits).unwrap_err();
+        assert!(e.message.contains("Limits::max_tree_bytes"), "{e}");
+        let ms = start.elapsed().as_millis();
+        assert!(ms < 3000, "{ms} ms");
+    }
+
+    #[test]
+    fn tree_budget_counts_nodes_strings_and_aliases() {
+        let limits = |n: usize| Limits {
+            max_tree_bytes: n,
+            ..Limits::default()
+        };
+        let text = "a: [1, 2, 3]\n";
+        // The root, `a`'s list and three items; the key's one byte.
+        let need = 5 * NODE_BYTES + 1;
+        assert!(load(text, "t", &limits(need)).is_ok());
+        assert_eq!(
+            load(text, "t", &limits(need - 1)).unwrap_err().kind,
+            ErrorKind::Limit
+        );
+        let long = format!("a: {}\n", "x".repeat(1000));
+        assert!(load(&long, "t", &limits(2 * NODE_BYTES + 1000)).is_err());
+        assert!(load(&long, "t", &limits(2 * NODE_BYTES + 1001)).is_ok());
+        // An alias costs its copy; the anchor's kept copy costs too.
+        let aliased = "a: &x [1, 2]\nb: *x\n";
+        let tree = 1 + 3 + 3; // root, a's list and items, b's copy
+        let budget = (tree + 3) * NODE_BYTES + 2;
+        assert!(load(aliased, "t", &limits(budget)).is_ok());
+        assert!(load(aliased, "t", &limits(budget - 1)).is_err());
+    }
+
+    #[test]
+    fn unprintable_characters_are_refused_as_pyyaml_does() {
+        for (text, line, col) in [
+            ("a: x\u{1}y\n", 1, 5),
+            ("a: 1\nb: 'x\u{1b}[31m'\n", 2, 6),
+            ("a: \"\u{7f}\"\n", 1, 5),
+            ("# \u{0}\na: 1\n", 1, 3),
+            ("a: 1 # é\u{9b}\n", 1, 9),
+            ("a: [x, \"\u{fffe}\"]\n", 1, 9),
+        ] {
+            let e = load_err(text);
+            assert_eq!(e.kind, ErrorKind::Yaml, "{text:?}");
+            assert!(e.message.starts_with("unacceptable character #x"), "{e}");
+            assert_eq!(
+                e.origin,
+                Some(Origin::file("t.yaml", line, col)),
+                "{text:?}"
+            );
+        }
+        // Escapes in double quotes are fine, as are tabs, CR and NEL.
+        let n = load_ok("a: \"\\x1b[1m\"\nb: 'x\ty'\r\nc: 1 # \u{85}\n");
+        assert_eq!(n.get("a").unwrap().value, Value::Str("\u{1b}[1m".into()));
+        assert_eq!(n.get("b").unwrap().value, Value::Str("x\ty".into()));
+    }
+
+    #[test]
+    fn verbatim_core_tags_work_as_shorthands() {
+        let n = load_ok("a: !<tag:yaml.org,2002:str> 12\nb: !<tag:yaml.org,2002:int> '7'\nc: !<tag:yaml.org,2002:seq> [1]\n");
+        assert_eq!(n.get("a").unwrap().value, Value::Str("12".into()));
+        assert_eq!(n.get("b").unwrap().value, Value::Int(7));
+        assert!(matches!(n.get("c").unwrap().value, Value::List(_)));
+        assert_eq!(keys_of(&load_ok("!<tag:yaml.org,2002:str> a\n")), ["a"]);
+        let e = load_err("a: !<tag:yaml.org,2002:timestamp> 2020-01-01\n");
+        assert!(e.message.contains("'!!timestamp'"), "{e}");
+        let e = load_err("a: !<tag:example.com,2000:x> 1\n");
+        assert!(
+            e.message.contains("could not determine a constructor"),
+            "{e}"
+        );
+    }
+
+    fn keys_of(n: &Node) -> Vec<String> {
+        n.as_map().unwrap().keys().map(|k| k.to_string()).collect()
+    }
+
+    #[test]
+    fn yaml_directives_need_major_version_one() {
+        for v in ["9.9", "2.0", "0.9"] {
+            let e = load_err(&format!("%YAML {v}\n---\na: 1\n"));
+            assert!(e.message.contains("version 1.* is required"), "{e}");
+            assert_eq!(e.origin, Some(Origin::file("t.yaml", 1, 1)));
+        }
+        for v in ["1.1", "1.2", "1.3"] {
+            let n = load_ok(&format!("%YAML {v}\n---\na: 1\n"));
+            assert_eq!(n.get("a").unwrap().value, Value::Int(1));
+        }
+    }
+
+    /// PyYAML's answers (`yaml.safe_load`), through the fast path and
+    /// through saphyr (a quoted value sends the document there).
+    #[test]
+    fn dashes_before_flow_indicators_load_as_pyyaml() {
+        let cases: [(&str, &[&str]); 7] = [
+            ("[1 -]", &["1 -"]),
+            ("[1 -, z]", &["1 -", "z"]),
+            ("[1 - 2]", &["1 - 2"]),
+            ("[-]", &["-"]),
+            ("[a, -, b -]", &["a", "-", "b -"]),
+            ("[a -b]", &["a -b"]),
+            ("[x,\n  y -\n  ]", &["x", "y -"]),
+        ];
+        for (flow, want) in cases {
+            for text in [format!("a: {flow}\n"), format!("q: 'x'\na: {flow}\n")] {
+                let n = load_ok(&text);
+                let got: Vec<&str> = n
+                    .get("a")
+                    .unwrap()
+                    .as_list()
+                    .unwrap()
+                    .iter()
+                    .map(|i| i.as_str().unwrap())
+                    .collect();
+                assert_eq!(got, want, "{text:?}");
+            }
+        }
+        let n = load_ok("a: {k: v -, j: -}\nb: 'x'\n");
+        assert_eq!(
+            n.select("a.k").unwrap().unwrap().value,
+            Value::Str("v -".into())
+        );
+        assert_eq!(
+            n.select("a.j").unwrap().unwrap().value,
+            Value::Str("-".into())
+        );
+        // Positions are the original text's.
+        let n = load_ok("q: 'x'\na: [-, 1 -, b]\n");
+        let items = n.get("a").unwrap().as_list().unwrap();
+        let cols: Vec<Origin> = items.iter().map(|i| i.origin.clone()).collect();
+        assert_eq!(
+            cols,
+            [
+                Origin::file("t.yaml", 2, 5),
+                Origin::file("t.yaml", 2, 8),
+                Origin::file("t.yaml", 2, 13)
+            ]
+        );
+        let e = load_err("q: 'x'\na: [-, 1 -, b]\nc: [\n");
+        assert_eq!(e.kind, ErrorKind::Yaml);
+        assert!(
+            matches!(e.origin, Some(Origin::File { line: 3 | 4, .. })),
+            "{e}"
+        );
+        // `[- 1]` is an error for PyYAML too.
+        assert_eq!(load_err("a: [- 1]\n").kind, ErrorKind::Yaml);
+    }
+
+    #[test]
+    fn dash_retries_are_bounded() {
+        let many = vec!["x -"; 40].join(", ");
+        let text = format!("q: 'x'\na: [{many}]\n");
+        let e = load_err(&text);
+        assert!(e.message.contains("cannot start with '-'"), "{e}");
+        let few = vec!["x -"; super::super::flow_dash::MAX_PATCHES].join(", ");
+        assert!(load(&format!("q: 'x'\na: [{few}]\n"), "t", &Limits::default()).is_ok());
+        // The fast path leaves these to saphyr, so it agrees.
+        assert!(load(&format!("a: [{many}]\n"), "t", &Limits::default()).is_err());
+    }
+
+    /// A 200 KB int took 11-21 s to load.
+    #[test]
+    fn huge_ints_fail_fast_with_pythons_limit() {
+        let start = Instant::now();
+        let e = load_err(&format!("a: {}\n", "7".repeat(200_000)));
+        assert!(
+            e.message.contains("200000 digits") && e.message.contains("4300"),
+            "{e}"
+        );
+        assert_eq!(e.origin, Some(Origin::file("t.yaml", 1, 4)));
+        assert!(load_err(&format!("a: 0x{}\n", "f".repeat(200_000)))
+            .message
+            .contains("4300"));
+        assert!(load_err(&format!("a: !!int '{}'\n", "7".repeat(200_000)))
+            .message
+            .contains("4300"));
+        let ok = load_ok(&format!("a: {}\n", "7".repeat(4300)));
+        assert!(matches!(&ok.get("a").unwrap().value, Value::BigInt(d) if d.len() == 4300));
+        assert!(start.elapsed().as_millis() < 1000, "{:?}", start.elapsed());
+    }
+}
+
+#[cfg(test)]
 mod fuzz {
     use super::*;
     use proptest::prelude::*;
@@ -1201,7 +1574,7 @@ mod fuzz {
 
         #[test]
         fn never_panics_on_yamlish_text(text in "([-:?,\\[\\]{}#&*!|>'\"%@` \n\t.~<=]|[a-c]|[0-2]|<< |&a |\\*a|!!str |!!int |--- ){0,48}") {
-            let small = Limits { max_depth: 6, max_alias_nodes: 20, max_alias_bytes: 40, max_size: 1 << 20 };
+            let small = Limits { max_depth: 6, max_alias_nodes: 20, max_alias_bytes: 40, max_size: 1 << 20, max_tree_bytes: 4096 };
             let _ = load(&text, "t", &small);
             let _ = load(&text, "t", &Limits::default());
         }

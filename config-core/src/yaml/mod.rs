@@ -18,29 +18,44 @@
 //! ```
 //!
 //! Tags: `!!str`, `!!int`, `!!float`, `!!bool` and `!!null` on scalars and
-//! `!!seq`/`!!map` on containers work as in PyYAML; the non-specific `!`
-//! types a scalar as if it were plain. Every other tag (`!!timestamp`,
-//! `!!binary`, `!!set`, `!custom`, ...) is an error, since OmegaConf cannot
-//! hold what PyYAML would build for it.
+//! `!!seq`/`!!map` on containers work as in PyYAML, written as shorthands
+//! or verbatim (`!<tag:yaml.org,2002:str>`); the non-specific `!` types a
+//! scalar as if it were plain. Every other tag (`!!timestamp`, `!!binary`,
+//! `!!set`, `!custom`, ...) is an error, since OmegaConf cannot hold what
+//! PyYAML would build for it.
+//!
+//! As PyYAML's reader, the loader refuses non-printable characters anywhere
+//! in a document (C0 controls but tab, CR and LF; DEL; C1 controls but NEL;
+//! `U+FFFE`/`U+FFFF`) and a `%YAML` directive whose major version is not 1.
 //!
 //! Known differences from PyYAML: an anchor may be redefined (YAML 1.2; the
 //! latest definition wins) where PyYAML rejects the second one; integers
-//! beyond `i64` are kept as strings.
+//! beyond `i64` are kept as their decimal digits ([`crate::Value::BigInt`]),
+//! at most 4,300 of them (Python's `sys.int_info.default_max_str_digits`):
+//! a longer decimal int fails in PyYAML too, but a hex, octal, binary or
+//! sexagesimal int with more decimal digits, which Python loads (and cannot
+//! print), is refused here. A `-` before `,`, `]` or `}` in a flow
+//! collection (`[1 -]`, `[-]`) needs a retry of saphyr's parse (see
+//! `flow_dash`): past 16 of them in one document it is an error (quote the
+//! values).
 
 mod emit;
 #[cfg(test)]
 pub(crate) use emit::tests as emit_tests;
 mod fast;
+mod file;
+mod flow_dash;
 mod flow_indent;
 mod limits;
 pub(crate) mod load;
+mod reader;
 mod scalar;
 
-pub use limits::Limits;
+pub(crate) use file::read_text;
+pub use limits::{Limits, NODE_BYTES};
 
 use crate::error::{Error, ErrorKind};
 use crate::node::Node;
-use crate::origin::Origin;
 use std::path::Path;
 
 /// Loads a YAML document as OmegaConf 2.3's loader does. `source` labels the
@@ -60,44 +75,19 @@ pub fn load_str(text: &str, source: &str, limits: &Limits) -> Result<Node, Error
 }
 
 /// Loads a YAML file (see [`load_str`]); origins name `path` as given.
+/// Only a regular file (symlinks followed) is read, and at most
+/// `limits.max_size` bytes of it: a FIFO, a device or a bigger file is an
+/// error at once.
 pub fn load_file(path: &Path, limits: &Limits) -> Result<Node, Error> {
     let label = path.display().to_string();
-    let io_error = |e: std::io::Error| {
+    let meta = std::fs::metadata(path).map_err(|e| {
         Error::new(
             ErrorKind::Io,
             format!("cannot read config file '{label}': {e}"),
         )
         .with_hint("check the path and its permissions")
-    };
-    let size = std::fs::metadata(path).map_err(io_error)?.len();
-    if size > limits.max_size as u64 {
-        // Refuse before reading it all into memory.
-        return Err(Error::new(
-            ErrorKind::Limit,
-            format!(
-                "YAML file is {size} bytes, more than the {} bytes allowed (Limits::max_size)",
-                limits.max_size
-            ),
-        )
-        .with_origin(Origin::file(label.as_str(), 1, 1))
-        .with_hint(
-            "raise `Limits::max_size` (pass your own `yaml::Limits`), if this file is trusted",
-        ));
-    }
-    let bytes = std::fs::read(path).map_err(io_error)?;
-    let text = String::from_utf8(bytes).map_err(|e| {
-        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-        // The text before the bad byte is valid UTF-8 by definition.
-        let before = std::str::from_utf8(valid).unwrap_or("");
-        let line = before.matches('\n').count() + 1;
-        let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-        Error::new(
-            ErrorKind::Yaml,
-            format!("config file '{label}' is not valid UTF-8"),
-        )
-        .with_origin(Origin::file(label.as_str(), line as u32, col as u32))
-        .with_hint("save the file as UTF-8")
     })?;
+    let text = file::read_text(path, &meta, &label, limits)?;
     load_str(&text, &label, limits)
 }
 

@@ -48,7 +48,7 @@ pub(crate) fn resolve_plain(s: &str) -> Plain {
             if is_int(b) {
                 return match to_int(s) {
                     Some(Num::Int(i)) => Plain::Int(i),
-                    Some(Num::Big(_)) => Plain::BigInt,
+                    Some(Num::Big) => Plain::BigInt,
                     None => Plain::Str,
                 };
             }
@@ -192,10 +192,19 @@ pub(crate) fn is_int(b: &[u8]) -> bool {
     }
 }
 
+/// Python's default limit on converting between an int and its decimal
+/// text (`sys.int_info.default_max_str_digits`, 4300 since CPython 3.11):
+/// PyYAML fails to load a longer decimal int, and Python cannot print a
+/// bigger int in decimal. [`Value::BigInt`] holds decimal digits, so the
+/// loader refuses both; the bound also keeps converting other bases (a
+/// quadratic step) fast.
+pub const MAX_INT_DIGITS: usize = 4300;
+
 enum Num {
     Int(i64),
-    /// Beyond `i64`: the value in decimal digits.
-    Big(String),
+    /// Beyond `i64`: its digits are only computed for the loader
+    /// ([`big_int`]), never to decide a scalar's type.
+    Big,
 }
 
 /// PyYAML's `construct_yaml_int` (digits already known to fit the pattern,
@@ -209,12 +218,7 @@ fn to_int(s: &str) -> Option<Num> {
         }
     }
     let clean = without_underscores(s);
-    let (neg, body) = match clean.as_bytes().first() {
-        Some(b'-') => (true, &clean[1..]),
-        Some(b'+') => (false, &clean[1..]),
-        _ => (false, clean.as_str()),
-    };
-    let body = body.trim();
+    let (neg, body) = split_sign(&clean);
     let magnitude: Option<i128> = if body == "0" {
         Some(0)
     } else if let Some(d) = body.strip_prefix("0b") {
@@ -235,36 +239,73 @@ fn to_int(s: &str) -> Option<Num> {
     } else {
         parse_radix(body, 10)?
     };
-    let big = || {
-        Num::Big(format!(
-            "{}{}",
-            if neg { "-" } else { "" },
-            big_decimal(body)
-        ))
-    };
     let Some(m) = magnitude else {
-        return Some(big());
+        return Some(Num::Big);
     };
     let v = if neg { -m } else { m };
-    Some(i64::try_from(v).map_or_else(|_| big(), Num::Int))
+    Some(i64::try_from(v).map_or(Num::Big, Num::Int))
+}
+
+/// The sign and the trimmed body of an int's text (underscores removed).
+fn split_sign(clean: &str) -> (bool, &str) {
+    let (neg, body) = match clean.as_bytes().first() {
+        Some(b'-') => (true, &clean[1..]),
+        Some(b'+') => (false, &clean[1..]),
+        _ => (false, clean),
+    };
+    (neg, body.trim())
+}
+
+/// The decimal digits (with a leading `-`) of an int that needs
+/// [`Value::BigInt`], or why there are too many (see [`MAX_INT_DIGITS`]).
+pub(crate) fn big_int(text: &str) -> Result<String, String> {
+    let clean = without_underscores(text);
+    let (neg, body) = split_sign(&clean);
+    let decimal = body.bytes().all(|c| c.is_ascii_digit()) && !body.starts_with('0');
+    if decimal && body.len() > MAX_INT_DIGITS {
+        // As Python's `int()`, which PyYAML calls on it.
+        return Err(format!(
+            "this int has {} digits, more than the {MAX_INT_DIGITS} that Python converts \
+             from text (sys.int_info.default_max_str_digits): PyYAML cannot load it; \
+             quote it to keep it as a string",
+            body.len()
+        ));
+    }
+    let digits = if decimal {
+        body.to_string()
+    } else {
+        big_decimal(body).ok_or_else(|| {
+            format!(
+                "this int has more than {MAX_INT_DIGITS} decimal digits, more than Python \
+                 converts to text (sys.int_info.default_max_str_digits): it could not be \
+                 printed; quote it to keep it as a string"
+            )
+        })?
+    };
+    Ok(if neg { format!("-{digits}") } else { digits })
 }
 
 /// The decimal digits of an unsigned YAML 1.1 int body that was already
-/// validated (binary, hex, octal, sexagesimal or decimal), of any size.
-fn big_decimal(body: &str) -> String {
+/// validated (binary, hex, octal or sexagesimal), or `None` beyond
+/// [`MAX_INT_DIGITS`]. Quadratic in the digits, hence the bound: the value
+/// only grows digit by digit (leading zeros aside), so the work stops soon
+/// after the bound is passed.
+fn big_decimal(body: &str) -> Option<String> {
+    const LIMB: u64 = 1_000_000_000;
+    let max_limbs = MAX_INT_DIGITS / 9 + 1;
     // Little-endian limbs in base 10^9.
     let mut limbs: Vec<u64> = vec![0];
-    let mul_add = |limbs: &mut Vec<u64>, mul: u64, add: u64| {
+    let mut mul_add = |mul: u64, add: u64| {
         let mut carry = add;
         for limb in limbs.iter_mut() {
             let v = *limb * mul + carry;
-            *limb = v % 1_000_000_000;
-            carry = v / 1_000_000_000;
+            *limb = v % LIMB;
+            carry = v / LIMB;
         }
-        while carry > 0 {
-            limbs.push(carry % 1_000_000_000);
-            carry /= 1_000_000_000;
+        if carry > 0 {
+            limbs.push(carry);
         }
+        limbs.len() <= max_limbs
     };
     let (digits, radix) = if let Some(d) = body.strip_prefix("0b") {
         (d, 2)
@@ -277,20 +318,21 @@ fn big_decimal(body: &str) -> String {
     };
     let mut parts = digits.split(':');
     for c in parts.next().unwrap_or_default().chars() {
-        mul_add(
-            &mut limbs,
-            radix,
-            c.to_digit(radix as u32).unwrap_or(0) as u64,
-        );
+        let digit = c.to_digit(radix as u32).unwrap_or(0);
+        if !mul_add(radix, u64::from(digit)) {
+            return None;
+        }
     }
     for part in parts {
-        mul_add(&mut limbs, 60, part.parse().unwrap_or(0));
+        if !mul_add(60, part.parse().unwrap_or(0)) {
+            return None;
+        }
     }
     let mut out = limbs.last().copied().unwrap_or(0).to_string();
     for limb in limbs.iter().rev().skip(1) {
         out.push_str(&format!("{limb:09}"));
     }
-    out
+    (out.len() <= MAX_INT_DIGITS).then_some(out)
 }
 
 fn without_underscores(s: &str) -> String {
@@ -351,15 +393,6 @@ fn py_float(s: &str) -> Option<f64> {
 
 /// The value of a scalar under an explicit core-schema tag (`!!str 3.14`,
 /// `!!int "12"`), as PyYAML's `SafeConstructor` builds it.
-/// The decimal digits of an int that needs [`Value::BigInt`].
-pub(crate) fn big_int(text: &str) -> String {
-    match to_int(text) {
-        Some(Num::Big(d)) => d,
-        Some(Num::Int(i)) => i.to_string(),
-        None => text.to_string(),
-    }
-}
-
 pub(crate) fn tagged(suffix: &str, text: &str) -> Result<Value, String> {
     match suffix {
         "str" => Ok(string_value(text)),
@@ -373,7 +406,7 @@ pub(crate) fn tagged(suffix: &str, text: &str) -> Result<Value, String> {
         },
         "int" => match to_int(text) {
             Some(Num::Int(i)) => Ok(Value::Int(i)),
-            Some(Num::Big(digits)) => Ok(Value::BigInt(digits.into())),
+            Some(Num::Big) => big_int(text).map(|d| Value::BigInt(d.into())),
             None => Err(format!("cannot read '{text}' as an int (!!int)")),
         },
         "float" => to_float(text)
@@ -525,9 +558,41 @@ mod tests {
             assert!(!matches!(r(s), Plain::Int(_)), "{s}: {:?}", r(s));
         }
         assert_eq!(r("12345678901234567890"), Plain::BigInt);
-        assert_eq!(big_int("12345678901234567890"), "12345678901234567890");
-        assert_eq!(big_int("-0x1_0000_0000_0000_0000"), "-18446744073709551616");
-        assert_eq!(big_int("1:0:0:0:0:0:0:0:0:0:0:0"), "36279705600000000000");
+        let big = |s| big_int(s).unwrap();
+        assert_eq!(big("12345678901234567890"), "12345678901234567890");
+        assert_eq!(big("-0x1_0000_0000_0000_0000"), "-18446744073709551616");
+        assert_eq!(big("1:0:0:0:0:0:0:0:0:0:0:0"), "36279705600000000000");
+        assert_eq!(
+            big("0b1000000000000000000000000000000000000000000000000000000000000000"),
+            "9223372036854775808"
+        );
+        assert_eq!(big("01000000000000000000000"), "9223372036854775808");
+    }
+
+    /// Python's 4300-digit limit, for every base; each case well under 1 s.
+    #[test]
+    fn huge_ints_are_bounded_and_fast() {
+        let start = std::time::Instant::now();
+        let at_limit = "7".repeat(MAX_INT_DIGITS);
+        assert_eq!(big_int(&at_limit).unwrap(), at_limit);
+        let e = big_int(&"7".repeat(MAX_INT_DIGITS + 1)).unwrap_err();
+        assert!(e.contains("4301 digits") && e.contains("4300"), "{e}");
+        assert!(big_int(&"7".repeat(200_000)).is_err());
+        // 3571 hex digits have 4300 decimal digits; more do not fit.
+        let hex = format!("0x{}", "f".repeat(3571));
+        assert_eq!(big_int(&hex).unwrap().len(), 4300);
+        assert!(big_int(&format!("0x{}", "f".repeat(3572))).is_err());
+        assert!(big_int(&format!("0x{}", "f".repeat(200_000))).is_err());
+        assert!(big_int(&format!("0b1{}", "0".repeat(200_000))).is_err());
+        assert!(big_int(&format!("1{}", ":59".repeat(100_000))).is_err());
+        // Leading zeros cost nothing.
+        let zeros = format!("0x{}{}", "0".repeat(200_000), "f".repeat(20));
+        assert_eq!(big_int(&zeros).unwrap(), "1208925819614629174706175");
+        // Typing a scalar, as the emitter does for every string, converts nothing.
+        assert_eq!(r(&"7".repeat(400_000)), Plain::BigInt);
+        assert!(is_ambiguous(&"7".repeat(400_000)));
+        assert!(tagged("int", &"7".repeat(5000)).is_err());
+        assert!(start.elapsed().as_millis() < 1000, "{:?}", start.elapsed());
     }
 
     #[test]
