@@ -252,7 +252,7 @@ impl App {
         app.extra_flags_help = flags::args_help::<A>();
         match app.dispatch(&flags, &task, reexec) {
             Ok(out) => {
-                print!("{out}");
+                write_stdout(&out);
                 ExitCode::SUCCESS
             }
             Err(e) => {
@@ -455,6 +455,14 @@ impl Runner<'_> {
 /// No program flags.
 #[derive(clap::Args, Debug, Clone, Copy, Default)]
 struct NoArgs;
+
+/// Prints `text` to stdout; a reader that went away (`| head`) is not an
+/// error worth a panic.
+pub(crate) fn write_stdout(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+}
 
 fn cwd() -> Result<PathBuf, Error> {
     std::env::current_dir().map_err(|e| {

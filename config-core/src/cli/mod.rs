@@ -83,7 +83,7 @@ where
     if let Command::Status { dir } = &cli.command {
         return match crate::app::slurm::status_report(dir) {
             Ok((text, failed)) => {
-                print!("{text}");
+                crate::app::write_stdout(&text);
                 if failed {
                     ExitCode::FAILURE
                 } else {
@@ -98,7 +98,7 @@ where
     }
     match dispatch(cli) {
         Ok(out) => {
-            print!("{out}");
+            crate::app::write_stdout(&out);
             ExitCode::SUCCESS
         }
         Err(message) => {
