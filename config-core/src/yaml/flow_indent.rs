@@ -83,8 +83,13 @@ struct Scan {
 impl Scan {
     fn line(&mut self, line: &str, indent: usize) {
         let mut prev = ' ';
+        // The last non-blank character before this one on the line, `None`
+        // at its start: whether a token may start here.
+        let mut last: Option<char> = None;
         let mut chars = line.chars().peekable();
         while let Some(c) = chars.next() {
+            let starts_token = matches!(prev, ' ' | '\t') && self.token_boundary(last)
+                || self.depth > 0 && matches!(prev, '[' | '{' | ',');
             match (self.quote, c) {
                 (Some('\''), '\'') if chars.peek() == Some(&'\'') => {
                     chars.next();
@@ -95,19 +100,33 @@ impl Scan {
                 }
                 (Some(_), _) => {}
                 (None, '#') if prev == ' ' || prev == '\t' => return,
-                (None, '\'' | '"') if matches!(prev, ' ' | '\t' | '[' | '{' | ',' | ':') => {
-                    self.quote = Some(c)
-                }
-                (None, '[' | '{') => {
+                (None, '\'' | '"') if starts_token => self.quote = Some(c),
+                // In block context a bracket opens a collection only where a
+                // value starts (`a: x{` is the plain scalar `x{`).
+                (None, '[' | '{') if self.depth > 0 || starts_token => {
                     if self.depth == 0 {
                         self.base = indent;
                     }
                     self.depth += 1;
                 }
-                (None, ']' | '}') => self.depth = self.depth.saturating_sub(1),
+                (None, ']' | '}') if self.depth > 0 => self.depth -= 1,
                 _ => {}
             }
+            if !matches!(c, ' ' | '\t') {
+                last = Some(c);
+            }
             prev = c;
+        }
+    }
+
+    /// True when, after `last`, a new token may start: at the line start,
+    /// after a block indicator (`- `, `? `, `: `), or inside a collection
+    /// after `[`, `{`, `,`.
+    fn token_boundary(&self, last: Option<char>) -> bool {
+        match last {
+            None | Some('-' | '?' | ':') => true,
+            Some('[' | '{' | ',') => self.depth > 0,
+            _ => false,
         }
     }
 }
@@ -123,6 +142,13 @@ mod tests {
         let m = s.unshift(Marker::new(21, 4, 1));
         assert_eq!((m.line(), m.col()), (4, 0));
         assert!(shift_flow_lines("keys: [a, b]\nx: '[' # [\n").is_none());
+        // Brackets and quotes inside plain scalars open nothing (fuzz finds).
+        assert!(shift_flow_lines("a: x{\nb: [1,\n2]\n")
+            .is_some_and(|s| s.text == "a: x{\nb: [1,\n 2]\n"));
+        assert!(shift_flow_lines("- a{\n- [\n- b\n").is_some_and(|s| s.text == "- a{\n- [\n - b\n"));
+        assert!(
+            shift_flow_lines("a[: [\n]\nzz: q\n").is_some_and(|s| s.text == "a[: [\n ]\nzz: q\n")
+        );
         let s = shift_flow_lines("a:\n  k: [\n'x', \"y]\"\n  ]\n").unwrap();
         assert_eq!(s.text, "a:\n  k: [\n   'x', \"y]\"\n   ]\n");
     }
@@ -131,7 +157,8 @@ mod tests {
 
     /// An item of a flow list: its text in the document and its value.
     fn item() -> impl Strategy<Value = (String, String)> {
-        ("[a-z][a-z0-9_]{0,6}", 0..3u8).prop_map(|(word, quote)| match quote {
+        // `w` first: never a YAML 1.1 bool or null (`no`, `on`, `y`).
+        ("w[a-z0-9_]{0,6}", 0..3u8).prop_map(|(word, quote)| match quote {
             0 => (format!("'{word}'"), word),
             1 => (format!("\"{word}\""), word),
             _ => (word.clone(), word),
