@@ -81,6 +81,7 @@ impl<T: Config> Maker<T> {
     }
 
     /// The store and the directories, for the application layer.
+    #[cfg(feature = "cli")]
     pub(crate) fn into_sources(self) -> (ConfigStore, Vec<PathBuf>) {
         (self.store, self.dirs)
     }
