@@ -239,8 +239,26 @@ fn wait(sub: &Submission, max_poll_s: f64) -> Result<Vec<State>, Error> {
     let mut pause = 0.2f64;
     let mut last = String::new();
     let mut released: Vec<(usize, u64)> = Vec::new();
+    let mut failures = 0u32;
     loop {
-        let queue = squeue(&sub.job_id)?;
+        // A controller that does not answer once is not a failed sweep:
+        // ask again, and give up only after many failures in a row.
+        let queue = match squeue(&sub.job_id) {
+            Ok(q) => {
+                failures = 0;
+                q
+            }
+            Err(e) => {
+                failures += 1;
+                if failures > 30 {
+                    return Err(e);
+                }
+                eprintln!("warning: {} (retrying)", e.message);
+                std::thread::sleep(Duration::from_secs_f64(pause));
+                pause = (pause * 1.5).min(max_poll_s);
+                continue;
+            }
+        };
         release_requeued(sub, &queue, &mut released);
         let mut states: Vec<State> = (0..sub.jobs.len())
             .map(|i| state_of(sub, i, &queue))

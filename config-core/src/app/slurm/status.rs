@@ -200,6 +200,16 @@ pub fn squeue(job_id: &str) -> Result<HashMap<usize, String>, Error> {
         .args(["-h", "-r", "-j", job_id, "-o", "%i|%T|%r"])
         .output()
         .map_err(|e| super::missing_command("squeue", e))?;
+    // squeue exits 1 both for an id it has forgotten (the job is done) and
+    // for a controller that did not answer: only the first means "gone".
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    if !out.status.success() && !stderr.contains("Invalid job id") {
+        return Err(Error::new(
+            ErrorKind::Io,
+            format!("squeue failed for job {job_id}: {}", stderr.trim()),
+        )
+        .with_hint("the controller may be busy; `config status DIR` asks again later"));
+    }
     let mut states = HashMap::new();
     let text = String::from_utf8_lossy(&out.stdout);
     for line in text.lines() {
