@@ -21,11 +21,14 @@ use config_core::yaml::{load_str, Limits};
 use config_core::{Key, Node, Origin, Value};
 use libfuzzer_sys::fuzz_target;
 
+mod budget;
+
 fuzz_target!(|data: &[u8]| {
+    budget::start();
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    if sensitive_to_a_suffix(text) {
+    if sensitive_to_a_suffix(text) || known(text) {
         return;
     }
     let limits = Limits::default();
@@ -34,10 +37,15 @@ fuzz_target!(|data: &[u8]| {
     };
     let sep = if text.is_empty() || text.ends_with('\n') { "" } else { "\n" };
 
+    // Both loads go through saphyr unless the fast path may take `text`:
+    // then only the values must agree (saphyr places some empty values at
+    // the next token, which the appended line moves: `? k` at the end).
+    let origins = may_be_fast(text);
+
     let commented = format!("{text}{sep}#\t\n");
     match load_str(&commented, "t.yaml", &limits) {
         Ok(slow) => {
-            if let Err(d) = same(&base, &slow, None) {
+            if let Err(d) = same(&base, &slow, None, origins) {
                 panic!("{text:?}: as is vs with a `#\\t` line (saphyr): {d}\n{base:?}\nvs\n{slow:?}");
             }
         }
@@ -55,18 +63,45 @@ fuzz_target!(|data: &[u8]| {
         _ => return,
     };
     let quoted = format!("{text}{sep}{line}");
-    let Ok(slow) = load_str(&quoted, "t.yaml", &limits) else {
+    let slow = match load_str(&quoted, "t.yaml", &limits) {
+        Ok(slow) => slow,
         // A lone root string `s` loads as `{s: null}`, and `s\nzz: 'q'` is a
         // syntax error: the fast path never reads a root scalar.
-        if is_lone_string(&base) {
-            return;
-        }
-        panic!("{text:?} loads, but fails with {line:?} appended");
+        Err(_) if is_lone_string(&base) => return,
+        // flow-indent-bracket-in-key: yaml/flow_indent.rs counts a `[` in a
+        // plain key as a flow collection and re-indents the lines after it.
+        Err(e) if skip_known() && e.message.contains("invalid indentation") => return,
+        Err(e) => panic!("{text:?} loads, but fails with {line:?} appended: {e}"),
     };
-    if let Err(d) = same(&base, &slow, Some(extra)) {
+    if let Err(d) = same(&base, &slow, Some(extra), origins) {
         panic!("{text:?}: as is vs with {line:?} (saphyr): {d}\n{base:?}\nvs\n{slow:?}");
     }
 });
+
+/// With `FUZZ_SKIP_KNOWN=1`, inputs that hit a finding already reported in
+/// fuzz/findings/fast_vs_saphyr/ are skipped, so that a run can look for
+/// others. Off by default: the findings must keep failing until fixed.
+fn known(text: &str) -> bool {
+    skip_known()
+        // bom-in-comment: saphyr rejects U+FEFF after the start.
+        && (text.trim_start_matches('\u{feff}').contains('\u{feff}')
+            // flow-indent-*: yaml/flow_indent.rs takes a `[`/`{` inside a
+            // plain scalar or key for a flow collection; skip every line
+            // that opens more brackets than it closes.
+            || text.lines().any(|l| {
+                let opens = l.matches(['[', '{']).count();
+                opens > 0 && opens > l.matches([']', '}']).count()
+            })
+            // flow-item-ends-in-dash: saphyr rejects `[x -]`, the fast path
+            // (and PyYAML) read `x -`.
+            || text.contains("-]")
+            || text.contains("-,"))
+}
+
+fn skip_known() -> bool {
+    static SKIP: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *SKIP.get_or_init(|| std::env::var_os("FUZZ_SKIP_KNOWN").is_some())
+}
 
 #[derive(Clone, Copy)]
 enum Extra {
@@ -95,6 +130,12 @@ fn fast_shaped(text: &str) -> bool {
     first.starts_with(|c: char| c.is_ascii_alphanumeric() || "_./$~+()=<^;\\-".contains(c))
 }
 
+/// A cheap superset of what the fast path accepts: fast-shaped, and none of
+/// the explicit keys, tags or anchors it always gives up on.
+fn may_be_fast(text: &str) -> bool {
+    fast_shaped(text) && !text.contains(['?', '!', '&'])
+}
+
 fn is_lone_string(n: &Node) -> bool {
     matches!(&n.value, Value::Map(m) if m.len() == 1
         && m.values().all(|v| v.value == Value::Null))
@@ -102,8 +143,8 @@ fn is_lone_string(n: &Node) -> bool {
 
 /// Values, key order and every origin agree; `extra` is the root's appended
 /// entry, which only `b` has.
-fn same(a: &Node, b: &Node, extra: Option<Extra>) -> Result<(), String> {
-    if !same_origin(&a.origin, &b.origin) {
+fn same(a: &Node, b: &Node, extra: Option<Extra>, origins: bool) -> Result<(), String> {
+    if origins && !same_origin(&a.origin, &b.origin) {
         return Err(format!("origin {} vs {}", a.origin, b.origin));
     }
     match (&a.value, &b.value) {
@@ -124,7 +165,7 @@ fn same(a: &Node, b: &Node, extra: Option<Extra>) -> Result<(), String> {
             }
             x.values()
                 .zip(y.iter())
-                .try_for_each(|(p, q)| same(p, q.1, None))
+                .try_for_each(|(p, q)| same(p, q.1, None, origins))
         }
         (Value::List(x), Value::List(y)) => {
             let y = match extra {
@@ -134,7 +175,7 @@ fn same(a: &Node, b: &Node, extra: Option<Extra>) -> Result<(), String> {
             if x.len() != y.len() {
                 return Err(format!("list of {} vs {}", x.len(), y.len()));
             }
-            x.iter().zip(y).try_for_each(|(p, q)| same(p, q, None))
+            x.iter().zip(y).try_for_each(|(p, q)| same(p, q, None, origins))
         }
         (x, y) if x == y && !x.is_container() => Ok(()),
         (x, y) => Err(format!("{x:?} vs {y:?}")),

@@ -7,7 +7,10 @@
 use config_core::interp::grammar::{parse, parse_element};
 use libfuzzer_sys::fuzz_target;
 
+mod budget;
+
 fuzz_target!(|data: &[u8]| {
+    budget::start();
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };

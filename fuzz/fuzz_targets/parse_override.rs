@@ -8,7 +8,10 @@ use config_core::overrides::{parse_override, Element, OverrideValue, SweepRng};
 use config_core::Origin;
 use libfuzzer_sys::fuzz_target;
 
+mod budget;
+
 fuzz_target!(|data: &[u8]| {
+    budget::start();
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };

@@ -10,7 +10,10 @@ use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;
 use std::time::{Duration, UNIX_EPOCH};
 
+mod budget;
+
 fuzz_target!(|data: &[u8]| {
+    budget::start();
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };

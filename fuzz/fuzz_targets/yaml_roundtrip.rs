@@ -10,10 +10,16 @@
 use config_core::Node;
 use libfuzzer_sys::fuzz_target;
 
+mod budget;
+
 fuzz_target!(|data: &[u8]| {
+    budget::start();
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
+    if known(text) {
+        return;
+    }
     let Ok(first) = Node::from_yaml_str(text) else {
         return;
     };
@@ -28,3 +34,13 @@ fuzz_target!(|data: &[u8]| {
     let again = second.to_yaml();
     assert_eq!(again, emitted, "{text:?}: emission is not stable");
 });
+
+/// With `FUZZ_SKIP_KNOWN=1`, inputs that hit a finding already reported in
+/// fuzz/findings/yaml_roundtrip/ are skipped, so that a run can look for
+/// others. Off by default: the findings must keep failing until fixed.
+fn known(text: &str) -> bool {
+    static SKIP: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *SKIP.get_or_init(|| std::env::var_os("FUZZ_SKIP_KNOWN").is_some())
+        // sexagesimal-int-*: `!!int a:b` with a huge `b` (yaml/scalar.rs big_decimal).
+        && text.contains("!!int")
+}
