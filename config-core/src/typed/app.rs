@@ -18,7 +18,7 @@
 //! # }
 //! ```
 
-use super::flow::check_override;
+use super::flow::{check_override, freeze_tree};
 use super::{Config, Frozen, Maker, SchemaHook};
 use crate::app::{App, Job, TaskError};
 use crate::interp::Resolvers;
@@ -170,17 +170,14 @@ impl<T: Config> TypedApp<T> {
     }
 }
 
-/// Resolve → type → validate → freeze.
+/// Resolve → type → validate → freeze (keeping the tree, for
+/// [`Frozen::explain`]).
 fn typed_config<T: Config>(job: &Job) -> Result<Frozen<T>, TaskError> {
     let mut cfg = job.resolved().map_err(|e| e.render())?;
     if let Some(m) = cfg.as_map_mut_raw() {
         m.shift_remove(&Key::from("defaults"));
     }
-    let value = T::from_dict(&cfg).map_err(|e| e.render())?;
-    value
-        .validate()
-        .map_err(|e| crate::Error::from(e).render())?;
-    Ok(value.freeze())
+    Ok(freeze_tree::<T>(cfg).map_err(|e| e.render())?)
 }
 
 /// No program flags.

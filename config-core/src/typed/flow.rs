@@ -11,7 +11,10 @@
 //!    get a did-you-mean, values must convert to the field's type);
 //! 3. **compose** (groups, experiments, value overrides), **resolve**
 //!    (interpolations), then **type** ([`Config::from_dict`]: coercions, and
-//!    an error for any `???` left, saying how to set it).
+//!    an error for any `???` left, saying how to set it);
+//! 4. with [`Maker::build`]: **validate** (each failure located in the
+//!    composed tree) and **freeze**, keeping the tree for
+//!    [`Frozen::explain`].
 //!
 //! Arguments are argv-style. The rule for the program path: the first
 //! argument is dropped when it contains no `=` and does not start with `~`
@@ -24,10 +27,10 @@ use crate::compose::cli::{self, CliOverride, OverrideKind};
 use crate::compose::Composer;
 use crate::error::Error;
 use crate::interp::Resolvers;
+use crate::node::Node;
 use crate::node::{Key, Value};
 use crate::store::ConfigStore;
-use crate::typed::Config;
-use crate::typed::SchemaHook;
+use crate::typed::{Config, Frozen, SchemaHook};
 use std::marker::PhantomData;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -108,6 +111,46 @@ impl<T: Config> Maker<T> {
         let composer = self.into_composer()?;
         compose_resolve::<T, _, _>(&composer, &resolvers, args)
     }
+
+    /// The whole flow, then [`Config::validate_in`] and freeze: a
+    /// [`Frozen`] config that keeps its composed tree (origins and history)
+    /// for [`Frozen::explain`]. Validation failures are an
+    /// [`ErrorKind::Validation`](crate::ErrorKind::Validation) error whose
+    /// lines say where each failing value came from.
+    ///
+    /// ```
+    /// use config_core::typed::Config;
+    /// use config_derive::Config;
+    ///
+    /// #[derive(Config, Clone, Debug)]
+    /// pub struct Train {
+    ///     #[config(default = 1000, validate(range(min = 1)))]
+    ///     pub max_iter: u64,
+    /// }
+    ///
+    /// let cfg = Train::make().build(["train", "max_iter=10"]).unwrap();
+    /// assert_eq!(cfg.max_iter, 10);
+    /// assert_eq!(cfg.origin("max_iter").unwrap().to_string(), "command-line argument 1 (`max_iter=10`)");
+    /// let err = Train::make().build(["train", "max_iter=0"]).unwrap_err();
+    /// assert!(err.message.ends_with("max_iter: must be at least 1, got 0 (set by command-line argument 1)"));
+    /// ```
+    pub fn build<I, S>(mut self, args: I) -> Result<Frozen<T>, Error>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        let resolvers = std::mem::take(&mut self.resolvers);
+        let composer = self.into_composer()?;
+        let tree = compose_tree::<T, _, _>(&composer, &resolvers, args)?;
+        freeze_tree(tree)
+    }
+}
+
+/// Type → validate (located in `tree`) → freeze, keeping `tree`.
+pub(crate) fn freeze_tree<T: Config>(tree: Node) -> Result<Frozen<T>, Error> {
+    let value = T::from_dict(&tree)?;
+    value.validate_in(&tree)?;
+    Ok(Frozen::with_tree(value, Arc::new(tree)))
 }
 
 impl<T: Config> Default for Maker<T> {
@@ -163,6 +206,17 @@ where
     I: IntoIterator<Item = S>,
     S: AsRef<str>,
 {
+    T::from_dict(&compose_tree::<T, _, _>(composer, resolvers, args)?)
+}
+
+/// Check, compose and resolve: the tree `T` is typed from (without its
+/// `defaults` list).
+fn compose_tree<T, I, S>(composer: &Composer, resolvers: &Resolvers, args: I) -> Result<Node, Error>
+where
+    T: Config,
+    I: IntoIterator<Item = S>,
+    S: AsRef<str>,
+{
     let parsed = split_args(args)
         .into_iter()
         .map(|(i, text)| cli::parse(i, &text))
@@ -175,7 +229,7 @@ where
     if let Some(m) = cfg.as_map_mut_raw() {
         m.shift_remove(&Key::from("defaults"));
     }
-    T::from_dict(&cfg)
+    Ok(cfg)
 }
 
 /// Checks one override against `T`'s schema; group choices are left to

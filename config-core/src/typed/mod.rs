@@ -72,6 +72,8 @@ pub mod flow;
 pub mod frozen;
 pub mod lazy;
 pub mod schema;
+#[cfg(test)]
+mod tests;
 pub mod validate;
 pub mod value;
 
@@ -139,6 +141,31 @@ pub trait Config: ConfigValue + Default + Clone + Send + Sync + 'static {
         let mut errors = Errors::default();
         self.validate_into("", &mut errors);
         errors.into_result()
+    }
+
+    /// [`Config::validate`], each failure located in the composed `tree`
+    /// this value was typed from: the lines end with where the failing
+    /// value was set (`(set by command-line argument 3)`,
+    /// `(training/default.yaml:12:11)`).
+    ///
+    /// ```
+    /// use config_core::typed::Config;
+    /// use config_derive::Config;
+    ///
+    /// #[derive(Config, Clone, Debug)]
+    /// pub struct Train {
+    ///     #[config(default = "ddp", validate(one_of("auto", "ddp", "fsdp")))]
+    ///     pub strategy: String,
+    /// }
+    ///
+    /// let err = Train::make().build(["train", "strategy=dp"]).unwrap_err();
+    /// assert_eq!(err.message, "1 validation error:\nstrategy: must be one of [auto, ddp, fsdp], got 'dp' (set by command-line argument 1)");
+    /// ```
+    fn validate_in(&self, tree: &Node) -> Result<(), Errors> {
+        self.validate().map_err(|mut e| {
+            e.locate(tree);
+            e
+        })
     }
 
     /// The application layer for this config: Hydra's flags, run dirs,
