@@ -30,7 +30,7 @@ use crate::interp::Resolvers;
 use crate::node::Node;
 use crate::node::{Key, Value};
 use crate::store::ConfigStore;
-use crate::typed::{Config, Frozen, SchemaHook};
+use crate::typed::{Config, Frozen, Lookup, Registry, SchemaHook, TypeDesc, TypedTargets};
 use std::marker::PhantomData;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -42,6 +42,7 @@ pub struct Maker<T: Config> {
     store: ConfigStore,
     dirs: Vec<PathBuf>,
     resolvers: Resolvers,
+    targets: TypedTargets,
     _type: PhantomData<fn() -> T>,
 }
 
@@ -62,6 +63,7 @@ impl<T: Config> Maker<T> {
             store,
             dirs: Vec::new(),
             resolvers: Resolvers::default(),
+            targets: TypedTargets::default(),
             _type: PhantomData,
         }
     }
@@ -77,16 +79,74 @@ impl<T: Config> Maker<T> {
         self
     }
 
+    /// Checks lazy objects whose `_target_` is one of `registry`'s typed
+    /// constructors ([`Registry::register_typed`]): their overrides before
+    /// composing (see [`TypedTargets`]), their arguments after resolving.
+    ///
+    /// ```
+    /// use config_core::typed::{Config, LazyDict, Registry, Store};
+    /// use config_core::{dict, lazy};
+    /// use config_derive::Config;
+    ///
+    /// #[derive(Config, Clone, Debug)]
+    /// pub struct AdamArgs {
+    ///     #[config(default = 1e-3, validate(range(min = 0.0)))]
+    ///     pub lr: f64,
+    /// }
+    ///
+    /// #[derive(Config, Clone, Debug)]
+    /// #[config(defaults = ["_self_", { optimizer = "adam" }], register = groups)]
+    /// pub struct Train {
+    ///     pub optimizer: Option<LazyDict>,
+    /// }
+    /// fn groups(store: &mut Store) {
+    ///     store.add("optimizer", "adam", dict!({ optimizer: lazy!("Adam", lr = 1e-3).to_node() }))
+    ///         .package("_global_");
+    /// }
+    ///
+    /// let mut reg = Registry::new();
+    /// reg.register_typed("Adam", |a: AdamArgs, _| Ok(a.lr));
+    /// let err = Train::make().with_registry(&reg).build(["train", "optimizer.lr=abc"]).unwrap_err();
+    /// assert_eq!(err.message, "optimizer.lr expects a float, got 'abc' (command-line argument 1)");
+    /// let err = Train::make().with_registry(&reg).build(["train", "optimizer.lr=-1"]).unwrap_err();
+    /// assert!(err.message.ends_with("optimizer.lr: must be at least 0, got -1 (set by command-line argument 1)"), "{err}");
+    /// let cfg = Train::make().with_registry(&reg).build(["train", "optimizer.lr=0.5"]).unwrap();
+    /// let lr = reg.instantiate_as::<f64>(cfg.optimizer.as_ref().unwrap()).unwrap();
+    /// assert_eq!(*lr, 0.5);
+    /// ```
+    pub fn with_registry(mut self, registry: &Registry) -> Maker<T> {
+        self.targets = registry.typed_targets().clone();
+        self
+    }
+
+    /// The typed targets this maker checks.
+    pub fn targets(&self) -> &TypedTargets {
+        &self.targets
+    }
+
+    /// `T`'s `--help` lines ([`Config::help`]) and then the typed
+    /// targets' arguments.
+    pub fn help(&self) -> String {
+        format!("{}{}", T::help(), self.targets.help())
+    }
+
+    /// `T`'s JSON Schema with the typed targets' argument schemas
+    /// ([`json_schema_with`](crate::typed::json_schema_with)).
+    pub fn json_schema(&self) -> Node {
+        crate::typed::json_schema_with(&T::SCHEMA, &T::default_dict(), &self.targets)
+    }
+
     /// Adds a directory of YAML configs to the search path, after the store.
     pub fn with_dir(mut self, dir: impl Into<PathBuf>) -> Maker<T> {
         self.dirs.push(dir.into());
         self
     }
 
-    /// The store and the directories, for the application layer.
+    /// The store, the directories and the typed targets, for the
+    /// application layer.
     #[cfg(feature = "cli")]
-    pub(crate) fn into_sources(self) -> (ConfigStore, Vec<PathBuf>) {
-        (self.store, self.dirs)
+    pub(crate) fn into_sources(self) -> (ConfigStore, Vec<PathBuf>, TypedTargets) {
+        (self.store, self.dirs, self.targets)
     }
 
     /// A composer over the store and directories; build it once and reuse
@@ -108,8 +168,10 @@ impl<T: Config> Maker<T> {
         S: AsRef<str>,
     {
         let resolvers = std::mem::take(&mut self.resolvers);
+        let targets = std::mem::take(&mut self.targets);
         let composer = self.into_composer()?;
-        compose_resolve::<T, _, _>(&composer, &resolvers, args)
+        let tree = compose_tree::<T, _, _>(&composer, &resolvers, &targets, args)?;
+        type_tree(&tree, &targets)
     }
 
     /// The whole flow, then [`Config::validate_in`] and freeze: a
@@ -140,15 +202,27 @@ impl<T: Config> Maker<T> {
         S: AsRef<str>,
     {
         let resolvers = std::mem::take(&mut self.resolvers);
+        let targets = std::mem::take(&mut self.targets);
         let composer = self.into_composer()?;
-        let tree = compose_tree::<T, _, _>(&composer, &resolvers, args)?;
-        freeze_tree(tree)
+        let tree = compose_tree::<T, _, _>(&composer, &resolvers, &targets, args)?;
+        freeze_tree(tree, &targets)
     }
 }
 
-/// Type → validate (located in `tree`) → freeze, keeping `tree`.
-pub(crate) fn freeze_tree<T: Config>(tree: Node) -> Result<Frozen<T>, Error> {
-    let value = T::from_dict(&tree)?;
+/// Type, then check the typed lazy objects in `tree`.
+fn type_tree<T: Config>(tree: &Node, targets: &TypedTargets) -> Result<T, Error> {
+    let value = T::from_dict(tree)?;
+    targets.check_tree(tree, "")?;
+    Ok(value)
+}
+
+/// Type → check typed lazy objects → validate (located in `tree`) →
+/// freeze, keeping `tree`.
+pub(crate) fn freeze_tree<T: Config>(
+    tree: Node,
+    targets: &TypedTargets,
+) -> Result<Frozen<T>, Error> {
+    let value = type_tree::<T>(&tree, targets)?;
     value.validate_in(&tree)?;
     Ok(Frozen::with_tree(value, Arc::new(tree)))
 }
@@ -206,12 +280,20 @@ where
     I: IntoIterator<Item = S>,
     S: AsRef<str>,
 {
-    T::from_dict(&compose_tree::<T, _, _>(composer, resolvers, args)?)
+    let targets = TypedTargets::default();
+    T::from_dict(&compose_tree::<T, _, _>(
+        composer, resolvers, &targets, args,
+    )?)
 }
 
 /// Check, compose and resolve: the tree `T` is typed from (without its
 /// `defaults` list).
-fn compose_tree<T, I, S>(composer: &Composer, resolvers: &Resolvers, args: I) -> Result<Node, Error>
+fn compose_tree<T, I, S>(
+    composer: &Composer,
+    resolvers: &Resolvers,
+    targets: &TypedTargets,
+    args: I,
+) -> Result<Node, Error>
 where
     T: Config,
     I: IntoIterator<Item = S>,
@@ -222,7 +304,7 @@ where
         .map(|(i, text)| cli::parse(i, &text))
         .collect::<Result<Vec<_>, _>>()?;
     for o in &parsed {
-        check_override::<T>(composer, o)?;
+        check_override::<T>(composer, targets, o)?;
     }
     let mut cfg = composer.compose_parsed(T::SCHEMA.name, &parsed)?.config;
     crate::interp::resolve(&mut cfg, resolvers)?;
@@ -234,7 +316,11 @@ where
 
 /// Checks one override against `T`'s schema; group choices are left to
 /// composition (which lists the options of a group).
-pub(crate) fn check_override<T: Config>(composer: &Composer, o: &CliOverride) -> Result<(), Error> {
+pub(crate) fn check_override<T: Config>(
+    composer: &Composer,
+    targets: &TypedTargets,
+    o: &CliOverride,
+) -> Result<(), Error> {
     let is_dict = matches!(o.value.as_ref().map(|v| &v.value), Some(Value::Map(_)));
     let group = !is_dict && composer.repository().group_exists(&o.key);
     if group
@@ -251,9 +337,26 @@ pub(crate) fn check_override<T: Config>(composer: &Composer, o: &CliOverride) ->
             Ok(_) => Ok(()),
             Err(e) => Err(e.with_origin(origin)),
         },
-        (_, Some(v)) => T::SCHEMA
-            .check_value(&o.key, v)
-            .map_err(|e| e.with_origin(origin)),
+        (_, Some(v)) => check_value::<T>(targets, &o.key, v).map_err(|e| e.with_origin(origin)),
+    }
+}
+
+/// A value about to be written at `key`: its type in `T`'s schema, and,
+/// inside or at a lazy object, the typed targets' argument types.
+fn check_value<T: Config>(targets: &TypedTargets, key: &str, v: &Node) -> Result<(), Error> {
+    match T::SCHEMA
+        .lookup(key)
+        .map_err(|e| e.with_origin(v.origin.clone()))?
+    {
+        Lookup::Lazy { key, rest } => targets.check_override(&key, &rest, v),
+        Lookup::Typed(ty, _) => {
+            crate::typed::coerce::check(ty, v, key)?;
+            match ty.inner() {
+                TypeDesc::Lazy if v.as_map().is_some() => targets.check_description(v, key),
+                _ => Ok(()),
+            }
+        }
+        Lookup::Open => Ok(()),
     }
 }
 

@@ -63,15 +63,20 @@
 //!
 //! Modules: [`value`] (field conversions), [`coerce`] (OmegaConf's typed
 //! coercions and their errors), [`schema`] (the table, override checks,
-//! the merge hook, JSON Schema), [`validate`], [`frozen`], [`lazy`].
+//! the merge hook, `--help`), [`json_schema`], [`validate`], [`frozen`],
+//! [`dict`] (open subtrees), [`lazy`] (object descriptions and the
+//! registry), [`targets`] (typed constructors' argument schemas).
 
 #[cfg(feature = "cli")]
 pub mod app;
 pub mod coerce;
+pub mod dict;
 pub mod flow;
 pub mod frozen;
+pub mod json_schema;
 pub mod lazy;
 pub mod schema;
+pub mod targets;
 #[cfg(test)]
 mod tests;
 pub mod validate;
@@ -79,12 +84,13 @@ pub mod value;
 
 #[cfg(feature = "cli")]
 pub use app::{TypedApp, TypedJob};
+pub use dict::DictConfig;
 pub use flow::{compose_resolve, compose_with, split_args, Maker};
 pub use frozen::Frozen;
-pub use lazy::{Args, Built, DictConfig, LazyDict, Object, Partial, Registry};
-pub use schema::{
-    help_text, json_schema, to_json, FieldSchema, Lookup, Schema, SchemaHook, TypeDesc, Validator,
-};
+pub use json_schema::{json_schema, json_schema_with, to_json};
+pub use lazy::{Args, Built, LazyDict, Object, Partial, Registry};
+pub use schema::{help_text, FieldSchema, Lookup, Schema, SchemaHook, TypeDesc, Validator};
+pub use targets::{TypedTarget, TypedTargets};
 pub use validate::{Errors, ValidationError};
 pub use value::{ConfigValue, IntoNode};
 
