@@ -124,6 +124,13 @@ impl<T: Config> TypedApp<T> {
         self
     }
 
+    /// Makes the YAML file `dir/name.yaml` the primary config, with `T` as
+    /// its schema, defaults and checks ([`Maker::with_primary`]).
+    pub fn with_primary(mut self, dir: impl Into<std::path::PathBuf>, name: &str) -> TypedApp<T> {
+        self.maker = self.maker.with_primary(dir, name);
+        self
+    }
+
     /// How each job's resolvers are made (custom resolvers registered).
     pub fn resolvers(
         mut self,
@@ -161,7 +168,16 @@ impl<T: Config> TypedApp<T> {
         F: Fn(&TypedJob<'_, T>, &A) -> Result<(), TaskError> + Send + Sync,
     {
         let help = self.maker.help();
-        let (store, dirs, targets) = self.maker.into_sources();
+        for w in self.maker.warnings() {
+            eprintln!("warning: {w}");
+        }
+        let (store, dirs, targets) = match self.maker.into_sources() {
+            Ok(sources) => sources,
+            Err(e) => {
+                eprintln!("error: {}", e.render());
+                return ExitCode::FAILURE;
+            }
+        };
         let targets = Arc::new(targets);
         let checked = Arc::clone(&targets);
         let mut app = self

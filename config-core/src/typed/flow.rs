@@ -30,6 +30,7 @@ use crate::interp::Resolvers;
 use crate::node::Node;
 use crate::node::{Key, Value};
 use crate::store::ConfigStore;
+use crate::typed::primary;
 use crate::typed::{Config, Frozen, Lookup, Registry, SchemaHook, TypeDesc, TypedTargets};
 use std::marker::PhantomData;
 use std::path::PathBuf;
@@ -41,6 +42,8 @@ use std::sync::Arc;
 pub struct Maker<T: Config> {
     store: ConfigStore,
     dirs: Vec<PathBuf>,
+    /// A YAML primary (`with_primary`): its directory and name.
+    primary: Option<(PathBuf, String)>,
     resolvers: Resolvers,
     targets: TypedTargets,
     _type: PhantomData<fn() -> T>,
@@ -62,6 +65,7 @@ impl<T: Config> Maker<T> {
         Maker {
             store,
             dirs: Vec::new(),
+            primary: None,
             resolvers: Resolvers::default(),
             targets: TypedTargets::default(),
             _type: PhantomData,
@@ -136,6 +140,91 @@ impl<T: Config> Maker<T> {
         crate::typed::json_schema_with(&T::SCHEMA, &T::default_dict(), &self.targets)
     }
 
+    /// Makes the YAML file `dir/name.yaml` the primary config, with `T` as
+    /// its schema, its defaults and its checks: the `conf/config.yaml` plus
+    /// groups layout. `dir` joins the search path (after the store). `T`'s
+    /// defaults are merged first (the file's defaults list is led by them),
+    /// then the file's entries in its own order, `_self_` included; every
+    /// value is checked against `T`, and the result is typed as `T`.
+    ///
+    /// ```
+    /// use config_core::typed::Config;
+    /// use config_derive::Config;
+    /// # let dir = std::env::temp_dir().join(format!("primary-doc-{}", std::process::id()));
+    /// # std::fs::create_dir_all(dir.join("optimizer")).unwrap();
+    /// # std::fs::write(dir.join("config.yaml"), "defaults:\n  - optimizer: adam\n  - _self_\nlr: 0.5\n").unwrap();
+    /// # std::fs::write(dir.join("optimizer/adam.yaml"), "# @package _global_\nlr: 0.1\nname: adam\n").unwrap();
+    ///
+    /// #[derive(Config, Clone, Debug)]
+    /// pub struct Train {
+    ///     #[config(default = 1e-3)]
+    ///     pub lr: f64,
+    ///     #[config(default = "sgd")]
+    ///     pub name: String,
+    ///     #[config(default = 10)]
+    ///     pub steps: u64,
+    /// }
+    ///
+    /// // conf/config.yaml: `defaults: [{optimizer: adam}, _self_]` and `lr: 0.5`;
+    /// // conf/optimizer/adam.yaml: `# @package _global_`, `lr: 0.1` and `name: adam`.
+    /// let cfg = Train::make().with_primary(&dir, "config").build(["train", "steps=20"]).unwrap();
+    /// assert_eq!((cfg.lr, cfg.name.as_str(), cfg.steps), (0.5, "adam", 20));
+    /// let err = Train::make().with_primary(&dir, "config").build(["train", "lr=fast"]).unwrap_err();
+    /// assert_eq!(err.message, "lr expects a float, got 'fast' (command-line argument 1)");
+    /// ```
+    pub fn with_primary(mut self, dir: impl Into<PathBuf>, name: &str) -> Maker<T> {
+        let dir = dir.into();
+        self.dirs.push(dir.clone());
+        self.primary = Some((dir, name.to_string()));
+        self
+    }
+
+    /// The layout mistakes this maker would run into, each with its fix: a
+    /// `config.yaml` in a search directory that is never loaded (the struct
+    /// is the primary), or a struct defaults list with `_self_` after group
+    /// entries (the struct's defaults then override the groups), or, with
+    /// a YAML primary, a struct defaults list that is not used.
+    /// [`Maker::override_with`] and [`Maker::build`] print them to stderr,
+    /// once, as `warning: ...`.
+    pub fn warnings(&self) -> Vec<String> {
+        let name = T::SCHEMA.name;
+        let defaults = T::defaults_list();
+        match &self.primary {
+            None => primary::unused_primary_warning(name, &self.dirs)
+                .into_iter()
+                .chain(primary::self_last_warning(name, &defaults))
+                .collect(),
+            Some((dir, file)) => primary::unused_list_warning(name, &defaults, dir, file)
+                .into_iter()
+                .collect(),
+        }
+    }
+
+    /// Prints [`Maker::warnings`] to stderr.
+    fn print_warnings(&self) {
+        for w in self.warnings() {
+            eprintln!("warning: {w}");
+        }
+    }
+
+    /// With a YAML primary, stores it (under `T`'s name, the primary the
+    /// flow composes) and `T`'s defaults as the entry it starts with.
+    fn install_primary(&mut self) -> Result<(), Error> {
+        let Some((dir, name)) = &self.primary else {
+            return Ok(());
+        };
+        let type_name = T::SCHEMA.name;
+        let node = primary::yaml_primary(type_name, dir, name)?;
+        // The struct's values only: the file's defaults list is the one used.
+        self.store.add(
+            "",
+            &primary::defaults_entry_name(type_name),
+            T::default_dict(),
+        );
+        self.store.add("", type_name, node);
+        Ok(())
+    }
+
     /// Adds a directory of YAML configs to the search path, after the store.
     pub fn with_dir(mut self, dir: impl Into<PathBuf>) -> Maker<T> {
         self.dirs.push(dir.into());
@@ -145,13 +234,17 @@ impl<T: Config> Maker<T> {
     /// The store, the directories and the typed targets, for the
     /// application layer.
     #[cfg(feature = "cli")]
-    pub(crate) fn into_sources(self) -> (ConfigStore, Vec<PathBuf>, TypedTargets) {
-        (self.store, self.dirs, self.targets)
+    pub(crate) fn into_sources(
+        mut self,
+    ) -> Result<(ConfigStore, Vec<PathBuf>, TypedTargets), Error> {
+        self.install_primary()?;
+        Ok((self.store, self.dirs, self.targets))
     }
 
     /// A composer over the store and directories; build it once and reuse
     /// it with [`compose_with`] to compose many times.
-    pub fn into_composer(self) -> Result<Composer, Error> {
+    pub fn into_composer(mut self) -> Result<Composer, Error> {
+        self.install_primary()?;
         let hook = Arc::new(SchemaHook::new(T::SCHEMA));
         let mut b = Composer::builder().store(self.store).merge_hook(hook);
         for d in self.dirs {
@@ -167,6 +260,7 @@ impl<T: Config> Maker<T> {
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
     {
+        self.print_warnings();
         let resolvers = std::mem::take(&mut self.resolvers);
         let targets = std::mem::take(&mut self.targets);
         let composer = self.into_composer()?;
@@ -201,6 +295,7 @@ impl<T: Config> Maker<T> {
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
     {
+        self.print_warnings();
         let resolvers = std::mem::take(&mut self.resolvers);
         let targets = std::mem::take(&mut self.targets);
         let composer = self.into_composer()?;

@@ -75,6 +75,7 @@ pub mod flow;
 pub mod frozen;
 pub mod json_schema;
 pub mod lazy;
+pub mod primary;
 pub mod schema;
 pub mod targets;
 #[cfg(test)]

@@ -308,3 +308,210 @@ mod typed_lazy {
         let _ = Train::json_schema();
     }
 }
+
+mod yaml_primary {
+    use super::conf_dir;
+    use crate::typed::{Config, LazyDict};
+    use config_derive::Config;
+
+    #[derive(Config, Clone, Debug, PartialEq)]
+    #[config(crate = "crate")]
+    pub struct Trainer {
+        #[config(default = 1000, validate(range(min = 1)))]
+        pub max_iter: u64,
+        #[config(default = ["log"], merge = "append")]
+        pub callbacks: Vec<String>,
+    }
+
+    #[derive(Config, Clone, Debug, PartialEq)]
+    #[config(crate = "crate")]
+    pub struct App {
+        pub trainer: Trainer,
+        pub optimizer: Option<LazyDict>,
+        #[config(default = "run")]
+        pub name: String,
+        #[config(mandatory)]
+        pub data: String,
+    }
+
+    /// `conf/config.yaml` with groups, `_self_` last, as Hydra users write it.
+    fn layout(name: &str) -> std::path::PathBuf {
+        conf_dir(
+            name,
+            &[
+                (
+                    "config.yaml",
+                    "defaults:\n  - optimizer: adam\n  - trainer: short\n  - _self_\n\nname: from-file\ndata: /data/${name}\n",
+                ),
+                (
+                    "optimizer/adam.yaml",
+                    "# @package optimizer\n_target_: Adam\nlr: 0.001\n",
+                ),
+                ("optimizer/sgd.yaml", "_target_: SGD\nlr: 0.1\n"),
+                (
+                    "trainer/short.yaml",
+                    "max_iter: 10\ncallbacks: [ema]\n",
+                ),
+            ],
+        )
+    }
+
+    #[test]
+    fn the_file_is_the_primary_and_the_struct_its_schema() {
+        let dir = layout("primary");
+        let cfg = App::make()
+            .with_primary(&dir, "config")
+            .build(["app", "optimizer=sgd", "trainer.max_iter=20"])
+            .unwrap();
+        assert_eq!(cfg.name, "from-file");
+        assert_eq!(cfg.data, "/data/from-file");
+        assert_eq!(cfg.trainer.max_iter, 20);
+        // The struct's defaults come first: the group's list is appended.
+        assert_eq!(cfg.trainer.callbacks, ["log", "ema"]);
+        assert_eq!(cfg.optimizer.as_ref().unwrap().target(), "SGD");
+        let text = cfg.explain("trainer.max_iter").unwrap();
+        assert!(text.contains("overriding 10 from "), "{text}");
+        assert!(
+            text.ends_with("overriding 1000 from default in Trainer\n"),
+            "{text}"
+        );
+        // Checked against the struct before composing...
+        let err = App::make()
+            .with_primary(&dir, "config")
+            .build(["app", "trainer.max_itr=5"])
+            .unwrap_err();
+        assert_eq!(err.hints, ["did you mean trainer.max_iter?"]);
+        // ... and the struct's validators run.
+        let err = App::make()
+            .with_primary(&dir, "config")
+            .build(["app", "trainer.max_iter=0"])
+            .unwrap_err();
+        assert!(
+            err.message.ends_with(
+                "trainer.max_iter: must be at least 1, got 0 (set by command-line argument 1)"
+            ),
+            "{err}"
+        );
+        // No layout warning: the file is used.
+        assert!(App::make()
+            .with_primary(&dir, "config")
+            .warnings()
+            .is_empty());
+    }
+
+    #[test]
+    fn a_bad_file_value_is_a_typed_error_with_its_position() {
+        let dir = conf_dir(
+            "primary-bad",
+            &[(
+                "config.yaml",
+                "name: x\ndata: y\ntrainer:\n  max_iter: many\n",
+            )],
+        );
+        let err = App::make()
+            .with_primary(&dir, "config")
+            .build(["app"])
+            .unwrap_err();
+        let file = dir.join("config.yaml");
+        assert!(
+            err.message.ends_with(&format!(
+                "trainer.max_iter expects an unsigned integer, got 'many' ({}:4:13)",
+                file.display()
+            )),
+            "{err}"
+        );
+        let err = App::make()
+            .with_primary(&dir, "main")
+            .build(["app"])
+            .unwrap_err();
+        assert!(err.message.ends_with("main.yaml does not exist"), "{err}");
+    }
+
+    #[test]
+    fn an_ignored_config_yaml_is_a_warning_with_the_fix() {
+        let dir = layout("primary-ignored");
+        let warnings = App::make().with_dir(&dir).warnings();
+        assert_eq!(warnings.len(), 1);
+        assert!(
+            warnings[0].ends_with(&format!(
+                "config.yaml is not loaded: the primary config is App (its defaults in code); to make the file the primary, with App as its schema and defaults, use App::make().with_primary(\"{}\", \"config\")",
+                dir.display()
+            )),
+            "{}",
+            warnings[0]
+        );
+    }
+
+    #[derive(Config, Clone, Debug, PartialEq)]
+    #[config(crate = "crate", defaults = [{ trainer = "short" }, "_self_"])]
+    pub struct SelfLast {
+        pub trainer: Trainer,
+    }
+
+    #[test]
+    fn struct_defaults_after_groups_are_a_warning_with_the_fix() {
+        let dir = conf_dir("self-last", &[("trainer/short.yaml", "max_iter: 10\n")]);
+        let maker = SelfLast::make().with_dir(&dir);
+        assert_eq!(
+            maker.warnings(),
+            ["SelfLast's defaults list puts \"_self_\" after the group trainer: SelfLast's own defaults \
+              (a value for every field) are merged last and override everything it set; put \"_self_\" \
+              first in #[config(defaults = [\"_self_\", ...])], or keep a YAML primary's order with \
+              SelfLast::make().with_primary(dir, name)"]
+        );
+        // Which is what happens: the group's max_iter is shadowed.
+        let cfg = maker.build(["app"]).unwrap();
+        assert_eq!(cfg.trainer.max_iter, 1000);
+    }
+}
+
+#[cfg(feature = "cli")]
+#[test]
+fn a_typed_app_runs_a_yaml_primary_and_explains_it() {
+    use std::sync::Mutex;
+    let dir = conf_dir(
+        "app-primary",
+        &[
+            (
+                "conf/config.yaml",
+                "defaults:\n  - training: default\n  - _self_\n",
+            ),
+            ("conf/training/default.yaml", "max_iter: 100\n"),
+        ],
+    );
+    let warnings = Job::make()
+        .with_primary(dir.join("conf"), "config")
+        .warnings();
+    assert!(
+        warnings[0]
+            .starts_with("Job's #[config(defaults = [...])] is not used: the primary config is "),
+        "{warnings:?}"
+    );
+    let seen = Mutex::new(None);
+    let code = Job::app()
+        .with_primary(dir.join("conf"), "config")
+        .run_from(
+            [
+                "train".to_string(),
+                format!("hydra.run.dir={}", dir.join("run").display()),
+                "training.strategy=fsdp".to_string(),
+            ],
+            |job| {
+                let cfg = job.cfg();
+                let how = cfg.explain("training.max_iter")?;
+                *seen.lock().unwrap() = Some((cfg.training.clone(), how));
+                Ok(())
+            },
+        );
+    assert_eq!(code, std::process::ExitCode::SUCCESS);
+    let (training, how) = seen.into_inner().unwrap().unwrap();
+    assert_eq!(
+        (training.max_iter, training.strategy.as_str()),
+        (100, "fsdp")
+    );
+    assert!(
+        how.starts_with("training.max_iter = 100\n  set by "),
+        "{how}"
+    );
+    assert!(how.contains("training/default.yaml:1:11"), "{how}");
+}
