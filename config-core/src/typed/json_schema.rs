@@ -1,14 +1,15 @@
 //! The JSON Schema (draft 2020-12) of a config type: field types, docs,
 //! defaults, bounds and `enum`s from the validators, and the argument
-//! schemas of typed lazy objects; plus [`to_json`], the compact JSON text
-//! of a tree.
+//! schemas of typed lazy objects. Write it as JSON with
+//! [`to_json`](crate::serde::to_json) (feature `serde`) or as YAML.
 
-use crate::node::{float_repr, Key, Node, Value};
+use crate::node::{Key, Node, Value};
 use crate::typed::schema::{Schema, TypeDesc, Validator};
 use crate::typed::TypedTargets;
 
 /// A JSON Schema (draft 2020-12) of a config type, as a [`Node`] tree
-/// (emit it with `to_yaml`, or as JSON with [`to_json`]).
+/// (emit it with `to_yaml`, or as JSON with
+/// [`to_json`](crate::serde::to_json)).
 pub fn json_schema(schema: &Schema, defaults: &Node) -> Node {
     json_schema_with(schema, defaults, &TypedTargets::default())
 }
@@ -210,61 +211,4 @@ fn object_of(k: &str, v: &str) -> Node {
 
 fn clamp_i64(x: i128) -> i64 {
     x.clamp(i64::MIN as i128, i64::MAX as i128) as i64
-}
-
-/// A [`Node`] tree as compact JSON (keys in order; `???` and interpolations
-/// as strings).
-pub fn to_json(node: &Node) -> String {
-    let mut out = String::new();
-    write_json(node, &mut out);
-    out
-}
-
-fn write_json(node: &Node, out: &mut String) {
-    match &node.value {
-        Value::Null => out.push_str("null"),
-        Value::Missing => out.push_str("\"???\""),
-        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Int(i) => out.push_str(&i.to_string()),
-        Value::BigInt(digits) => out.push_str(digits),
-        Value::Float(f) if f.is_finite() => out.push_str(&float_repr(*f)),
-        Value::Float(f) => json_str(&float_repr(*f), out),
-        Value::Str(s) | Value::Interp(s) => json_str(s, out),
-        Value::Map(m) => {
-            out.push('{');
-            for (i, (k, v)) in m.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                json_str(&k.to_string(), out);
-                out.push(':');
-                write_json(v, out);
-            }
-            out.push('}');
-        }
-        Value::List(l) => {
-            out.push('[');
-            for (i, v) in l.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_json(v, out);
-            }
-            out.push(']');
-        }
-    }
-}
-
-fn json_str(s: &str, out: &mut String) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
 }

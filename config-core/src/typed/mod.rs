@@ -83,12 +83,14 @@ mod tests;
 pub mod validate;
 pub mod value;
 
+#[cfg(feature = "serde")]
+pub use crate::serde::to_json;
 #[cfg(feature = "cli")]
 pub use app::{TypedApp, TypedJob};
 pub use dict::DictConfig;
 pub use flow::{compose_resolve, compose_with, split_args, Maker};
 pub use frozen::Frozen;
-pub use json_schema::{json_schema, json_schema_with, to_json};
+pub use json_schema::{json_schema, json_schema_with};
 pub use lazy::{Args, Built, LazyDict, Object, Partial, Registry};
 pub use schema::{help_text, FieldSchema, Lookup, Schema, SchemaHook, TypeDesc, Validator};
 pub use targets::{TypedTarget, TypedTargets};

@@ -326,7 +326,7 @@ fn help_lines(schema: &Schema, defaults: Option<&Node>, prefix: &str, out: &mut 
         out.push_str(&format!("{key}: {}", f.ty.rust_name()));
         match d {
             Some(n) if n.is_missing() => out.push_str(" (mandatory)"),
-            Some(n) if n.as_map().is_none() => out.push_str(&format!(" = {}", super::to_json(n))),
+            Some(n) if n.as_map().is_none() => out.push_str(&format!(" = {}", default_text(n))),
             _ => {}
         }
         if !f.doc.is_empty() {
@@ -334,6 +334,15 @@ fn help_lines(schema: &Schema, defaults: Option<&Node>, prefix: &str, out: &mut 
         }
         out.push('\n');
     }
+}
+
+/// A default as `--help` shows it: JSON with the `serde` feature, Python's
+/// `repr` without it.
+fn default_text(n: &Node) -> String {
+    #[cfg(feature = "serde")]
+    return crate::serde::to_json(n);
+    #[cfg(not(feature = "serde"))]
+    return crate::interp::render::python_repr(&n.value);
 }
 
 /// "no such key" with the closest field names as a did-you-mean.
