@@ -12,8 +12,7 @@ pub fn expand(input: &syn::DeriveInput, krate: &syn::Path) -> TokenStream {
     }
     let ident = &input.ident;
     let name = ident.to_string();
-    let t = quote!(#krate::typed);
-    let p = quote!(#krate::typed::__private);
+    let crate::gen::Paths { t, p } = crate::gen::Paths::new(krate);
     let (imp, ty, wh) = input.generics.split_for_impl();
     let common = quote! {
         #[automatically_derived]

@@ -5,7 +5,9 @@
 //! reported at once; the macro never panics; on error it also emits stub
 //! impls ([`fallback`]) so that the user sees the attribute errors only.
 //!
-//! Attributes (see the `config-core` README for the whole story):
+//! Attributes (the whole reference, with the flow and the lazy-object
+//! registry, is in the workspace's `config-examples/README.md` and the
+//! rustdoc of `config_core::typed`):
 //!
 //! - container: `#[config(crate = "path", validate = fn, register = fn,
 //!   defaults = ["_self_", { group = "option" }, { other = null }])]`
@@ -14,6 +16,15 @@
 //!   validate(range(min = 1, max = 10), non_empty, one_of("a", "b"), custom = fn))]`;
 //!   `validate = fn` is short for `validate(custom = fn)`. Custom field checks are
 //!   `fn(&FieldType) -> Result<(), impl Display>`; struct-level ones take `&Self`.
+//! - field: `#[config(serde)]`: the field's type is any `Serialize +
+//!   DeserializeOwned` type (`url::Url`, a `Duration` through a serde
+//!   adapter, a third-party struct), read and written through serde (feature
+//!   `serde` of `config-core`), its schema entry a "serde value", its
+//!   overrides checked by deserializing them. It is marked rather than
+//!   detected: a proc macro sees only the type's name, not its traits, and
+//!   the mark is where the field opts out of the `ConfigValue` seal (the
+//!   derive cannot check a serde type for interior mutability, so keeping
+//!   `freeze()` deep is the author's word for that field).
 //! - enum variant: `#[config(rename = "name")]` (default: the snake_case name).
 //!
 //! For a struct the derive generates `Default` (from the attributes: do not
@@ -25,12 +36,39 @@
 //! cannot be implemented by hand, and every field type must be one, so a
 //! field with interior mutability (`Cell`, `Mutex`, `Arc<AtomicU64>`, ...)
 //! does not compile and `freeze()` is deep.
+//!
+//! ```
+//! use config_core::typed::Config;
+//! use config_derive::Config;
+//!
+//! /// The training loop.
+//! #[derive(Config, Debug, Clone, PartialEq)]
+//! pub struct Trainer {
+//!     /// Iterations to train for.
+//!     #[config(default = 1000, validate(range(min = 1)))]
+//!     pub max_iter: u64,
+//!     /// Where the data lives; `???` until set.
+//!     #[config(mandatory)]
+//!     pub data: String,
+//!     #[config(default = ["log"], merge = "append")]
+//!     pub callbacks: Vec<String>,
+//! }
+//!
+//! let cfg = Trainer::make().build(["train", "data=/datasets/a", "callbacks=[ema]"]).unwrap();
+//! assert_eq!((cfg.max_iter, cfg.data.as_str()), (1000, "/datasets/a"));
+//! assert_eq!(cfg.callbacks, ["ema"]);
+//! let err = Trainer::make().build(["train"]).unwrap_err();
+//! assert_eq!(err.message, "missing mandatory value: data");
+//! assert_eq!(Trainer::SCHEMA.fields[0].doc, "Iterations to train for.");
+//! ```
 
 mod check;
 mod ctxt;
 mod fallback;
 mod gen;
 mod ir;
+mod parse;
+mod symbol;
 
 use proc_macro::TokenStream;
 

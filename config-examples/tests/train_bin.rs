@@ -199,6 +199,37 @@ fn cfg_job_shows_the_config_and_runs_nothing() {
 }
 
 #[test]
+fn cfg_job_prints_json_on_request() {
+    let cwd = Cwd::new();
+    let out = cwd.run(&[
+        "--cfg",
+        "job",
+        "--format",
+        "json",
+        "experiment=base_2b",
+        "trainer.max_iter=7",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.starts_with("{\n  \"job\": {\n"), "{stdout}");
+    assert!(stdout.contains("\"max_iter\": 7,"), "{stdout}");
+    // JSON is YAML: the same tree reads back.
+    let back = config_core::Node::from_yaml_str(&stdout).unwrap();
+    assert_eq!(
+        back.select("trainer.max_iter").unwrap().unwrap().value,
+        config_core::Value::Int(7)
+    );
+    let out = cwd.run(&["--cfg", "job", "--format", "toml"]);
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("[possible values: yaml, json]"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(cwd.files().is_empty());
+}
+
+#[test]
 fn help_lists_groups_config_fields_and_flags() {
     let out = train(&["--help"]);
     assert!(out.status.success(), "{}", text(&out.stderr));

@@ -30,6 +30,10 @@ pub struct HydraFlags {
     /// With --cfg or --help: resolve interpolations before printing.
     #[arg(long = "resolve", action = ArgAction::SetTrue)]
     pub resolve: bool,
+    /// With --cfg: print the config as YAML (the default) or JSON.
+    #[arg(long = "format", value_name = "FORMAT", value_parser = ["yaml", "json"],
+          default_value = "yaml")]
+    pub format: String,
     /// With --cfg: print only this package of the config (e.g. `db`).
     #[arg(short = 'p', long = "package", value_name = "PACKAGE")]
     pub package: Option<String>,

@@ -494,7 +494,7 @@ impl<'a> Runner<'a> {
             if self.flags.resolve {
                 resolve_in_place(&mut root, &resolvers)?;
             }
-            return Ok(root.to_yaml());
+            return Ok(self.render(&root, None));
         };
         let not_found = || {
             Error::new(
@@ -524,7 +524,17 @@ impl<'a> Runner<'a> {
             resolve_in_place(&mut root, &resolvers)?;
             out = root.select(package).ok().flatten().cloned().unwrap_or(out);
         }
-        Ok(format!("# @package {package}\n{}", out.to_yaml()))
+        Ok(self.render(&out, Some(package)))
+    }
+
+    /// A config as `--format` asks: YAML (a package's under its
+    /// `# @package` line) or indented JSON.
+    fn render(&self, node: &Node, package: Option<&str>) -> String {
+        match (self.flags.format.as_str(), package) {
+            ("json", _) => crate::serde::to_json_pretty(node),
+            (_, Some(p)) => format!("# @package {p}\n{}", node.to_yaml()),
+            (_, None) => node.to_yaml(),
+        }
     }
 
     /// `--help`: the app's help template with its groups and config.

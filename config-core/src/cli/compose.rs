@@ -1,8 +1,9 @@
 //! `config compose --config-dir DIR [--config-name NAME] [--resolve]
-//! [--explain KEY] [--info defaults|defaults-tree|searchpath] -- OVERRIDE...`
+//! [--format yaml|json] [--explain KEY] [--info defaults|defaults-tree|searchpath]
+//! -- OVERRIDE...`
 //!
 //! Prints the composed config as YAML (the contract of `check.py --kind
-//! compose`), or the history of one key, or the defaults list.
+//! compose`) or JSON, or the history of one key, or the defaults list.
 
 use crate::compose::{explain, Composer};
 use std::path::PathBuf;
@@ -19,6 +20,9 @@ pub struct ComposeArgs {
     /// Resolve interpolations before printing.
     #[arg(long)]
     pub resolve: bool,
+    /// Print the config as YAML (the default) or JSON.
+    #[arg(long, value_name = "FORMAT", value_parser = ["yaml", "json"], default_value = "yaml")]
+    pub format: String,
     /// Print the final value of KEY and every source that set it, in order.
     #[arg(long, value_name = "KEY")]
     pub explain: Option<String>,
@@ -62,7 +66,10 @@ pub fn run(args: &ComposeArgs) -> Result<String, String> {
         out.push_str(&explain(&cfg, key).map_err(|e| e.render())?);
     }
     if out.is_empty() {
-        out = cfg.to_yaml();
+        out = match args.format.as_str() {
+            "json" => crate::serde::to_json_pretty(&cfg),
+            _ => cfg.to_yaml(),
+        };
     }
     Ok(out)
 }

@@ -222,6 +222,7 @@ pub fn check(ty: &TypeDesc, node: &Node, key: &str) -> Result<(), Error> {
             Value::Map(_) => Ok(()),
             _ => Err(type_error(key, &ty.expectation(), node)),
         },
+        TypeDesc::Serde { check, .. } => check(node, key),
         TypeDesc::Lazy => match &node.value {
             Value::Map(m) if m.contains_key(&crate::node::Key::from("_target_")) => Ok(()),
             _ => Err(type_error(key, &ty.expectation(), node)),

@@ -150,6 +150,7 @@ fn type_schema(ty: &TypeDesc, defaults: Option<&Node>, targets: &TypedTargets) -
         }
         TypeDesc::Lazy if !targets.is_empty() => return lazy_schema(targets),
         TypeDesc::Dict => put("type", "object".into()),
+        TypeDesc::Serde { name, .. } => put("description", format!("serde value ({name})").into()),
         TypeDesc::Lazy => {
             put("type", "object".into());
             put(

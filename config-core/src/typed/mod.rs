@@ -236,6 +236,35 @@ pub mod __private {
     pub use crate::typed::value::sealed::DeeplyImmutable;
     pub use std::sync::Arc;
 
+    /// A `#[config(serde)]` field's value as a node stamped with `origin`
+    /// (null when its `Serialize` fails, which a value read from a tree
+    /// does not).
+    #[cfg(feature = "serde")]
+    pub fn serde_to_node<T: ::serde::Serialize>(value: &T, origin: &Origin) -> Node {
+        let mut n = Node::from_serialize(value).unwrap_or_else(|_| Node::new(Value::Null));
+        n.stamp_origin(origin);
+        n
+    }
+
+    /// A `#[config(serde)]` field read from the node at full key `key`.
+    #[cfg(feature = "serde")]
+    pub fn serde_from_node<T: ::serde::de::DeserializeOwned>(
+        node: &Node,
+        key: &str,
+    ) -> Result<T, Error> {
+        node.extract_at(key)
+    }
+
+    /// The check of a `#[config(serde)]` field's values (overrides,
+    /// merges): they must deserialize.
+    #[cfg(feature = "serde")]
+    pub fn serde_check<T: ::serde::de::DeserializeOwned>(
+        node: &Node,
+        key: &str,
+    ) -> Result<(), Error> {
+        node.extract_at::<T>(key).map(drop)
+    }
+
     /// The key of a child field.
     pub fn child(parent: &str, name: &str) -> String {
         if parent.is_empty() {

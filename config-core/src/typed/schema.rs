@@ -55,6 +55,14 @@ pub enum TypeDesc {
     Dict,
     /// An object description with `_target_` (`LazyDict`).
     Lazy,
+    /// A `#[config(serde)]` field: any `Serialize + DeserializeOwned`
+    /// type, a "serde value"; values are checked by deserializing them.
+    Serde {
+        /// The Rust type as written in the struct.
+        name: &'static str,
+        /// Deserializes a node at a full key, for the checks.
+        check: fn(&Node, &str) -> Result<(), Error>,
+    },
 }
 
 impl TypeDesc {
@@ -84,6 +92,7 @@ impl TypeDesc {
             TypeDesc::Nested(s) => format!("a mapping ({})", s.name),
             TypeDesc::Dict => "a mapping".into(),
             TypeDesc::Lazy => "an object description (a mapping with _target_)".into(),
+            TypeDesc::Serde { name, .. } => format!("a {name} (serde value)"),
         }
     }
 
@@ -102,6 +111,7 @@ impl TypeDesc {
             TypeDesc::Nested(s) => s.name.into(),
             TypeDesc::Dict => "DictConfig".into(),
             TypeDesc::Lazy => "LazyDict".into(),
+            TypeDesc::Serde { name, .. } => format!("{name} (serde value)"),
         }
     }
 
@@ -247,7 +257,8 @@ impl Schema {
                         schema = s;
                         break;
                     }
-                    TypeDesc::Dict => return Ok(Lookup::Open),
+                    // Inside a serde value: its type decides, when converted.
+                    TypeDesc::Dict | TypeDesc::Serde { .. } => return Ok(Lookup::Open),
                     TypeDesc::Lazy => {
                         return Ok(Lookup::Lazy {
                             key: prefix,

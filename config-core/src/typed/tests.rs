@@ -515,3 +515,142 @@ fn a_typed_app_runs_a_yaml_primary_and_explains_it() {
     );
     assert!(how.contains("training/default.yaml:1:11"), "{how}");
 }
+
+#[cfg(feature = "serde")]
+mod serde_fields {
+    use crate::typed::Config;
+    use config_derive::Config;
+    use serde::{Deserialize, Serialize};
+    use std::time::Duration;
+
+    /// A serde adapter: durations written `30s`, `500ms`, `2m`, `1h`.
+    mod human {
+        use serde::{de, Deserialize, Deserializer, Serializer};
+        use std::time::Duration;
+
+        pub fn serialize<S: Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+            match d.subsec_millis() {
+                0 => s.serialize_str(&format!("{}s", d.as_secs())),
+                _ => s.serialize_str(&format!("{}ms", d.as_millis())),
+            }
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
+            let text = String::deserialize(d)?;
+            let split = text
+                .find(|c: char| !c.is_ascii_digit())
+                .unwrap_or(text.len());
+            let (n, unit) = text.split_at(split);
+            let n: u64 = n.parse().map_err(|_| bad(&text))?;
+            match unit {
+                "ms" => Ok(Duration::from_millis(n)),
+                "s" => Ok(Duration::from_secs(n)),
+                "m" => Ok(Duration::from_secs(n * 60)),
+                "h" => Ok(Duration::from_secs(n * 3600)),
+                _ => Err(bad(&text)),
+            }
+        }
+
+        fn bad<E: de::Error>(text: &str) -> E {
+            E::custom(format!(
+                "invalid duration '{text}': write a whole number and a unit (ms, s, m, h), e.g. 30s"
+            ))
+        }
+    }
+
+    #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+    pub struct Timeout(#[serde(with = "human")] pub Duration);
+
+    /// A third-party struct.
+    #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+    pub struct Endpoint {
+        pub host: String,
+        pub port: u16,
+    }
+
+    #[derive(Config, Clone, Debug, PartialEq)]
+    #[config(crate = "crate")]
+    pub struct Service {
+        /// How long a request may take.
+        #[config(serde, default = Timeout(Duration::from_secs(30)))]
+        pub timeout: Timeout,
+        #[config(serde, default = Endpoint { host: "localhost".into(), port: 8080 })]
+        pub endpoint: Endpoint,
+        #[config(serde)]
+        pub retry_after: Option<Timeout>,
+        #[config(default = 3)]
+        pub retries: u32,
+    }
+
+    #[test]
+    fn a_serde_field_takes_command_line_overrides() {
+        let cfg = Service::make()
+            .build([
+                "svc",
+                "timeout=500ms",
+                "endpoint.port=9000",
+                "retry_after=2m",
+            ])
+            .unwrap();
+        assert_eq!(cfg.timeout, Timeout(Duration::from_millis(500)));
+        assert_eq!(cfg.endpoint.port, 9000);
+        assert_eq!(cfg.retry_after, Some(Timeout(Duration::from_secs(120))));
+        assert_eq!(
+            cfg.to_dict().to_yaml(),
+            "timeout: 500ms\nendpoint:\n  host: localhost\n  port: 9000\nretry_after: 120s\nretries: 3\n"
+        );
+    }
+
+    #[test]
+    fn a_bad_serde_value_is_refused_before_composing_with_the_fix() {
+        let err = Service::make()
+            .build(["svc", "timeout=soon", "+no_such_group=x"])
+            .unwrap_err();
+        insta::assert_snapshot!("serde_field_bad_override", err.to_string());
+        let err = Service::make()
+            .build(["svc", "endpoint.port=http"])
+            .unwrap_err();
+        assert_eq!(
+            err.message,
+            "endpoint.port: invalid type: string \"http\", expected u16 (command-line argument 1)"
+        );
+    }
+
+    #[test]
+    fn help_and_schema_say_serde_value() {
+        let help = Service::help();
+        assert!(
+            help.starts_with(
+                "timeout: Timeout (serde value) = \"30s\"  # How long a request may take.\n"
+            ),
+            "{help}"
+        );
+        let schema = Service::json_schema();
+        assert_eq!(
+            schema
+                .select("properties.timeout.description")
+                .unwrap()
+                .unwrap()
+                .as_str(),
+            Some("How long a request may take.")
+        );
+        assert_eq!(
+            crate::serde::to_json(schema.select("properties.endpoint").unwrap().unwrap()),
+            r#"{"description":"serde value (Endpoint)"}"#
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn derived_configs_round_trip_through_serde_values(ms in 0u64..10_000_000, port: u16, retries: u32) {
+            let v = Service {
+                timeout: Timeout(Duration::from_millis(ms)),
+                endpoint: Endpoint { host: "h".into(), port },
+                retry_after: None,
+                retries,
+            };
+            let back = Service::from_dict(&v.to_dict()).unwrap();
+            proptest::prop_assert_eq!(back, v);
+        }
+    }
+}
