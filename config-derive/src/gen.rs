@@ -83,7 +83,7 @@ impl Codec<'_> {
     }
 
     /// `value` (a `&FieldType`) as a node stamped with `origin`.
-    fn to_node(&self, value: TokenStream, origin: TokenStream) -> TokenStream {
+    fn write(&self, value: TokenStream, origin: TokenStream) -> TokenStream {
         let (Paths { t, p }, ty) = (self.paths, &self.f.ty);
         if self.f.serde.is_some() {
             quote_spanned!(ty.span()=> #p::serde_to_node::<#ty>(#value, #origin))
@@ -93,7 +93,7 @@ impl Codec<'_> {
     }
 
     /// The field read from `node` at full key `key`, `?` applied.
-    fn from_node(&self, node: TokenStream, key: TokenStream) -> TokenStream {
+    fn read(&self, node: TokenStream, key: TokenStream) -> TokenStream {
         let (Paths { t, p }, ty) = (self.paths, &self.f.ty);
         if self.f.serde.is_some() {
             quote_spanned!(ty.span()=> #p::serde_from_node::<#ty>(#node, #key)?)
@@ -106,7 +106,7 @@ impl Codec<'_> {
     fn default_node(&self) -> TokenStream {
         let (Paths { t, p }, f, ty) = (self.paths, self.f, &self.f.ty);
         let id = &f.ident;
-        let declared = self.to_node(quote!(&__d.#id), quote!(&__o));
+        let declared = self.write(quote!(&__d.#id), quote!(&__o));
         if f.mandatory.is_some() {
             quote!(#p::Node::with_origin(#p::Value::Missing, __o.clone()))
         } else if f.default.is_some() || f.serde.is_some() {
@@ -172,7 +172,7 @@ fn node_fns(input: &Input, s: &Struct, paths: &Paths) -> TokenStream {
     let origin = quote!(let __o = #p::Origin::Code { type_name: #p::Arc::from(#type_name) };);
     let to_node = insert_fields(s, paths, |c| {
         let id = &c.f.ident;
-        c.to_node(quote!(&self.#id), quote!(&__o))
+        c.write(quote!(&self.#id), quote!(&__o))
     });
     let default_node = insert_fields(s, paths, Codec::default_node);
     quote! {
@@ -203,7 +203,7 @@ fn from_node_fn(input: &Input, s: &Struct, paths: &Paths) -> TokenStream {
         } else {
             default_value(c.f)
         };
-        let read = c.from_node(quote!(__n), quote!(&#p::child(__key, #name)));
+        let read = c.read(quote!(__n), quote!(&#p::child(__key, #name)));
         quote_spanned! {ty.span()=>
             #id: match __node.get(#name) {
                 ::core::option::Option::Some(__n) => #read,

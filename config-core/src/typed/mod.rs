@@ -267,11 +267,7 @@ pub mod __private {
 
     /// The key of a child field.
     pub fn child(parent: &str, name: &str) -> String {
-        if parent.is_empty() {
-            name.to_string()
-        } else {
-            format!("{parent}.{name}")
-        }
+        crate::path::child_key(parent, &Key::from(name))
     }
 
     /// Checks that a struct's node is a mapping with only known keys.

@@ -310,12 +310,9 @@ impl Schema {
     }
 }
 
+/// The one key-joining rule ([`crate::path::child_key`]).
 fn join(prefix: &str, seg: &str) -> String {
-    if prefix.is_empty() {
-        seg.to_string()
-    } else {
-        format!("{prefix}.{seg}")
-    }
+    crate::path::child_key(prefix, &crate::node::Key::from(seg))
 }
 
 /// One line per leaf field: `key: type = default  doc`, nested configs

@@ -132,11 +132,7 @@ impl TypedTargets {
         if self.untyped {
             return Ok(());
         }
-        let full = if rest.starts_with('[') {
-            format!("{key}{rest}")
-        } else {
-            format!("{key}.{rest}")
-        };
+        let full = child_key(key, &Key::from(rest));
         let candidates: Vec<(&str, &TypedTarget)> = self
             .iter()
             .filter(|(_, t)| t.schema.field(arg).is_some())
@@ -209,7 +205,8 @@ pub(crate) fn arguments(desc: &Node) -> Node {
         .iter()
         .filter(|(k, v)| {
             let reserved = k.as_str().is_some_and(|k| RESERVED.contains(&k));
-            !reserved && !(partial && v.is_missing())
+            let given_later = partial && v.is_missing();
+            !(reserved || given_later)
         })
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
