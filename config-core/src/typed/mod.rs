@@ -13,8 +13,16 @@
 //! - [`Config::validate`] runs every validator and reports every failure;
 //! - [`Config::freeze`] returns a [`Frozen`] value to share with the
 //!   training loop;
+//! - [`Maker::build`] does all of it and returns a [`Frozen`] value that
+//!   keeps the composed tree: [`Frozen::explain`] says where a value came
+//!   from, and validation failures say where the failing value was set;
 //! - [`LazyDict`] and [`Registry`] describe and build objects
-//!   (`_target_`, `_args_`, `_recursive_`, `_partial_`).
+//!   (`_target_`, `_args_`, `_recursive_`, `_partial_`); constructors with
+//!   a typed argument struct ([`Registry::register_typed`],
+//!   [`Maker::with_registry`]) are checked before composing and after;
+//! - [`Maker::with_primary`] makes a YAML file the primary config, with the
+//!   struct as its schema, defaults and checks;
+//! - `#[config(serde)]` fields hold any serde type (feature `serde`).
 //!
 //! ```
 //! use config_core::typed::{Config, LazyDict, Store};
