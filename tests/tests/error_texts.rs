@@ -112,3 +112,41 @@ fn typed_unknown_key() {
 fn typed_missing_mandatory() {
     insta::assert_snapshot!(typed_error(&["train"]));
 }
+
+/// The error of the whole typed flow (`build`: typed lazy objects checked,
+/// validation located), with the example's typed constructors.
+fn built_error(args: &[&str]) -> String {
+    TrainConfig::make()
+        .with_registry(&config_examples::registry())
+        .build(args)
+        .unwrap_err()
+        .to_string()
+}
+
+#[test]
+fn typed_lazy_argument_before_composing() {
+    insta::assert_snapshot!(built_error(&[
+        "train",
+        "experiment=base_2b",
+        "optimizer.lr=abc"
+    ]));
+}
+
+#[test]
+fn typed_lazy_argument_validation() {
+    insta::assert_snapshot!(built_error(&[
+        "train",
+        "experiment=base_2b",
+        "optimizer.weight_decay=-1"
+    ]));
+}
+
+#[test]
+fn validation_errors_with_origins() {
+    insta::assert_snapshot!(built_error(&[
+        "train",
+        "experiment=base_2b",
+        "checkpoint.save_iter=0",
+        "job.wandb_mode=loud"
+    ]));
+}

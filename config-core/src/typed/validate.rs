@@ -132,15 +132,23 @@ impl fmt::Display for Errors {
 impl std::error::Error for Errors {}
 
 impl From<Errors> for Error {
+    /// One error listing every failure; a single failure also gives the
+    /// error its key and origin.
     fn from(e: Errors) -> Error {
         let n = e.items.len();
-        Error::new(
+        let err = Error::new(
             ErrorKind::Validation,
             format!(
                 "{n} validation error{}:\n{e}",
                 if n == 1 { "" } else { "s" }
             ),
-        )
+        );
+        match e.items.as_slice() {
+            [only] => err
+                .with_key(only.key.clone())
+                .with_origin(only.origin.clone().unwrap_or_default()),
+            _ => err,
+        }
     }
 }
 
