@@ -1,9 +1,9 @@
 //! `#[derive(Config)]` for `config-core`.
 //!
-//! The pipeline is parse → model → checks → codegen ([`ir`], [`check`],
-//! [`gen`]). Every attribute error is gathered with its span ([`ctxt`]) and
+//! The pipeline is parse → model → checks → codegen (modules `parse`, `ir`, `check`,
+//! `gen`). Every attribute error is gathered with its span (`ctxt`) and
 //! reported at once; the macro never panics; on error it also emits stub
-//! impls ([`fallback`]) so that the user sees the attribute errors only.
+//! impls (`fallback`) so that the user sees the attribute errors only.
 //!
 //! Attributes (the whole reference, with the flow and the lazy-object
 //! registry, is in the workspace's `config-examples/README.md` and the

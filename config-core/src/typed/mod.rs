@@ -71,7 +71,7 @@
 //!
 //! Modules: [`value`] (field conversions), [`coerce`] (OmegaConf's typed
 //! coercions and their errors), [`schema`] (the table, override checks,
-//! the merge hook, `--help`), [`json_schema`], [`validate`], [`frozen`],
+//! the merge hook, `--help`), [`jsonschema`], [`validate`], [`frozen`],
 //! [`dict`] (open subtrees), [`lazy`] (object descriptions and the
 //! registry), [`targets`] (typed constructors' argument schemas).
 
@@ -81,7 +81,7 @@ pub mod coerce;
 pub mod dict;
 pub mod flow;
 pub mod frozen;
-pub mod json_schema;
+pub mod jsonschema;
 pub mod lazy;
 pub mod primary;
 pub mod schema;
@@ -98,7 +98,7 @@ pub use app::{TypedApp, TypedJob};
 pub use dict::DictConfig;
 pub use flow::{compose_resolve, compose_with, split_args, Maker};
 pub use frozen::Frozen;
-pub use json_schema::{json_schema, json_schema_with};
+pub use jsonschema::{json_schema, json_schema_with};
 pub use lazy::{Args, Built, LazyDict, Object, Partial, Registry};
 pub use schema::{help_text, FieldSchema, Lookup, Schema, SchemaHook, TypeDesc, Validator};
 pub use targets::{TypedTarget, TypedTargets};

@@ -4,7 +4,7 @@
 //! Place in the flow: it is consulted **before composing** (to check
 //! command-line overrides against the types), **during merging** (per-field
 //! list policies through [`SchemaHook`]), and for docs ([`help_text`]; the
-//! JSON Schema is in [`json_schema`](crate::typed::json_schema)).
+//! JSON Schema is in [`jsonschema`](crate::typed::jsonschema)).
 
 use crate::error::{did_you_mean, Error, ErrorKind};
 use crate::merge::{ListMerge, MergeHook};
