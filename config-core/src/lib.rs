@@ -30,6 +30,8 @@ pub mod origin;
 pub mod overrides;
 pub mod path;
 pub mod repository;
+#[cfg(feature = "serde")]
+pub mod serde;
 pub mod store;
 pub mod typed;
 pub mod yaml;
