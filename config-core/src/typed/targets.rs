@@ -209,7 +209,7 @@ pub(crate) fn arguments(desc: &Node) -> Node {
         .iter()
         .filter(|(k, v)| {
             let reserved = k.as_str().is_some_and(|k| RESERVED.contains(&k));
-            !reserved && !(partial && v.is_missing())
+            !(reserved || partial && v.is_missing())
         })
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
