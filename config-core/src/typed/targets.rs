@@ -205,8 +205,7 @@ pub(crate) fn arguments(desc: &Node) -> Node {
         .iter()
         .filter(|(k, v)| {
             let reserved = k.as_str().is_some_and(|k| RESERVED.contains(&k));
-            let given_later = partial && v.is_missing();
-            !(reserved || given_later)
+            !(reserved || partial && v.is_missing())
         })
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
