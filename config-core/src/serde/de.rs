@@ -172,10 +172,16 @@ impl<'de, 'a: 'de> de::Deserializer<'de> for NodeDeserializer<'a> {
         self.locate(r)
     }
 
+    /// A value the type skips is not read: a `???` or an interpolation in
+    /// an ignored key is no error.
+    fn deserialize_ignored_any<V: Visitor<'de>>(self, v: V) -> Result<V::Value, DeError> {
+        v.visit_unit()
+    }
+
     serde::forward_to_deserialize_any! {
         bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
         bytes byte_buf unit unit_struct seq tuple tuple_struct map struct
-        identifier ignored_any
+        identifier
     }
 }
 

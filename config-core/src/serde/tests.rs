@@ -149,3 +149,13 @@ fn errors_name_the_full_key_and_origin() {
         extract_err::<BTreeMap<String, u8>>("a: ???\n", "sizes")
     );
 }
+
+#[test]
+fn skipped_keys_are_not_read() {
+    #[derive(Deserialize, Debug)]
+    struct Only {
+        lr: f64,
+    }
+    let n = Node::from_yaml_str("lr: 0.1\nlater: ???\nother: ${lr}\n").unwrap();
+    assert_eq!(n.extract::<Only>().unwrap().lr, 0.1);
+}
