@@ -167,9 +167,13 @@ impl<T: Config> TypedApp<T> {
         S: Into<OsString>,
         F: Fn(&TypedJob<'_, T>, &A) -> Result<(), TaskError> + Send + Sync,
     {
+        let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
         let help = self.maker.help();
-        for w in self.maker.warnings() {
-            eprintln!("warning: {w}");
+        // Once per run: a job a launcher re-ran is not warned again.
+        if !is_launched_job(&args) {
+            for w in self.maker.warnings() {
+                eprintln!("warning: {w}");
+            }
         }
         let (store, dirs, targets) = match self.maker.into_sources() {
             Ok(sources) => sources,
@@ -195,6 +199,15 @@ impl<T: Config> TypedApp<T> {
             task(&TypedJob { cfg, job }, flags)
         })
     }
+}
+
+/// True for the process of one job of a sweep, started by a launcher
+/// (`--launcher-job N`).
+fn is_launched_job(args: &[OsString]) -> bool {
+    args.iter().any(|a| {
+        let a = a.to_string_lossy();
+        a == "--launcher-job" || a.starts_with("--launcher-job=")
+    })
 }
 
 /// Resolve → type → validate → freeze (keeping the tree, for

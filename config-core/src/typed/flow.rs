@@ -398,8 +398,9 @@ where
         .into_iter()
         .map(|(i, text)| cli::parse(i, &text))
         .collect::<Result<Vec<_>, _>>()?;
+    let chosen = targets.with_command_line(&parsed);
     for o in &parsed {
-        check_override::<T>(composer, targets, o)?;
+        check_override::<T>(composer, &chosen, o)?;
     }
     let mut cfg = composer.compose_parsed(T::SCHEMA.name, &parsed)?.config;
     crate::interp::resolve(&mut cfg, resolvers)?;

@@ -17,8 +17,11 @@
 //! untyped constructors registered too, an untyped one might take
 //! `lr=abc`, so the check waits until after composing, where the target is
 //! known and the check is exact; either way the error comes before
-//! validation, `--cfg`, `--dryrun` or any job.
+//! validation, `--dryrun` or any job. When the command line itself sets the
+//! target (`optimizer._target_=SGD`, in `Maker`'s flow), the check before
+//! composing uses that target alone.
 
+use crate::compose::CliOverride;
 use crate::error::Error;
 use crate::node::{Key, Map, Node, Value};
 use crate::path::{child_key, index_key};
@@ -27,6 +30,7 @@ use crate::typed::schema::{help_text, Lookup, Schema};
 use crate::typed::validate::Errors;
 use crate::typed::Config;
 use indexmap::IndexMap;
+use std::collections::HashMap;
 
 /// The keys of a lazy description that are not constructor arguments.
 pub(crate) const RESERVED: [&str; 5] = [
@@ -70,6 +74,8 @@ pub struct TypedTargets {
     items: IndexMap<String, TypedTarget>,
     /// An untyped constructor is registered too.
     untyped: bool,
+    /// Lazy object key → the `_target_` the command line gives it.
+    chosen: HashMap<String, String>,
 }
 
 impl TypedTargets {
@@ -129,21 +135,24 @@ impl TypedTargets {
         let Some(arg) = segs.first().filter(|a| !RESERVED.contains(&a.as_str())) else {
             return Ok(());
         };
+        let full = child_key(key, &Key::from(rest));
+        if let Some(target) = self.chosen.get(key) {
+            // The command line names the target: check against it alone.
+            return match self.get(target) {
+                Some(t) => check_argument(t, rest, value, &full),
+                None => Ok(()),
+            };
+        }
         if self.untyped {
             return Ok(());
         }
-        let full = child_key(key, &Key::from(rest));
         let candidates: Vec<(&str, &TypedTarget)> = self
             .iter()
             .filter(|(_, t)| t.schema.field(arg).is_some())
             .collect();
         let mut first = None;
         for (_, t) in &candidates {
-            let outcome = match t.schema.lookup(rest) {
-                Ok(Lookup::Typed(ty, _)) => coerce::check(ty, value, &full),
-                _ => Ok(()),
-            };
-            match outcome {
+            match check_argument(t, rest, value, &full) {
                 Ok(()) => return Ok(()),
                 Err(e) => first = first.or(Some(e)),
             }
@@ -159,6 +168,21 @@ impl TypedTargets {
                 )))
             }
         }
+    }
+
+    /// This table plus the `_target_`s the command line sets
+    /// (`optimizer._target_=SGD`), which the checks before composing then
+    /// use as the targets of those lazy objects.
+    pub(crate) fn with_command_line(&self, overrides: &[CliOverride]) -> TypedTargets {
+        let mut t = self.clone();
+        for o in overrides {
+            let lazy = o.key.strip_suffix("._target_");
+            let target = o.value.as_ref().and_then(Node::as_str);
+            if let (Some(lazy), Some(target)) = (lazy, target) {
+                t.chosen.insert(lazy.to_string(), target.to_string());
+            }
+        }
+        t
     }
 
     /// Checks a lazy description (a mapping with `_target_`) at `key`, when
@@ -188,6 +212,15 @@ impl TypedTargets {
                 .try_for_each(|(i, v)| self.check_tree(v, &index_key(key, i))),
             _ => Ok(()),
         }
+    }
+}
+
+/// Checks one argument override (`rest` below the lazy object, `full` its
+/// full key) against a typed target's argument types.
+fn check_argument(t: &TypedTarget, rest: &str, value: &Node, full: &str) -> Result<(), Error> {
+    match t.schema.lookup(rest) {
+        Ok(Lookup::Typed(ty, _)) => coerce::check(ty, value, full),
+        _ => Ok(()),
     }
 }
 

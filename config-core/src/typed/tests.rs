@@ -205,6 +205,27 @@ mod typed_lazy {
             err.message,
             "optimizer.lr expects a float, got 'abc' (command-line argument 1)"
         );
+        // A target named on the command line is the one checked, before
+        // composing: the untyped SGD takes anything ...
+        let cfg = Train::make()
+            .with_registry(&mixed())
+            .build(["train", "optimizer._target_=SGD", "optimizer.lr=abc"])
+            .unwrap();
+        assert_eq!(cfg.optimizer.as_ref().unwrap().target(), "SGD");
+        // ... and the typed Adam does not, even with an untyped one registered.
+        let err = Train::make()
+            .with_registry(&mixed())
+            .build([
+                "train",
+                "optimizer._target_=Adam",
+                "optimizer.lr=abc",
+                "+no_such_group=x",
+            ])
+            .unwrap_err();
+        assert_eq!(
+            err.message,
+            "optimizer.lr expects a float, got 'abc' (command-line argument 2)"
+        );
     }
 
     #[test]
