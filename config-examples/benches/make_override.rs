@@ -1,6 +1,7 @@
 //! `TrainConfig::make().override_with(args)` on the `train` example: the
 //! whole typed flow (store registration, schema checks, compose with an
-//! inheriting experiment, typed conversion), and its parts.
+//! inheriting experiment, typed conversion), and its parts; and `build`,
+//! which adds the typed lazy checks, validation and freezing with the tree.
 
 use config_core::typed::{compose_with, Config};
 use config_examples::TrainConfig;
@@ -17,6 +18,18 @@ fn bench(c: &mut Criterion) {
     c.bench_function(
         "make().override_with(experiment=finetune_2b trainer.max_iter=10)",
         |b| b.iter(|| TrainConfig::make().override_with(black_box(ARGS)).unwrap()),
+    );
+    let reg = config_examples::registry();
+    c.bench_function(
+        "make().with_registry().build(...): + typed lazy checks, validate, freeze with tree",
+        |b| {
+            b.iter(|| {
+                TrainConfig::make()
+                    .with_registry(&reg)
+                    .build(black_box(ARGS))
+                    .unwrap()
+            })
+        },
     );
     let composer = TrainConfig::make().into_composer().unwrap();
     c.bench_function("compose_with(reused composer)", |b| {
