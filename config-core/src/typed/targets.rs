@@ -30,6 +30,7 @@ use crate::typed::schema::{help_text, Lookup, Schema};
 use crate::typed::validate::Errors;
 use crate::typed::Config;
 use indexmap::IndexMap;
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 /// The keys of a lazy description that are not constructor arguments.
@@ -173,16 +174,22 @@ impl TypedTargets {
     /// This table plus the `_target_`s the command line sets
     /// (`optimizer._target_=SGD`), which the checks before composing then
     /// use as the targets of those lazy objects.
-    pub(crate) fn with_command_line(&self, overrides: &[CliOverride]) -> TypedTargets {
-        let mut t = self.clone();
-        for o in overrides {
-            let lazy = o.key.strip_suffix("._target_");
-            let target = o.value.as_ref().and_then(Node::as_str);
-            if let (Some(lazy), Some(target)) = (lazy, target) {
-                t.chosen.insert(lazy.to_string(), target.to_string());
-            }
+    pub(crate) fn with_command_line(&self, overrides: &[CliOverride]) -> Cow<'_, TypedTargets> {
+        let chosen: Vec<(&str, &str)> = overrides
+            .iter()
+            .filter_map(|o| {
+                let lazy = o.key.strip_suffix("._target_")?;
+                Some((lazy, o.value.as_ref().and_then(Node::as_str)?))
+            })
+            .collect();
+        if chosen.is_empty() || self.is_empty() {
+            return Cow::Borrowed(self);
         }
-        t
+        let mut t = self.clone();
+        for (lazy, target) in chosen {
+            t.chosen.insert(lazy.to_string(), target.to_string());
+        }
+        Cow::Owned(t)
     }
 
     /// Checks a lazy description (a mapping with `_target_`) at `key`, when
