@@ -932,7 +932,7 @@ impl Builder<'_> {
 
 /// Most options an error lists: a group of 20,000 experiments should not
 /// print 20,000 lines (Hydra does); the did-you-mean hint names the closest.
-const MAX_LISTED_OPTIONS: usize = 40;
+pub(crate) const MAX_LISTED_OPTIONS: usize = 40;
 
 /// The options of a group, one per tab-indented line, as Hydra lists them,
 /// cut after [`MAX_LISTED_OPTIONS`] with a count of the rest.
