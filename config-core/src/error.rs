@@ -71,7 +71,22 @@ pub enum ErrorKind {
 /// assert!(text.contains("full_key: optimizer.lrr"));
 /// assert!(text.contains("command-line argument 2"));
 /// ```
-#[derive(Clone, Debug, PartialEq)]
+///
+/// `Debug` prints the rendered error (with its snippet), so `fn main() ->
+/// Result<(), config_core::Error>` shows what a user can act on; `{:#?}`
+/// prints the fields. An underlying error (an I/O failure) is kept as the
+/// [`source`](std::error::Error::source), not copied into the message.
+///
+/// ```
+/// use config_core::{Error, ErrorKind};
+/// let io = std::io::Error::new(std::io::ErrorKind::NotFound, "no such file");
+/// let e = Error::from(io);
+/// assert_eq!(e.kind, ErrorKind::Io);
+/// let source = std::error::Error::source(&e).unwrap();
+/// assert_eq!(source.to_string(), "no such file");
+/// assert_eq!(format!("{e:?}"), e.render());
+/// ```
+#[derive(Clone)]
 pub struct Error {
     /// The kind of failure.
     pub kind: ErrorKind,
@@ -83,6 +98,45 @@ pub struct Error {
     pub origin: Option<Origin>,
     /// How to fix it: valid options, did-you-mean, the command that works.
     pub hints: Vec<String>,
+    /// The error this one comes from, if any (an I/O error).
+    source: Option<std::sync::Arc<dyn std::error::Error + Send + Sync + 'static>>,
+}
+
+impl PartialEq for Error {
+    /// Equal when everything the user sees is equal (the source's text
+    /// included).
+    fn eq(&self, other: &Error) -> bool {
+        let text = |e: &Error| e.source.as_ref().map(|s| s.to_string());
+        self.kind == other.kind
+            && self.message == other.message
+            && self.key == other.key
+            && self.origin == other.origin
+            && self.hints == other.hints
+            && text(self) == text(other)
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if !f.alternate() {
+            return f.write_str(&self.render());
+        }
+        f.debug_struct("Error")
+            .field("kind", &self.kind)
+            .field("message", &self.message)
+            .field("key", &self.key)
+            .field("origin", &self.origin)
+            .field("hints", &self.hints)
+            .field("source", &self.source.as_ref().map(|s| s.to_string()))
+            .finish()
+    }
+}
+
+impl From<std::io::Error> for Error {
+    /// An [`ErrorKind::Io`] error whose source is `e`.
+    fn from(e: std::io::Error) -> Error {
+        Error::new(ErrorKind::Io, e.to_string()).with_source(e)
+    }
 }
 
 impl Error {
@@ -94,7 +148,15 @@ impl Error {
             key: None,
             origin: None,
             hints: Vec::new(),
+            source: None,
         }
+    }
+
+    /// Keeps `source` as the error this one comes from
+    /// ([`std::error::Error::source`]).
+    pub fn with_source(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Error {
+        self.source = Some(std::sync::Arc::new(source));
+        self
     }
 
     /// Sets the full key, if not set yet.
@@ -151,7 +213,13 @@ impl fmt::Display for Error {
     }
 }
 
-impl std::error::Error for Error {}
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|s| s as &(dyn std::error::Error + 'static))
+    }
+}
 
 /// `line | text` plus a caret line, for a 1-based line and column of `text`.
 /// A long line shows [`SNIPPET_WIDTH`] characters around the column;
