@@ -90,7 +90,9 @@ pub(crate) fn unused_list_warning(
 ) -> Option<String> {
     defaults.as_list().filter(|l| !l.is_empty())?;
     Some(format!(
-        "{type_name}'s #[config(defaults = [...])] is not used: the primary config is {}/{file}.yaml,          whose defaults list is the one composed; move the entries into the file's `defaults:` and          drop the attribute",
+        "{type_name}'s #[config(defaults = [...])] is not used: the primary config is \
+         {}/{file}.yaml, whose defaults list is the one composed; move the entries into the \
+         file's `defaults:` and drop the attribute",
         dir.display()
     ))
 }
@@ -132,5 +134,20 @@ mod tests {
         assert!(w.starts_with("Train's defaults list puts \"_self_\" after the group optimizer: "));
         let first = Node::from_yaml_str("[_self_, {optimizer: adam}]").unwrap();
         assert_eq!(self_last_warning("Train", &first), None);
+    }
+
+    #[test]
+    fn warning_texts() {
+        let list = Node::from_yaml_str("[{optimizer: adam}, {scheduler: cosine}, _self_]").unwrap();
+        insta::assert_snapshot!("self_last", self_last_warning("Train", &list).unwrap());
+        let dirs = [PathBuf::from("src/typed/fixtures/layout")];
+        insta::assert_snapshot!(
+            "unused_config_yaml",
+            unused_primary_warning("Train", &dirs).unwrap()
+        );
+        insta::assert_snapshot!(
+            "unused_struct_defaults_list",
+            unused_list_warning("Train", &list, Path::new("conf"), "config").unwrap()
+        );
     }
 }
