@@ -74,19 +74,16 @@ pub enum ErrorKind {
 ///
 /// `Debug` prints the rendered error (with its snippet), so `fn main() ->
 /// Result<(), config_core::Error>` shows what a user can act on; `{:#?}`
-/// prints the fields. An underlying error (an I/O failure) is kept as the
-/// [`source`](std::error::Error::source), not copied into the message.
+/// prints the fields.
 ///
 /// ```
 /// use config_core::{Error, ErrorKind};
 /// let io = std::io::Error::new(std::io::ErrorKind::NotFound, "no such file");
 /// let e = Error::from(io);
 /// assert_eq!(e.kind, ErrorKind::Io);
-/// let source = std::error::Error::source(&e).unwrap();
-/// assert_eq!(source.to_string(), "no such file");
 /// assert_eq!(format!("{e:?}"), e.render());
 /// ```
-#[derive(Clone)]
+#[derive(Clone, PartialEq)]
 pub struct Error {
     /// The kind of failure.
     pub kind: ErrorKind,
@@ -98,22 +95,6 @@ pub struct Error {
     pub origin: Option<Origin>,
     /// How to fix it: valid options, did-you-mean, the command that works.
     pub hints: Vec<String>,
-    /// The error this one comes from, if any (an I/O error).
-    source: Option<std::sync::Arc<dyn std::error::Error + Send + Sync + 'static>>,
-}
-
-impl PartialEq for Error {
-    /// Equal when everything the user sees is equal (the source's text
-    /// included).
-    fn eq(&self, other: &Error) -> bool {
-        let text = |e: &Error| e.source.as_ref().map(|s| s.to_string());
-        self.kind == other.kind
-            && self.message == other.message
-            && self.key == other.key
-            && self.origin == other.origin
-            && self.hints == other.hints
-            && text(self) == text(other)
-    }
 }
 
 impl fmt::Debug for Error {
@@ -127,15 +108,14 @@ impl fmt::Debug for Error {
             .field("key", &self.key)
             .field("origin", &self.origin)
             .field("hints", &self.hints)
-            .field("source", &self.source.as_ref().map(|s| s.to_string()))
             .finish()
     }
 }
 
 impl From<std::io::Error> for Error {
-    /// An [`ErrorKind::Io`] error whose source is `e`.
+    /// An [`ErrorKind::Io`] error saying what `e` says.
     fn from(e: std::io::Error) -> Error {
-        Error::new(ErrorKind::Io, e.to_string()).with_source(e)
+        Error::new(ErrorKind::Io, e.to_string())
     }
 }
 
@@ -148,15 +128,7 @@ impl Error {
             key: None,
             origin: None,
             hints: Vec::new(),
-            source: None,
         }
-    }
-
-    /// Keeps `source` as the error this one comes from
-    /// ([`std::error::Error::source`]).
-    pub fn with_source(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Error {
-        self.source = Some(std::sync::Arc::new(source));
-        self
     }
 
     /// Sets the full key, if not set yet.
@@ -213,13 +185,7 @@ impl fmt::Display for Error {
     }
 }
 
-impl std::error::Error for Error {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.source
-            .as_deref()
-            .map(|s| s as &(dyn std::error::Error + 'static))
-    }
-}
+impl std::error::Error for Error {}
 
 /// `line | text` plus a caret line, for a 1-based line and column of `text`.
 /// A long line shows [`SNIPPET_WIDTH`] characters around the column;
