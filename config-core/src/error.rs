@@ -606,3 +606,23 @@ mod tests {
         }
     }
 }
+
+/// The first `max` of `items`, comma-separated, and how many more there
+/// are: a hint's list is cut with a count, never silently.
+pub(crate) fn some_of(items: &[String], max: usize) -> String {
+    let shown = items[..items.len().min(max)].join(", ");
+    match items.len().saturating_sub(max) {
+        0 => shown,
+        more => format!("{shown}, ... and {more} more"),
+    }
+}
+
+#[cfg(test)]
+mod some_of_tests {
+    #[test]
+    fn lists_are_cut_with_a_count() {
+        let items: Vec<String> = (1..=5).map(|i| i.to_string()).collect();
+        assert_eq!(super::some_of(&items, 12), "1, 2, 3, 4, 5");
+        assert_eq!(super::some_of(&items, 3), "1, 2, 3, ... and 2 more");
+    }
+}

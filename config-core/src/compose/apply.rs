@@ -251,12 +251,7 @@ pub(super) fn nearest_keys(cfg: &Node, key: &str) -> Option<String> {
                         } else {
                             prefix.as_str()
                         },
-                        names
-                            .iter()
-                            .take(12)
-                            .cloned()
-                            .collect::<Vec<_>>()
-                            .join(", ")
+                        crate::error::some_of(&names, 12)
                     )),
                 };
             }
