@@ -29,6 +29,8 @@ pub mod node;
 pub mod origin;
 pub mod overrides;
 pub mod path;
+#[cfg(test)]
+mod proptest_cases;
 pub mod repository;
 pub mod store;
 pub mod typed;

@@ -472,7 +472,7 @@ mod tests {
         use proptest::prelude::*;
 
         proptest! {
-            #![proptest_config(ProptestConfig::with_cases(256))]
+            #![proptest_config(crate::proptest_cases::cases(256))]
 
             #[test]
             fn merging_an_empty_mapping_changes_nothing(tree in arb_tree()) {
