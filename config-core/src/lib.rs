@@ -31,6 +31,7 @@ pub mod overrides;
 pub mod path;
 #[cfg(test)]
 mod proptest_cases;
+pub mod python;
 pub mod repository;
 pub mod store;
 pub mod typed;

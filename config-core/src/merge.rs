@@ -15,7 +15,8 @@
 use crate::access::{any_readonly, check_writable, readonly_error};
 use crate::error::{Error, ErrorKind};
 use crate::node::{Key, Node, Value};
-use crate::path::{child_key, index_key};
+use crate::path::child_key;
+use crate::python::python_type;
 
 /// How two lists combine. OmegaConf only replaces; the typed layer declares
 /// other policies per field.
@@ -336,16 +337,18 @@ fn merge_value(
             dest.origin = src.origin;
             Ok(())
         }
-        (Value::Map(_), Value::List(_)) | (Value::List(_), Value::Map(_)) => Err(Error::new(
-            ErrorKind::Type,
-            format!(
-                "Cannot merge {} with {}",
-                container_name(&dest.value),
-                container_name_src(&dest.value)
-            ),
-        )
-        .with_key(key)
-        .with_origin(src.origin)),
+        (Value::Map(_), s @ Value::List(_)) | (Value::List(_), s @ Value::Map(_)) => {
+            Err(Error::new(
+                ErrorKind::Type,
+                format!(
+                    "Cannot merge {} with {}",
+                    python_type(&dest.value),
+                    python_type(&s)
+                ),
+            )
+            .with_key(key)
+            .with_origin(src.origin))
+        }
         _ if ro => Err(readonly_error(key)),
         (_, value) => {
             let old = std::mem::replace(
@@ -383,29 +386,8 @@ fn merge_lists(dest: &mut Vec<Node>, src: Vec<Node>, policy: ListMerge) {
     }
 }
 
-fn container_name(v: &Value) -> &'static str {
-    if matches!(v, Value::Map(_)) {
-        "DictConfig"
-    } else {
-        "ListConfig"
-    }
-}
-
-fn container_name_src(dest: &Value) -> &'static str {
-    if matches!(dest, Value::Map(_)) {
-        "ListConfig"
-    } else {
-        "DictConfig"
-    }
-}
-
 fn not_in_struct(k: &Key, full: &str) -> Error {
     Error::new(ErrorKind::Struct, format!("Key '{k}' is not in struct")).with_key(full)
-}
-
-/// The full key of list item `i` below `key` (re-exported for hooks).
-pub fn list_item_key(key: &str, i: usize) -> String {
-    index_key(key, i)
 }
 
 #[cfg(test)]

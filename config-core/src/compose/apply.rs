@@ -5,9 +5,9 @@
 use super::cli::{CliOverride, OverrideKind};
 use crate::access::UpdateMode;
 use crate::error::{did_you_mean, Error, ErrorKind};
-use crate::interp::render::python_str as py_str;
 use crate::node::{Node, Value};
 use crate::path::parse_path;
+use crate::python::{python_str as py_str, python_type, Number};
 
 /// Applies one value override to `cfg`.
 pub(super) fn apply(cfg: &mut Node, o: &CliOverride) -> Result<(), Error> {
@@ -181,21 +181,10 @@ fn first_new_key(dst: &crate::node::Map, src: &crate::node::Map, at: &str) -> Op
 
 /// Python-style equality for `~key=value`: `1 == 1.0`, `True == 1`.
 fn loose_eq(a: &Value, b: &Value) -> bool {
-    fn num(v: &Value) -> Option<f64> {
-        match v {
-            Value::Int(i) => Some(*i as f64),
-            Value::Float(f) => Some(*f),
-            Value::Bool(b) => Some(f64::from(u8::from(*b))),
-            _ => None,
-        }
-    }
-    match (num(a), num(b)) {
-        (Some(x), Some(y)) => x == y,
-        _ => match (a, b) {
-            (Value::Str(x) | Value::Interp(x), Value::Str(y) | Value::Interp(y)) => x == y,
-            _ => a == b,
-        },
-    }
+    a.loose_eq(b).unwrap_or_else(|| match (a, b) {
+        (Value::Str(x) | Value::Interp(x), Value::Str(y) | Value::Interp(y)) => x == y,
+        _ => a == b,
+    })
 }
 
 fn show(n: Option<&Node>) -> String {
@@ -296,13 +285,6 @@ fn check_container_kinds(cfg: &Node, o: &CliOverride, value: &Node) -> Result<()
     let Ok(Some(existing)) = cfg.select(&o.key) else {
         return Ok(());
     };
-    let name = |v: &Value| {
-        if matches!(v, Value::Map(_)) {
-            "DictConfig"
-        } else {
-            "ListConfig"
-        }
-    };
     let mismatch = matches!(
         (&existing.value, &value.value),
         (Value::Map(_), Value::List(_)) | (Value::List(_), Value::Map(_))
@@ -315,8 +297,8 @@ fn check_container_kinds(cfg: &Node, o: &CliOverride, value: &Node) -> Result<()
         format!(
             "Error merging override {}\nCannot merge {} with {}",
             o.text,
-            name(&existing.value),
-            name(&value.value)
+            python_type(&existing.value),
+            python_type(&value.value)
         ),
     )
     .with_key(o.key.clone())

@@ -3,8 +3,8 @@
 //! overriding leave on each node.
 
 use crate::error::{Error, ErrorKind};
-use crate::interp::render::python_str as py_str;
 use crate::node::{Node, Value};
+use crate::python::python_str as py_str;
 
 /// The history of `key` in a composed `cfg`, one line per source.
 ///

@@ -32,12 +32,12 @@ use super::limits::{
     self, charged_clone, stack_addr, Budget, Exceeded, MAX_CALL_DEPTH, MAX_COPY_BYTES,
     MAX_COPY_NODES, MAX_STACK_USE, MAX_TREE_DEPTH,
 };
-use super::render::{python_repr, python_repr_key, python_str, python_type};
 use super::resolvers::{Call, Resolvers};
 use crate::error::{did_you_mean, Error, ErrorKind};
 use crate::grammar::primitive::type_primitive;
 use crate::node::{Key, Map, Node, StrKey, Value};
 use crate::path::{child_key, index_key, parse_path};
+use crate::python::{python_repr, python_repr_key, python_str, python_type, Number};
 use std::collections::HashMap;
 
 pub use super::limits::{MAX_CHAIN, MAX_STRING_BYTES};
@@ -1220,18 +1220,7 @@ fn parent(pos: &[usize]) -> Pos {
 
 /// Python's equality of dict keys: numbers and bools compare by value.
 fn py_key_eq(a: &Key, b: &Key) -> bool {
-    fn num(k: &Key) -> Option<f64> {
-        match k {
-            Key::Int(i) => Some(*i as f64),
-            Key::Float(f) => Some(*f),
-            Key::Bool(b) => Some(f64::from(u8::from(*b))),
-            Key::Str(_) => None,
-        }
-    }
-    match (num(a), num(b)) {
-        (Some(x), Some(y)) => x == y,
-        _ => a == b,
-    }
+    a.loose_eq(b).unwrap_or(a == b)
 }
 
 /// A typed dict key of a resolver argument (`{1: a, b: 2}`).

@@ -14,10 +14,10 @@
 //! to standard error.
 
 use super::grammar;
-use super::render::{python_str, python_type};
 use super::resolve::{Engine, Ev, Lookup, Pos};
 use crate::error::{Error, ErrorKind};
 use crate::node::{Key, Node, Value};
+use crate::python::{python_str, python_type};
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::sync::{Arc, Mutex, OnceLock};

@@ -10,6 +10,7 @@
 
 use crate::node::{float_repr, Key, Node, Value};
 use crate::origin::Origin;
+use crate::python::PyType;
 use crate::{Error, ErrorKind};
 
 /// Which quote a quoted string was written with.
@@ -118,15 +119,16 @@ impl Element {
 
     /// Python's name for the element's type, for error messages.
     pub fn type_name(&self) -> &'static str {
-        match self {
-            Element::Null => "NoneType",
-            Element::Bool(_) => "bool",
-            Element::Int(_) | Element::BigInt(_) => "int",
-            Element::Float(_) => "float",
-            Element::Str { .. } => "str",
-            Element::List(_) => "list",
-            Element::Dict(_) => "dict",
-        }
+        let ty = match self {
+            Element::Null => PyType::NoneType,
+            Element::Bool(_) => PyType::Bool,
+            Element::Int(_) | Element::BigInt(_) => PyType::Int,
+            Element::Float(_) => PyType::Float,
+            Element::Str { .. } => PyType::Str,
+            Element::List(_) => PyType::List,
+            Element::Dict(_) => PyType::Dict,
+        };
+        ty.name()
     }
 
     /// The same element with quoted strings turned into plain strings,

@@ -62,11 +62,14 @@
 //! assert!(err.to_string().contains("nested interpolations must be quoted"));
 //! ```
 
+mod casts;
 mod decimal;
 mod element;
 mod functions;
 mod lexer;
+mod ordering;
 mod parser;
+mod signature;
 mod sweep;
 
 pub use element::{Element, Quote};
