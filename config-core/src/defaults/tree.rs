@@ -755,7 +755,7 @@ impl Builder<'_> {
                         format!(
                             "Defaults list interpolation '{text}' gave {} '{}', not the name of a config",
                             other.type_name(),
-                            crate::python::python_str(&other)
+                            crate::interp::render::python_str(&other)
                         ),
                     )
                     .with_origin(e.origin.clone())
