@@ -48,7 +48,7 @@ pub(super) fn apply(cfg: &mut Node, o: &CliOverride) -> Result<(), Error> {
                         "Could not append to config. An item is already at '{key}'.\n\
                          Either remove + prefix: '{}'\n\
                          Or add a second + to add or override '{key}': '+{}'",
-                        &o.text[1..],
+                        o.text.strip_prefix('+').unwrap_or(&o.text),
                         o.text
                     ),
                 )

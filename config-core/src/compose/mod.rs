@@ -473,6 +473,7 @@ fn split_overrides<'o>(
         let origin = o.origin();
         match o.kind {
             OverrideKind::ForceAdd => {
+                let bare = o.text.strip_prefix("++").unwrap_or(&o.text);
                 return Err(Error::new(
                     ErrorKind::Override,
                     format!("force-add of config groups is not supported: '{}'", o.text),
@@ -480,8 +481,7 @@ fn split_overrides<'o>(
                 .with_origin(origin)
                 .with_hint(format!(
                     "use `{}` to change the selected option, or `+{}` to add the group",
-                    &o.text[2..],
-                    &o.text[2..]
+                    bare, bare
                 )));
             }
             OverrideKind::Delete => {

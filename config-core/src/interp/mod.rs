@@ -32,7 +32,6 @@
 pub mod grammar;
 pub mod limits;
 pub mod render;
-#[allow(clippy::module_inception)]
 pub mod resolve;
 pub mod resolvers;
 pub mod strftime;

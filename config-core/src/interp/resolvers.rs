@@ -258,11 +258,6 @@ impl Call<'_, '_> {
         &self.args
     }
 
-    /// The source text of each argument, whitespace around it trimmed.
-    pub fn arg_texts(&self) -> &[String] {
-        &self.texts
-    }
-
     /// The full key of the node being resolved (`a.b[0]`).
     pub fn key(&self) -> String {
         self.engine

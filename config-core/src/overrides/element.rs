@@ -158,20 +158,11 @@ impl Element {
     /// ```
     pub fn value_str(&self) -> String {
         let mut out = String::new();
-        self.render(&mut out, false);
+        self.render(&mut out);
         out
     }
 
-    /// Like [`value_str`](Self::value_str) with a space after each `,` and
-    /// `:` (Hydra's `space_after_sep=True`).
-    pub fn value_str_spaced(&self) -> String {
-        let mut out = String::new();
-        self.render(&mut out, true);
-        out
-    }
-
-    fn render(&self, out: &mut String, spaced: bool) {
-        let comma = if spaced { ", " } else { "," };
+    fn render(&self, out: &mut String) {
         match self {
             Element::Null => out.push_str("null"),
             Element::Bool(b) => out.push_str(if *b { "True" } else { "False" }),
@@ -187,9 +178,9 @@ impl Element {
                 out.push('[');
                 for (i, item) in items.iter().enumerate() {
                     if i > 0 {
-                        out.push_str(comma);
+                        out.push(',');
                     }
-                    item.render(out, spaced);
+                    item.render(out);
                 }
                 out.push(']');
             }
@@ -197,11 +188,11 @@ impl Element {
                 out.push('{');
                 for (i, (k, v)) in pairs.iter().enumerate() {
                     if i > 0 {
-                        out.push_str(comma);
+                        out.push(',');
                     }
-                    k.render(out, false);
-                    out.push_str(if spaced { ": " } else { ":" });
-                    v.render(out, spaced);
+                    k.render(out);
+                    out.push(':');
+                    v.render(out);
                 }
                 out.push('}');
             }
