@@ -6,7 +6,7 @@ use super::cli::{CliOverride, OverrideKind};
 use crate::access::UpdateMode;
 use crate::error::{did_you_mean, Error, ErrorKind};
 use crate::node::{Node, Value};
-use crate::path::parse_path;
+use crate::path::{join_key, parse_path};
 use crate::python::{python_str as py_str, python_type, Number};
 
 /// Applies one value override to `cfg`.
@@ -164,7 +164,7 @@ fn delete(cfg: &mut Node, o: &CliOverride) -> Result<(), Error> {
 /// The first key of `src` that `dst` lacks (struct mode forbids adding it).
 fn first_new_key(dst: &crate::node::Map, src: &crate::node::Map, at: &str) -> Option<String> {
     for (k, v) in src {
-        let full = format!("{at}.{k}");
+        let full = join_key(at, k);
         match dst.get(k) {
             None => return Some(full),
             Some(d) => {
@@ -213,23 +213,13 @@ pub(super) fn nearest_keys(cfg: &Node, key: &str) -> Option<String> {
         match node.get(seg) {
             Some(child) if child.as_map().is_some() => {
                 node = child;
-                prefix = if prefix.is_empty() {
-                    seg.clone()
-                } else {
-                    format!("{prefix}.{seg}")
-                };
+                prefix = join_key(&prefix, seg);
             }
             Some(_) => return None,
             None => {
                 let names: Vec<String> = node.entries().map(|(k, _)| k.to_string()).collect();
                 let best = did_you_mean(seg, names.iter().map(String::as_str));
-                let full = |b: &str| {
-                    if prefix.is_empty() {
-                        b.to_string()
-                    } else {
-                        format!("{prefix}.{b}")
-                    }
-                };
+                let full = |b: &str| join_key(&prefix, b);
                 return match best.first() {
                     Some(b) => Some(format!("did you mean '{}'?", full(b))),
                     None if names.is_empty() => None,

@@ -44,7 +44,7 @@ pub fn explain(cfg: &Node, key: &str) -> Result<String, Error> {
             let full = if sub.starts_with('[') {
                 format!("{key}{sub}")
             } else {
-                format!("{key}.{sub}")
+                crate::path::join_key(key, &sub)
             };
             out.push_str(&chain(&full, leaf));
         }

@@ -226,14 +226,14 @@ fn convert(key: &str, ty: Ty, node: &mut Node) -> Result<(), Error> {
         (Ty::StrList, Value::List(items)) => {
             let mut out = items.clone();
             for (i, item) in out.iter_mut().enumerate() {
-                convert(&format!("{key}[{i}]"), Ty::Str, item)?;
+                convert(&crate::path::index_key(key, i), Ty::Str, item)?;
             }
             Some(Value::List(out))
         }
         (Ty::StrDict | Ty::OptStrDict, Value::Map(_)) => {
             if let Some(m) = node.as_map_mut_raw() {
                 for (k, v) in m.iter_mut() {
-                    convert(&format!("{key}.{k}"), Ty::Str, v)?;
+                    convert(&crate::path::child_key(key, k), Ty::Str, v)?;
                 }
             }
             return Ok(());

@@ -163,6 +163,35 @@ pub fn resolve_path(root: &Node, path: &str, resolvers: &Resolvers) -> Result<No
     })
 }
 
+/// The container that the interpolation at `path` (mapping keys from the
+/// root) refers to, as written: what OmegaConf's merge puts in place of an
+/// interpolation before merging a mapping into it
+/// (`_maybe_dereference_node`). The interpolation is followed as
+/// resolution follows it (chains, relative keys, `oc.select`), on a copy of
+/// `root`. `None` when it is not one, does not name a node of the tree,
+/// fails, or names a scalar.
+pub(crate) fn referenced_container<'k>(
+    root: &Node,
+    path: impl IntoIterator<Item = &'k Key>,
+) -> Option<Node> {
+    let mut pos = Vec::new();
+    let mut node = root;
+    for k in path {
+        let (i, _, child) = node.as_map()?.get_full(k)?;
+        pos.push(i);
+        node = child;
+    }
+    if !matches!(node.value, Value::Interp(_)) {
+        return None;
+    }
+    let mut copy = root.clone();
+    let resolvers = Resolvers::default();
+    let mut engine = Engine::new(&mut copy, &resolvers, false);
+    let target = engine.follow(pos.clone()).ok()?;
+    let found = engine.node(&target);
+    (target != pos && found.value.is_container()).then(|| found.clone())
+}
+
 /// A node position: child indices from the root (mapping entries by their
 /// index, list items by position). Resolution never adds or removes keys
 /// above a node, so positions stay valid while it runs.
