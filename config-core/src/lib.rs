@@ -34,6 +34,7 @@ mod proptest_cases;
 pub mod python;
 pub mod repository;
 pub mod store;
+mod suggest;
 pub mod typed;
 pub mod yaml;
 

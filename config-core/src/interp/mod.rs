@@ -29,6 +29,7 @@
 //! assert_eq!(cfg.get("url").unwrap().value, Value::Str("https://example.org:443/".into()));
 //! ```
 
+mod builtins;
 pub mod grammar;
 pub mod limits;
 pub mod render;
