@@ -112,9 +112,13 @@
 //! and nothing global is touched; lazily built store entries are built once.
 
 mod apply;
+mod changes;
 pub mod cli;
 mod explain;
 
+#[cfg(feature = "serde")]
+pub use changes::changes_json;
+pub use changes::{changes, changes_between, render_changes, Change, ChangeKind};
 pub use cli::{CliOverride, OverrideKind, SweepKind};
 pub use explain::explain;
 

@@ -118,9 +118,17 @@ fn retry_shifted(
     limits: &Limits,
     first: Result<Option<Node>, Error>,
 ) -> Result<Option<Node>, Error> {
-    match super::flow_indent::shift_flow_lines(text) {
-        Some(s) => saphyr_pass(&s.text, path, limits, &|m| s.unshift(m)).or(first),
-        None => first,
+    let Some(s) = super::flow_indent::shift_flow_lines(text) else {
+        return first;
+    };
+    let mut opened = Vec::new();
+    let shifted = saphyr_pass_collecting(&s.text, path, limits, &|m| s.unshift(m), &mut opened);
+    // Only a parse that opened a collection wherever the scan saw one is
+    // the document re-indented; otherwise the shift changed its meaning
+    // (`- a\n[x\n- b` would become one multi-line scalar).
+    match shifted {
+        Ok(root) if s.openers.iter().all(|o| opened.contains(o)) => Ok(root),
+        _ => first,
     }
 }
 
@@ -190,14 +198,38 @@ fn saphyr_pass(
     limits: &Limits,
     fix: &dyn Fn(Marker) -> Marker,
 ) -> Result<Option<Node>, Error> {
+    saphyr_pass_collecting(text, path, limits, fix, &mut Vec::new())
+}
+
+/// [`saphyr_pass`], also noting where each collection opened (1-based
+/// line, 0-based column, in the original text).
+fn saphyr_pass_collecting(
+    text: &str,
+    path: &Arc<str>,
+    limits: &Limits,
+    fix: &dyn Fn(Marker) -> Marker,
+    opened: &mut Vec<(usize, usize)>,
+) -> Result<Option<Node>, Error> {
     let mut builder = Builder::new(path.clone(), limits, text.len());
+    let swapped = reader::bom_stand_in(text);
+    let text = match &swapped {
+        Some((swapped, stand_in)) => {
+            builder.bom_stand_in = Some(*stand_in);
+            swapped.as_str()
+        }
+        None => text,
+    };
     let mut parser = Parser::new_from_str(text);
     while let Some(item) = parser.next_event() {
         let (event, span) = item.map_err(|e| {
             let e = ScanError::new_str(fix(*e.marker()), e.info());
             builder.syntax_error(&e)
         })?;
-        builder.event(event, Span::new(fix(span.start), fix(span.end)))?;
+        let start = fix(span.start);
+        if matches!(event, Event::SequenceStart(..) | Event::MappingStart(..)) {
+            opened.push((start.line(), start.col()));
+        }
+        builder.event(event, Span::new(start, fix(span.end)))?;
     }
     Ok(builder.root)
 }
@@ -322,6 +354,9 @@ struct Builder<'l> {
     budget: Budget,
     root: Option<Node>,
     documents: usize,
+    /// The character that stands for U+FEFF in the text saphyr reads
+    /// ([`reader::bom_stand_in`]).
+    bom_stand_in: Option<char>,
 }
 
 impl<'l> Builder<'l> {
@@ -341,6 +376,7 @@ impl<'l> Builder<'l> {
             budget: Budget::default(),
             root: None,
             documents: 0,
+            bom_stand_in: None,
         }
     }
 
@@ -423,6 +459,10 @@ impl<'l> Builder<'l> {
         tag: Option<&Tag>,
         mark: Marker,
     ) -> Result<(), Error> {
+        let text = match self.bom_stand_in {
+            Some(c) if text.contains(c) => Cow::Owned(text.replace(c, "\u{feff}")),
+            _ => text,
+        };
         let scalar =
             classify(text, style, tag).map_err(|m| self.error(ErrorKind::Yaml, m, mark))?;
         let as_key = self.expecting_key();
@@ -1208,6 +1248,51 @@ mod tests {
         let e = load_err("a: 1\n---\nb: 2\n");
         assert!(e.message.contains("single document"), "{e}");
         assert_eq!(e.origin, Some(Origin::file("t.yaml", 2, 1)));
+    }
+
+    /// PyYAML reads U+FEFF after the start as an ordinary character; saphyr
+    /// refuses it (fuzz finding Y1: the fast path and saphyr disagreed).
+    #[test]
+    fn byte_order_mark_inside_a_document_is_a_character() {
+        let n = load_ok("#\u{feff}\nd: \"x\"\n");
+        assert_eq!(at_str(&n, "d"), "x");
+        let n = load_ok("a: x\u{feff}y\nb: 'q'\n");
+        assert_eq!(at_str(&n, "a"), "x\u{feff}y");
+        let n = load_ok("\u{feff}a: '\u{feff}'\n\u{feff}b: 1 # \u{feff}\n");
+        assert_eq!(at_str(&n, "a"), "\u{feff}");
+        assert_eq!(keys(&n).len(), 2);
+        let b = &n.select("\u{feff}b").unwrap().unwrap().value;
+        assert!(matches!(b, Value::Int(1)), "{b:?}");
+        // Positions are those of the original text.
+        let e = load_err("a: '\u{feff}'\nb: [\n");
+        let Some(Origin::File { line, .. }) = e.origin else {
+            panic!("{e:?}")
+        };
+        assert_eq!(line, 3, "{e:?}");
+    }
+
+    /// The re-indenting retry must not turn an invalid document into a
+    /// different valid one (fuzz finding: the scan took the `[` of a
+    /// continuation line for a flow collection, and the shifted lines
+    /// became one multi-line plain scalar). PyYAML refuses both.
+    #[test]
+    fn re_indenting_keeps_the_meaning_or_the_error() {
+        for text in [
+            "- 1\n- -0. 1\n- -8.0\th- [ere \u{e9}\n[\"\n2",
+            "- 1\n- -0. 1\n- -8.0\th- [ere \u{e9}\n[\"\n2\n- 'q'\n",
+        ] {
+            let e = load_err(text);
+            assert!(e.message.contains("YAML syntax error"), "{text:?}: {e}");
+        }
+        let n = load_ok("keys: [\n  'a',\n  'b'\n]\n");
+        assert_eq!(n.to_yaml(), "keys:\n- a\n- b\n");
+    }
+
+    fn at_str(node: &Node, path: &str) -> String {
+        match &node.select(path).unwrap().unwrap().value {
+            Value::Str(s) => s.to_string(),
+            v => panic!("{path}: {v:?}"),
+        }
     }
 
     #[test]
