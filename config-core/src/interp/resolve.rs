@@ -22,9 +22,9 @@
 //!
 //! Resolution runs on the caller's thread and bounds its stack use: an
 //! evaluation that goes deep (a long chain) is suspended at its innermost
-//! interpolation, which is resolved on its own first ([`Engine::drive`]);
-//! nesting within one interpolation stops at
-//! [`limits::MAX_STACK_USE`](super::limits::MAX_STACK_USE).
+//! interpolation, which is resolved on its own first, then the evaluation
+//! runs again (`Engine::drive`); nesting within one interpolation stops at
+//! [`super::limits::MAX_STACK_USE`].
 //!
 //! Deliberate differences: `${oc.decode:' '}` gives `' '` where the
 //! reference fails an internal assertion; reference cycles through copies

@@ -1,7 +1,7 @@
 //! The resolver registry: a value, not a global. [`Resolvers::default`]
 //! holds OmegaConf's built-ins (`oc.env`, `oc.decode`, `oc.create`,
 //! `oc.select`, `oc.deprecated`, `oc.dict.keys`, `oc.dict.values`) and
-//! Hydra's `now`, written in [`super::builtins`]; users add closures with
+//! Hydra's `now`, written in `interp/builtins.rs`; users add closures with
 //! [`Resolvers::register`]. A resolver sees its call as a [`Call`].
 //!
 //! Place in the flow: passed to [`super::resolve()`] by whoever resolves
