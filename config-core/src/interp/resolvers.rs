@@ -273,6 +273,10 @@ impl Call<'_, '_> {
     /// with `.` are relative to the container of the node being resolved,
     /// others start at the root. `None` when there is no such node; a `???`
     /// value comes back as [`Value::Missing`].
+    ///
+    /// Pass its errors on (`?`): when a long chain makes resolution suspend
+    /// the evaluation (to bound its stack use), the error says so, and the
+    /// call is made again once the chain's far end is resolved.
     pub fn select(&mut self, key: &str) -> Result<Option<Node>, Error> {
         match self.find(key)? {
             Found::Node(p) => self.engine.materialize(Ev::Ref(p)).map(Some),
