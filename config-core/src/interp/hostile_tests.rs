@@ -292,3 +292,41 @@ fn deep_nesting_in_every_link_of_a_long_chain_is_an_error() {
     let e = error_of(yaml);
     assert_mentions(&e, &["nested too deep", "MiB of stack"]);
 }
+
+#[test]
+fn a_resolver_that_swallows_errors_still_sees_long_chains_resolved() {
+    // `sel` turns every failed select into a fallback: the suspension of
+    // the long chain must not be mistaken for a failure.
+    let mut r = Resolvers::default();
+    r.register(
+        "sel",
+        |c| {
+            let key = match c.args().first().map(|a| &a.value) {
+                Some(Value::Str(k)) => k.clone(),
+                _ => return Ok(Node::from("bad")),
+            };
+            Ok(c.select(&key)
+                .ok()
+                .flatten()
+                .unwrap_or_else(|| Node::from("fallback")))
+        },
+        false,
+    )
+    .unwrap();
+    let mut yaml = String::new();
+    for i in 0..600 {
+        yaml.push_str(&format!("k{i}: ${{sel:k{}}}\n", i + 1));
+    }
+    yaml.push_str("k600: end\n");
+    let got = on_small_stack(move || {
+        let mut cfg = Node::from_yaml_str(&yaml).unwrap();
+        resolve(&mut cfg, &r).unwrap();
+        (0..600)
+            .map(|i| cfg.get(&format!("k{i}")).unwrap().value.clone())
+            .collect::<Vec<_>>()
+    });
+    assert!(
+        got.iter().all(|v| *v == Value::Str("end".into())),
+        "{got:?}"
+    );
+}
