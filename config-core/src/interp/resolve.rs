@@ -180,8 +180,10 @@ pub(crate) struct Engine<'e> {
     /// suspended at its innermost interpolation.
     suspended: Option<Suspension>,
     /// Positions whose `resolve_tree` is resolving them (errors below take
-    /// the innermost one's key).
-    walking: Vec<Pos>,
+    /// the innermost one's key), with the length of `stack` then.
+    walking: Vec<(Pos, usize)>,
+    /// For each entry of `materializing`: the length of `stack` then.
+    materializing_at: Vec<usize>,
     /// Positions resolved by this run; for `${ref}` alone, the position it
     /// referred to. Strings print containers as they were written (as
     /// OmegaConf's `to_container(resolve=True)` does), so the original
@@ -253,6 +255,7 @@ impl<'e> Engine<'e> {
             pending_materializing: Vec::new(),
             suspended: None,
             walking: Vec::new(),
+            materializing_at: Vec::new(),
             resolved: HashMap::new(),
             materializing: Vec::new(),
             followed: HashMap::new(),
@@ -380,19 +383,29 @@ impl<'e> Engine<'e> {
         if self.stack.len() + self.materializing.len() < 2 {
             return false;
         }
-        let outer = &self.stack[..self.stack.len() - 1];
+        // What was entered before `pos` (with a shorter stack) is outside it.
+        let inner = self.stack.len();
+        let outer = &self.stack[..inner - 1];
+        let materializing: Vec<Pos> = self
+            .materializing
+            .iter()
+            .zip(&self.materializing_at)
+            .filter(|(_, at)| **at < inner)
+            .map(|(p, _)| p.clone())
+            .collect();
         let origin = outer
             .iter()
-            .chain(&self.materializing)
+            .chain(&materializing)
             .rev()
             .map(|p| self.node(p).origin.clone())
             .find(|o| !o.is_unknown());
+        let key = self.walking.iter().rev().find(|(_, at)| *at < inner);
         self.suspended = Some(Suspension {
             pos: pos.clone(),
             how: *how,
             stack: outer.to_vec(),
-            materializing: self.materializing.clone(),
-            key: self.walking.last().cloned(),
+            materializing,
+            key: key.map(|(p, _)| p.clone()),
             origin,
         });
         true
@@ -554,7 +567,7 @@ impl<'e> Engine<'e> {
     /// Resolves the node at `pos` and everything below it; an error names
     /// the innermost node this walk was resolving (`full_key`).
     pub(crate) fn resolve_tree(&mut self, pos: &mut Pos) -> Result<(), Error> {
-        self.walking.push(pos.clone());
+        self.walking.push((pos.clone(), self.stack.len()));
         let resolved = self.resolve_node(pos);
         self.walking.pop();
         if let Err(e) = resolved {
@@ -632,8 +645,10 @@ impl<'e> Engine<'e> {
             Ev::Val(_) => None,
         };
         self.materializing.push(pos.to_vec());
+        self.materializing_at.push(self.stack.len());
         let made = self.materialize(ev);
         self.materializing.pop();
+        self.materializing_at.pop();
         let origin = self.node(pos).origin.clone();
         let out = made.map_err(|e| e.with_origin(origin))?;
         self.place(pos, out, target)
