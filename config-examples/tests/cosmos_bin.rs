@@ -206,7 +206,7 @@ fn only_the_experiments_you_use_are_registered_when_asked() {
     };
     let all = help(&[]);
     assert!(
-        all.ends_with("... and 9903 more (experiment=glob(...) selects by pattern)"),
+        all.ends_with("... and 9963 more (experiment=glob(...) selects by pattern)"),
         "{all}"
     );
     let only = help(&[("COSMOS_EXPERIMENTS", "gen_00042")]);

@@ -2,6 +2,7 @@
 //! Python `string.Template`: `$NAME` and `${NAME}` are replaced, `$$` is a
 //! dollar; interpolations in it (`${hydra.help.header}`) are resolved first.
 
+use crate::defaults::MAX_LISTED_OPTIONS;
 use crate::repository::Repository;
 
 /// Every config group with options, sorted, nested groups as `a/b`, each
@@ -33,9 +34,6 @@ fn walk(repo: &Repository, parent: &str, out: &mut Vec<(String, Vec<String>)>, d
         walk(repo, &name, out, depth + 1);
     }
 }
-
-/// Options listed per group in `--help`; more are counted, not listed.
-pub const MAX_LISTED_OPTIONS: usize = 100;
 
 /// `group: a, b` lines, one per group, each ending in a newline. A group
 /// with more than [`MAX_LISTED_OPTIONS`] options (ten thousand generated
@@ -116,7 +114,7 @@ mod tests {
         assert_eq!(lines[0], "db: mysql, sqlite");
         assert!(lines[1].starts_with("experiment: e000, e001,"), "{text}");
         assert!(
-            lines[1].ends_with("e099, ... and 2 more (experiment=glob(...) selects by pattern)"),
+            lines[1].ends_with("e039, ... and 62 more (experiment=glob(...) selects by pattern)"),
             "{text}"
         );
     }
