@@ -428,10 +428,6 @@ mod tests {
         }
     }
 
-    pub(super) fn yaml_files_pub(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
-        yaml_files(dir, out)
-    }
-
     fn yaml_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
         for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
             let p = entry.path();
@@ -518,107 +514,5 @@ mod tests {
                 prop_assert!(crate::yaml::reader::incompatible_version(&text).is_none());
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod probe {
-    #[test]
-    #[ignore]
-    fn list_bailing_files() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .parent()
-            .unwrap();
-        let mut files = Vec::new();
-        super::tests::yaml_files_pub(&root.join("target/bench-tree"), &mut files);
-        let limits = crate::yaml::Limits::default();
-        let path: std::sync::Arc<str> = std::sync::Arc::from("t");
-        let mut bail = 0;
-        for f in &files {
-            let text = std::fs::read_to_string(f).unwrap();
-            if crate::yaml::load::parse_fast(&text, &path, &limits).is_none() {
-                bail += 1;
-                if bail < 4 {
-                    println!("BAIL {}", f.display());
-                }
-            }
-        }
-        println!("bailed {bail} of {}", files.len());
-    }
-}
-
-#[cfg(test)]
-mod timing {
-    fn cpu_ns() -> u64 {
-        let s = std::fs::read_to_string("/proc/thread-self/schedstat").unwrap_or_default();
-        s.split_whitespace()
-            .next()
-            .and_then(|x| x.parse().ok())
-            .unwrap_or(0)
-    }
-
-    /// `cargo test --release -p config-core --lib yaml::fast::timing -- --ignored --nocapture`
-    #[test]
-    #[ignore]
-    fn split_of_loading_time() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .parent()
-            .unwrap();
-        let mut files = Vec::new();
-        super::tests::yaml_files_pub(&root.join("target/bench-tree"), &mut files);
-        let texts: Vec<String> = files
-            .iter()
-            .map(|f| std::fs::read_to_string(f).unwrap())
-            .collect();
-        let bytes: usize = texts.iter().map(String::len).sum();
-        let limits = crate::yaml::Limits::default();
-        let path: std::sync::Arc<str> = std::sync::Arc::from("t");
-        let rounds = 20;
-        let t0 = cpu_ns();
-        for _ in 0..rounds {
-            for t in &texts {
-                let mut n = 0usize;
-                let mut emit = |_e: saphyr_parser::Event<'_>, _p: super::Pos| {
-                    n += 1;
-                    true
-                };
-                let _ = super::events(t, &mut emit);
-                std::hint::black_box(n);
-            }
-        }
-        let t1 = cpu_ns();
-        let mut kept = Vec::with_capacity(texts.len());
-        for _ in 0..rounds {
-            kept.clear();
-            for t in &texts {
-                kept.push(crate::yaml::load::parse_fast(t, &path, &limits));
-            }
-        }
-        let t2 = cpu_ns();
-        drop(kept);
-        let mut kept = Vec::with_capacity(texts.len());
-        for t in &texts {
-            kept.push(crate::yaml::load::parse_fast(t, &path, &limits));
-        }
-        let t3 = cpu_ns();
-        drop(kept);
-        let t4 = cpu_ns();
-        let mbs = |ns: u64, r: usize| (bytes * r) as f64 / 1e6 / (ns as f64 / 1e9);
-        println!("events only: {:.1} MB/s", mbs(t1 - t0, rounds));
-        println!(
-            "build (incl. drop of previous round): {:.1} MB/s",
-            mbs(t2 - t1, rounds)
-        );
-        println!(
-            "drop share of one round: {:.0}%",
-            100.0 * (t4 - t3) as f64 / ((t2 - t1) as f64 / rounds as f64)
-        );
-        println!(
-            "size_of Node {} Value {} Origin {} Key {}",
-            std::mem::size_of::<crate::Node>(),
-            std::mem::size_of::<crate::Value>(),
-            std::mem::size_of::<crate::Origin>(),
-            std::mem::size_of::<crate::Key>()
-        );
     }
 }
