@@ -191,6 +191,14 @@ fn saphyr_pass(
     fix: &dyn Fn(Marker) -> Marker,
 ) -> Result<Option<Node>, Error> {
     let mut builder = Builder::new(path.clone(), limits, text.len());
+    let swapped = reader::bom_stand_in(text);
+    let text = match &swapped {
+        Some((swapped, stand_in)) => {
+            builder.bom_stand_in = Some(*stand_in);
+            swapped.as_str()
+        }
+        None => text,
+    };
     let mut parser = Parser::new_from_str(text);
     while let Some(item) = parser.next_event() {
         let (event, span) = item.map_err(|e| {
@@ -322,6 +330,9 @@ struct Builder<'l> {
     budget: Budget,
     root: Option<Node>,
     documents: usize,
+    /// The character that stands for U+FEFF in the text saphyr reads
+    /// ([`reader::bom_stand_in`]).
+    bom_stand_in: Option<char>,
 }
 
 impl<'l> Builder<'l> {
@@ -341,6 +352,7 @@ impl<'l> Builder<'l> {
             budget: Budget::default(),
             root: None,
             documents: 0,
+            bom_stand_in: None,
         }
     }
 
@@ -423,6 +435,10 @@ impl<'l> Builder<'l> {
         tag: Option<&Tag>,
         mark: Marker,
     ) -> Result<(), Error> {
+        let text = match self.bom_stand_in {
+            Some(c) if text.contains(c) => Cow::Owned(text.replace(c, "\u{feff}")),
+            _ => text,
+        };
         let scalar =
             classify(text, style, tag).map_err(|m| self.error(ErrorKind::Yaml, m, mark))?;
         let as_key = self.expecting_key();
@@ -1208,6 +1224,34 @@ mod tests {
         let e = load_err("a: 1\n---\nb: 2\n");
         assert!(e.message.contains("single document"), "{e}");
         assert_eq!(e.origin, Some(Origin::file("t.yaml", 2, 1)));
+    }
+
+    /// PyYAML reads U+FEFF after the start as an ordinary character; saphyr
+    /// refuses it (fuzz finding Y1: the fast path and saphyr disagreed).
+    #[test]
+    fn byte_order_mark_inside_a_document_is_a_character() {
+        let n = load_ok("#\u{feff}\nd: \"x\"\n");
+        assert_eq!(at_str(&n, "d"), "x");
+        let n = load_ok("a: x\u{feff}y\nb: 'q'\n");
+        assert_eq!(at_str(&n, "a"), "x\u{feff}y");
+        let n = load_ok("\u{feff}a: '\u{feff}'\n\u{feff}b: 1 # \u{feff}\n");
+        assert_eq!(at_str(&n, "a"), "\u{feff}");
+        assert_eq!(keys(&n).len(), 2);
+        let b = &n.select("\u{feff}b").unwrap().unwrap().value;
+        assert!(matches!(b, Value::Int(1)), "{b:?}");
+        // Positions are those of the original text.
+        let e = load_err("a: '\u{feff}'\nb: [\n");
+        let Some(Origin::File { line, .. }) = e.origin else {
+            panic!("{e:?}")
+        };
+        assert_eq!(line, 3, "{e:?}");
+    }
+
+    fn at_str(node: &Node, path: &str) -> String {
+        match &node.select(path).unwrap().unwrap().value {
+            Value::Str(s) => s.to_string(),
+            v => panic!("{path}: {v:?}"),
+        }
     }
 
     #[test]

@@ -42,6 +42,28 @@ pub(super) fn first_unprintable(text: &str) -> Option<(char, usize, usize)> {
     None
 }
 
+/// PyYAML skips a byte order mark only at the start of the stream; later
+/// U+FEFF is an ordinary printable character (in comments, keys and
+/// values). saphyr-parser 0.3 refuses it anywhere but at the start, so the
+/// loader hands saphyr a copy where each later U+FEFF is replaced by a
+/// stand-in and puts U+FEFF back in the scalars it builds. The stand-in is a
+/// private-use character of the same UTF-8 length (3 bytes, 1 character),
+/// so every position stays the same, and one the text does not contain.
+/// `None` when there is nothing to replace (or no free stand-in).
+pub(super) fn bom_stand_in(text: &str) -> Option<(String, char)> {
+    let body = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if !body.contains('\u{feff}') {
+        return None;
+    }
+    let stand_in = ('\u{e000}'..='\u{f8ff}').find(|c| !text.contains(*c))?;
+    let head = &text[..text.len() - body.len()];
+    let swapped = format!(
+        "{head}{}",
+        body.replace('\u{feff}', stand_in.encode_utf8(&mut [0; 4]))
+    );
+    Some((swapped, stand_in))
+}
+
 /// The 1-based line of a `%YAML` directive PyYAML refuses (a major version
 /// other than 1), with the version as written. Directives come before the
 /// document's `---`, after blank and comment lines only.

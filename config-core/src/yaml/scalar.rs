@@ -291,22 +291,6 @@ pub(crate) fn big_int(text: &str) -> Result<String, String> {
 /// only grows digit by digit (leading zeros aside), so the work stops soon
 /// after the bound is passed.
 fn big_decimal(body: &str) -> Option<String> {
-    const LIMB: u64 = 1_000_000_000;
-    let max_limbs = MAX_INT_DIGITS / 9 + 1;
-    // Little-endian limbs in base 10^9.
-    let mut limbs: Vec<u64> = vec![0];
-    let mut mul_add = |mul: u64, add: u64| {
-        let mut carry = add;
-        for limb in limbs.iter_mut() {
-            let v = *limb * mul + carry;
-            *limb = v % LIMB;
-            carry = v / LIMB;
-        }
-        if carry > 0 {
-            limbs.push(carry);
-        }
-        limbs.len() <= max_limbs
-    };
     let (digits, radix) = if let Some(d) = body.strip_prefix("0b") {
         (d, 2)
     } else if let Some(d) = body.strip_prefix("0x") {
@@ -317,22 +301,80 @@ fn big_decimal(body: &str) -> Option<String> {
         (body, 10)
     };
     let mut parts = digits.split(':');
-    for c in parts.next().unwrap_or_default().chars() {
-        let digit = c.to_digit(radix as u32).unwrap_or(0);
-        if !mul_add(radix, u64::from(digit)) {
-            return None;
-        }
-    }
+    let mut total = Limbs::from_digits(parts.next().unwrap_or_default(), radix)?;
+    // Sexagesimal: `a:b:c` is `(a*60 + b)*60 + c`, as PyYAML computes it.
+    // Under `!!int` a part after the first can be any decimal (`1:99999...`),
+    // not only `0..59`, so each part is a big number too.
     for part in parts {
-        if !mul_add(60, part.parse().unwrap_or(0)) {
-            return None;
-        }
+        total.mul_add(60, 0)?;
+        total.add(&Limbs::from_digits(part, 10)?)?;
     }
-    let mut out = limbs.last().copied().unwrap_or(0).to_string();
-    for limb in limbs.iter().rev().skip(1) {
-        out.push_str(&format!("{limb:09}"));
-    }
+    let out = total.to_decimal();
     (out.len() <= MAX_INT_DIGITS).then_some(out)
+}
+
+/// An unsigned big integer for [`big_decimal`]: little-endian limbs in base
+/// 10^9. Every operation fails (`None`) once the value has more limbs than
+/// [`MAX_INT_DIGITS`] needs, which bounds the quadratic work.
+struct Limbs(Vec<u64>);
+
+impl Limbs {
+    const BASE: u64 = 1_000_000_000;
+    const MAX: usize = MAX_INT_DIGITS / 9 + 1;
+
+    /// The value of `digits` (already validated) in `radix` (2 to 16).
+    fn from_digits(digits: &str, radix: u64) -> Option<Limbs> {
+        let mut n = Limbs(vec![0]);
+        for c in digits.chars() {
+            n.mul_add(radix, u64::from(c.to_digit(radix as u32)?))?;
+        }
+        Some(n)
+    }
+
+    /// `self = self * mul + add`, for `mul` and `add` below 2^32 (no limb
+    /// product can overflow `u64`).
+    fn mul_add(&mut self, mul: u64, add: u64) -> Option<()> {
+        let mut carry = add;
+        for limb in self.0.iter_mut() {
+            let v = *limb * mul + carry;
+            *limb = v % Self::BASE;
+            carry = v / Self::BASE;
+        }
+        self.push_carry(carry)
+    }
+
+    /// `self = self + other`.
+    fn add(&mut self, other: &Limbs) -> Option<()> {
+        if self.0.len() < other.0.len() {
+            self.0.resize(other.0.len(), 0);
+        }
+        let mut carry = 0;
+        for (i, limb) in self.0.iter_mut().enumerate() {
+            let v = *limb + other.0.get(i).copied().unwrap_or(0) + carry;
+            *limb = v % Self::BASE;
+            carry = v / Self::BASE;
+        }
+        self.push_carry(carry)
+    }
+
+    fn push_carry(&mut self, carry: u64) -> Option<()> {
+        if carry > 0 {
+            self.0.push(carry);
+        }
+        (self.0.len() <= Self::MAX).then_some(())
+    }
+
+    fn to_decimal(&self) -> String {
+        let mut limbs = self.0.iter().rev().skip_while(|l| **l == 0);
+        let Some(first) = limbs.next() else {
+            return "0".to_string();
+        };
+        let mut out = first.to_string();
+        for limb in limbs {
+            out.push_str(&format!("{limb:09}"));
+        }
+        out
+    }
 }
 
 fn without_underscores(s: &str) -> String {
@@ -567,6 +609,25 @@ mod tests {
             "9223372036854775808"
         );
         assert_eq!(big("01000000000000000000000"), "9223372036854775808");
+        // Under `!!int` a sexagesimal part is any decimal, as Python's int()
+        // (fuzz finding Y4: the big part was dropped, or overflowed).
+        assert_eq!(big("377:77777733337773333777"), "77777733337773356397");
+        assert_eq!(big("1:18446744073709551615"), "18446744073709551675");
+        assert_eq!(big("1:99999999999999999999"), "100000000000000000059");
+    }
+
+    #[test]
+    fn tagged_sexagesimal_with_big_parts_round_trips() {
+        for (text, digits) in [
+            ("- !!int 377:77777733337773333777", "77777733337773356397"),
+            ("- !!int 1:18446744073709551615", "18446744073709551675"),
+        ] {
+            let node = crate::Node::from_yaml_str(text).unwrap();
+            let emitted = node.to_yaml();
+            assert_eq!(emitted, format!("- {digits}\n"), "{text}");
+            let again = crate::Node::from_yaml_str(&emitted).unwrap();
+            assert_eq!(again.to_yaml(), emitted, "{text}");
+        }
     }
 
     /// Python's 4300-digit limit, for every base; each case well under 1 s.
