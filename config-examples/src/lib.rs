@@ -7,6 +7,8 @@
 //! binary runs `TrainConfig::make().override_with(std::env::args())`,
 //! validates, freezes and runs a mock training loop.
 
+pub mod state;
+
 use config_core::typed::{Config, LazyDict, Registry, Store};
 use config_core::{dict, lazy, Error};
 use config_derive::Config;

@@ -33,6 +33,15 @@ pub struct HydraFlags {
     /// With --cfg: print only this package of the config (e.g. `db`).
     #[arg(short = 'p', long = "package", value_name = "PACKAGE")]
     pub package: Option<String>,
+    /// Print where a key's value came from instead of running (repeat for
+    /// more keys); `changed`: the table of every group and key the
+    /// overrides changed, with source, original and final value.
+    #[arg(long = "explain", value_name = "KEY|changed")]
+    pub explain: Vec<String>,
+    /// With --explain changed: `text` (an aligned table) or `json`.
+    #[arg(long = "explain-format", value_name = "FORMAT", default_value = "text",
+          value_parser = ["text", "json"])]
+    pub explain_format: String,
     /// Run a single job (the default).
     #[arg(short = 'r', long = "run", action = ArgAction::SetTrue)]
     pub run: bool,

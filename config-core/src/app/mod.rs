@@ -362,9 +362,15 @@ impl App {
         if flags.hydra_help {
             return runner.hydra_help();
         }
-        let commands = [flags.run, show_cfg, flags.multirun, flags.info.is_some()];
+        let commands = [
+            flags.run,
+            show_cfg,
+            flags.multirun,
+            flags.info.is_some(),
+            !flags.explain.is_empty(),
+        ];
         if commands.iter().filter(|c| **c).count() > 1 {
-            return Err(Error::new(ErrorKind::Compose, "Only one of --run, --multirun, --cfg, --info and --shell_completion can be specified")
+            return Err(Error::new(ErrorKind::Compose, "Only one of --run, --multirun, --cfg, --info, --explain and --shell_completion can be specified")
                 .with_hint("--cfg shows a run's config: drop -m (a sweep's jobs each have their own)"));
         }
         if let Some(dir) = &flags.launcher_output_dir {
@@ -378,6 +384,9 @@ impl App {
         }
         if let Some(what) = &flags.info {
             return runner.info(what);
+        }
+        if !flags.explain.is_empty() {
+            return runner.explain(&flags.explain);
         }
         match runner.run_or_sweep() {
             Exit::Ok => Ok(String::new()),

@@ -470,6 +470,29 @@ impl<'a> Runner<'a> {
         cmd
     }
 
+    /// `--explain KEY|changed [--explain-format text|json]`: where values
+    /// came from, or the table of what the command line changed.
+    pub(crate) fn explain(&self, keys: &[String]) -> Result<String, Error> {
+        let overrides = &self.flags.overrides;
+        let (comp, _) = self.compose(overrides, RunMode::Run)?;
+        let mut out = String::new();
+        for key in keys {
+            if key != "changed" {
+                out.push_str(&crate::compose::explain(&comp.config, key)?);
+                continue;
+            }
+            let before = self.compose(&[], RunMode::Run).ok().map(|(c, _)| c);
+            let rows = crate::compose::changes_between(before.as_ref(), &comp, overrides);
+            if self.flags.explain_format == "json" {
+                out.push_str(&crate::compose::changes_json(&rows));
+                out.push('\n');
+            } else {
+                out.push_str(&crate::compose::render_changes(&rows));
+            }
+        }
+        Ok(out)
+    }
+
     /// `--cfg job|hydra|all [--package P] [--resolve]`.
     pub(crate) fn show_cfg(&self, cfg_type: &str) -> Result<String, Error> {
         let (comp, mut hydra) = self.compose(&self.flags.overrides, RunMode::Run)?;

@@ -1,10 +1,12 @@
 //! `config compose --config-dir DIR [--config-name NAME] [--resolve]
-//! [--explain KEY] [--info defaults|defaults-tree|searchpath] -- OVERRIDE...`
+//! [--explain KEY|changed]... [--format text|json]
+//! [--info defaults|defaults-tree|searchpath] -- OVERRIDE...`
 //!
 //! Prints the composed config as YAML (the contract of `check.py --kind
-//! compose`), or the history of one key, or the defaults list.
+//! compose`), or the history of some keys, or the table of what the
+//! command line changed, or the defaults list.
 
-use crate::compose::{explain, Composer, Composition};
+use crate::compose::{changes, changes_json, explain, render_changes, Composer, Composition};
 use crate::defaults::DefaultsList;
 use crate::node::Node;
 use crate::repository::Repository;
@@ -22,9 +24,14 @@ pub struct ComposeArgs {
     /// Resolve interpolations before printing.
     #[arg(long)]
     pub resolve: bool,
-    /// Print the final value of KEY and every source that set it, in order.
-    #[arg(long, value_name = "KEY")]
-    pub explain: Option<String>,
+    /// Print the final value of KEY and every source that set it, newest
+    /// first (repeat for more keys); `changed`: the table of every key and
+    /// group the overrides changed, with source, original and final value.
+    #[arg(long, value_name = "KEY|changed")]
+    pub explain: Vec<String>,
+    /// The format of `--explain changed`: an aligned text table or JSON.
+    #[arg(long, value_name = "FORMAT", default_value = "text", value_parser = ["text", "json"])]
+    pub format: String,
     /// Print the defaults list (`defaults`), the defaults tree
     /// (`defaults-tree`) or the config search path (`searchpath`).
     #[arg(long, value_name = "WHAT", value_parser = ["defaults", "defaults-tree", "searchpath"])]
@@ -80,8 +87,20 @@ pub(crate) fn compose(args: &ComposeArgs) -> Result<(String, Trees), String> {
         Some(_) => out.push_str(&defaults.tree.render()),
         None => {}
     }
-    if let Some(key) = &args.explain {
-        out.push_str(&explain(&cfg, key).map_err(|e| e.render())?);
+    for key in &args.explain {
+        if key == "changed" {
+            let rows =
+                changes(&composer, &args.config_name, &args.overrides).map_err(|e| e.render())?;
+            match args.format.as_str() {
+                "json" => {
+                    out.push_str(&changes_json(&rows));
+                    out.push('\n');
+                }
+                _ => out.push_str(&render_changes(&rows)),
+            }
+        } else {
+            out.push_str(&explain(&cfg, key).map_err(|e| e.render())?);
+        }
     }
     if out.is_empty() {
         out = cfg.to_yaml();

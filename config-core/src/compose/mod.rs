@@ -112,9 +112,11 @@
 //! and nothing global is touched; lazily built store entries are built once.
 
 mod apply;
+mod changes;
 pub mod cli;
 mod explain;
 
+pub use changes::{changes, changes_between, changes_json, render_changes, Change, ChangeKind};
 pub use cli::{CliOverride, OverrideKind, SweepKind};
 pub use explain::explain;
 

@@ -27,6 +27,11 @@ pub(super) struct Shifted {
     shift: Vec<usize>,
     /// Bytes inserted before each line (index: 1-based line).
     before: Vec<usize>,
+    /// Where each outermost collection the scan saw opens (1-based line,
+    /// 0-based column), in the original text. The scan cannot tell every
+    /// `[` of a plain scalar from a flow collection (`- a\n[x`): a retry
+    /// is only right if the parser opened a collection at each of these.
+    pub openers: Vec<(usize, usize)>,
 }
 
 impl Shifted {
@@ -49,7 +54,8 @@ pub(super) fn shift_flow_lines(text: &str) -> Option<Shifted> {
     let mut scan = Scan::default();
     let mut inserted = 0usize;
     let mut changed = false;
-    for line in text.split_inclusive('\n') {
+    for (n, line) in text.split_inclusive('\n').enumerate() {
+        scan.line_no = n + 1;
         let indent = line.len() - line.trim_start_matches(' ').len();
         let blank = line.trim().is_empty();
         let mut add = 0;
@@ -68,6 +74,7 @@ pub(super) fn shift_flow_lines(text: &str) -> Option<Shifted> {
         text: out,
         shift,
         before,
+        openers: scan.openers,
     })
 }
 
@@ -78,6 +85,10 @@ struct Scan {
     /// Indentation of the line where the outermost collection opened.
     base: usize,
     quote: Option<char>,
+    /// The 1-based line being scanned.
+    line_no: usize,
+    /// Where each outermost collection opened (see [`Shifted::openers`]).
+    openers: Vec<(usize, usize)>,
 }
 
 impl Scan {
@@ -87,16 +98,19 @@ impl Scan {
         // at its start: whether a token may start here.
         let mut last: Option<char> = None;
         let mut chars = line.chars().peekable();
+        let mut col = 0;
         while let Some(c) = chars.next() {
             let starts_token = matches!(prev, ' ' | '\t') && self.token_boundary(last)
                 || self.depth > 0 && matches!(prev, '[' | '{' | ',');
             match (self.quote, c) {
                 (Some('\''), '\'') if chars.peek() == Some(&'\'') => {
                     chars.next();
+                    col += 1;
                 }
                 (Some(q), c) if c == q => self.quote = None,
                 (Some('"'), '\\') => {
                     chars.next();
+                    col += 1;
                 }
                 (Some(_), _) => {}
                 (None, '#') if prev == ' ' || prev == '\t' => return,
@@ -106,6 +120,7 @@ impl Scan {
                 (None, '[' | '{') if self.depth > 0 || starts_token => {
                     if self.depth == 0 {
                         self.base = indent;
+                        self.openers.push((self.line_no, col));
                     }
                     self.depth += 1;
                 }
@@ -116,6 +131,7 @@ impl Scan {
                 last = Some(c);
             }
             prev = c;
+            col += 1;
         }
     }
 

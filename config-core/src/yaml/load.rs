@@ -109,9 +109,17 @@ fn retry_shifted(
     limits: &Limits,
     first: Result<Option<Node>, Error>,
 ) -> Result<Option<Node>, Error> {
-    match super::flow_indent::shift_flow_lines(text) {
-        Some(s) => saphyr_pass(&s.text, path, limits, &|m| s.unshift(m)).or(first),
-        None => first,
+    let Some(s) = super::flow_indent::shift_flow_lines(text) else {
+        return first;
+    };
+    let mut opened = Vec::new();
+    let shifted = saphyr_pass_collecting(&s.text, path, limits, &|m| s.unshift(m), &mut opened);
+    // Only a parse that opened a collection wherever the scan saw one is
+    // the document re-indented; otherwise the shift changed its meaning
+    // (`- a\n[x\n- b` would become one multi-line scalar).
+    match shifted {
+        Ok(root) if s.openers.iter().all(|o| opened.contains(o)) => Ok(root),
+        _ => first,
     }
 }
 
@@ -181,6 +189,18 @@ fn saphyr_pass(
     limits: &Limits,
     fix: &dyn Fn(Marker) -> Marker,
 ) -> Result<Option<Node>, Error> {
+    saphyr_pass_collecting(text, path, limits, fix, &mut Vec::new())
+}
+
+/// [`saphyr_pass`], also noting where each collection opened (1-based
+/// line, 0-based column, in the original text).
+fn saphyr_pass_collecting(
+    text: &str,
+    path: &Arc<str>,
+    limits: &Limits,
+    fix: &dyn Fn(Marker) -> Marker,
+    opened: &mut Vec<(usize, usize)>,
+) -> Result<Option<Node>, Error> {
     let mut builder = Builder::new(path.clone(), limits, text.len());
     let swapped = reader::bom_stand_in(text);
     let text = match &swapped {
@@ -196,7 +216,11 @@ fn saphyr_pass(
             let e = ScanError::new_str(fix(*e.marker()), e.info());
             builder.syntax_error(&e)
         })?;
-        builder.event(event, Span::new(fix(span.start), fix(span.end)))?;
+        let start = fix(span.start);
+        if matches!(event, Event::SequenceStart(..) | Event::MappingStart(..)) {
+            opened.push((start.line(), start.col()));
+        }
+        builder.event(event, Span::new(start, fix(span.end)))?;
     }
     Ok(builder.root)
 }
@@ -1246,6 +1270,23 @@ mod tests {
             panic!("{e:?}")
         };
         assert_eq!(line, 3, "{e:?}");
+    }
+
+    /// The re-indenting retry must not turn an invalid document into a
+    /// different valid one (fuzz finding: the scan took the `[` of a
+    /// continuation line for a flow collection, and the shifted lines
+    /// became one multi-line plain scalar). PyYAML refuses both.
+    #[test]
+    fn re_indenting_keeps_the_meaning_or_the_error() {
+        for text in [
+            "- 1\n- -0. 1\n- -8.0\th- [ere \u{e9}\n[\"\n2",
+            "- 1\n- -0. 1\n- -8.0\th- [ere \u{e9}\n[\"\n2\n- 'q'\n",
+        ] {
+            let e = load_err(text);
+            assert!(e.message.contains("YAML syntax error"), "{text:?}: {e}");
+        }
+        let n = load_ok("keys: [\n  'a',\n  'b'\n]\n");
+        assert_eq!(n.to_yaml(), "keys:\n- a\n- b\n");
     }
 
     fn at_str(node: &Node, path: &str) -> String {
