@@ -363,18 +363,12 @@ pub fn builtin_store() -> Arc<ConfigStore> {
 }
 
 /// The built-in configs as a search-path source, described as Hydra's own.
-/// The store is parsed on the first lookup that may find something in it:
-/// a compose that never reads Hydra's configs never parses them.
-pub struct HydraSource(OnceLock<StoreSource>);
+pub struct HydraSource(StoreSource);
 
 impl HydraSource {
     /// The source over [`builtin_store`].
     pub fn new() -> HydraSource {
-        HydraSource(OnceLock::new())
-    }
-
-    fn store(&self) -> &StoreSource {
-        self.0.get_or_init(|| StoreSource::new(builtin_store()))
+        HydraSource(StoreSource::new(builtin_store()))
     }
 }
 
@@ -384,95 +378,23 @@ impl Default for HydraSource {
     }
 }
 
-/// True when `config_path` is one of [`CONFIGS`] (`group/name`, or `name`
-/// in the root group).
-fn is_builtin_config(config_path: &str) -> bool {
-    CONFIGS.iter().any(|(group, name, ..)| match group {
-        &"" => config_path == *name,
-        g => config_path
-            .strip_prefix(g)
-            .and_then(|rest| rest.strip_prefix('/'))
-            .is_some_and(|rest| rest == *name),
-    })
-}
-
-/// True when `group` is a group of [`CONFIGS`] or a parent of one.
-fn is_builtin_group(group: &str) -> bool {
-    group.is_empty()
-        || CONFIGS.iter().any(|(g, ..)| {
-            g.strip_prefix(group)
-                .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
-        })
-}
-
 impl ConfigSource for HydraSource {
     fn describe(&self) -> String {
         "provider=hydra, path=builtin://hydra".into()
     }
     fn load(&self, config_path: &str) -> Result<Option<RawConfig>, Error> {
-        if !is_builtin_config(config_path) {
-            return Ok(None);
-        }
-        self.store().load(config_path)
+        self.0.load(config_path)
     }
     fn exists(&self, config_path: &str) -> bool {
-        is_builtin_config(config_path) && self.store().exists(config_path)
+        self.0.exists(config_path)
     }
     fn group_exists(&self, group: &str) -> bool {
-        is_builtin_group(group) && self.store().group_exists(group)
+        self.0.group_exists(group)
     }
     fn options(&self, group: &str) -> Vec<String> {
-        if !is_builtin_group(group) {
-            return Vec::new();
-        }
-        self.store().options(group)
+        self.0.options(group)
     }
     fn groups(&self, group: &str) -> Vec<String> {
-        if !is_builtin_group(group) {
-            return Vec::new();
-        }
-        self.store().groups(group)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn lookups_answered_from_the_table_agree_with_the_store() {
-        let store = StoreSource::new(builtin_store());
-        let lazy = HydraSource::new();
-        let paths = [
-            "hydra/config",
-            "hydra/launcher/basic",
-            "hydra/env/default",
-            "_dummy_empty_config_",
-            "config",
-            "group_1/opt_3",
-            "hydra/launcher",
-            "hydra",
-            "launcher/basic",
-            "hydrax/config",
-        ];
-        for p in paths {
-            assert_eq!(lazy.exists(p), store.exists(p), "{p}");
-            let (a, b) = (lazy.load(p).unwrap(), store.load(p).unwrap());
-            assert_eq!(a.is_some(), b.is_some(), "{p}");
-        }
-        let groups = [
-            "",
-            "hydra",
-            "hydra/launcher",
-            "hydra/launch",
-            "group_1",
-            "hydrax",
-            "launcher",
-        ];
-        for g in groups {
-            assert_eq!(lazy.group_exists(g), store.group_exists(g), "{g}");
-            assert_eq!(lazy.options(g), store.options(g), "{g}");
-            assert_eq!(lazy.groups(g), store.groups(g), "{g}");
-        }
+        self.0.groups(group)
     }
 }
