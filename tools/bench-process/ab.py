@@ -5,14 +5,22 @@
 Runs `BIN compose --config-dir TREE -- <TREE/overrides.txt>` N times per
 binary (default 300), the binaries interleaved run by run so that load from
 other work on the machine falls on all of them alike, stdout discarded.
-Prints the median and the 10th/90th percentile of the wall time per run, and
-each binary's median as a ratio of the first one's. Nothing is asserted.
+Prints the median and the 10th/90th percentile of the wall time per run,
+each binary's median as a ratio of the first one's, and the peak resident
+memory of one run (`ru_maxrss` from wait4). Nothing is asserted.
 """
 import argparse
 import os
 import statistics
 import subprocess
 import time
+
+
+def peak_rss_kib(cmd):
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL)
+    _, _, usage = os.wait4(p.pid, 0)
+    p.returncode = 0
+    return usage.ru_maxrss
 
 
 def main():
@@ -37,7 +45,8 @@ def main():
         ts.sort()
         med = statistics.median(ts)
         p10, p90 = ts[len(ts) // 10], ts[len(ts) * 9 // 10]
-        print(f"{b}: median {med*1e3:.3f} ms (p10 {p10*1e3:.3f}, p90 {p90*1e3:.3f}), {med/base:.2f}x")
+        rss = peak_rss_kib(cmds[a.bins.index(b)])
+        print(f"{b}: median {med*1e3:.3f} ms (p10 {p10*1e3:.3f}, p90 {p90*1e3:.3f}), {med/base:.2f}x, peak RSS {rss} KiB")
 
 
 if __name__ == "__main__":

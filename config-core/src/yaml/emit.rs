@@ -64,8 +64,7 @@ fn push_int(i: i64, out: &mut String) {
     if i < 0 {
         out.push('-');
     }
-    // Only ASCII digits were written.
-    out.push_str(std::str::from_utf8(&buf[pos..]).unwrap_or_default());
+    out.extend(buf[pos..].iter().map(|d| char::from(*d)));
 }
 
 /// A non-empty mapping at `indent`; with `inline`, the first key goes on the
@@ -208,12 +207,38 @@ fn analyze(s: &str) -> Styles {
             single: true,
         };
     }
+    if simple_plain(s.as_bytes()) {
+        return Styles {
+            plain: true,
+            single: true,
+        };
+    }
     if s.is_ascii() {
         // The same scan without decoding: each byte is a char.
         analyze_chars(s, s.bytes().map(char::from))
     } else {
         analyze_chars(s, s.chars())
     }
+}
+
+/// The common case of [`analyze`], decided in one pass over the bytes:
+/// printable ASCII with no `:` or `#` at all, no space at either end and a
+/// first character that is no indicator. Such a string has no block
+/// indicator, break or special character, so [`analyze_chars`] would allow
+/// both styles.
+fn simple_plain(b: &[u8]) -> bool {
+    let (Some(first), Some(last)) = (b.first(), b.last()) else {
+        return false;
+    };
+    let plain_first = first.is_ascii_alphanumeric()
+        || matches!(
+            first,
+            b'_' | b'$' | b'/' | b'(' | b'<' | b'=' | b'+' | b'^' | b'~'
+        );
+    plain_first
+        && *last != b' '
+        && b.iter()
+            .all(|c| matches!(c, b' '..=b'~') && !matches!(c, b':' | b'#'))
 }
 
 /// [`analyze`] over the characters `chars` of the non-empty `s`.
@@ -504,6 +529,28 @@ pub(crate) mod tests {
             }),
             Value::List(l) => l.iter().for_each(|v| key_list(v, out)),
             _ => {}
+        }
+    }
+
+    #[test]
+    fn ints_without_fmt() {
+        for i in [0, 7, -7, 10, 1234567890, i64::MAX, i64::MIN] {
+            let mut out = String::new();
+            super::push_int(i, &mut out);
+            assert_eq!(out, i.to_string());
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        /// The one-pass check agrees with PyYAML's analysis where it answers.
+        #[test]
+        fn simple_plain_agrees_with_the_full_analysis(s in "[ -~]{1,12}") {
+            if super::simple_plain(s.as_bytes()) {
+                let full = super::analyze_chars(&s, s.chars());
+                prop_assert!(full.plain && full.single, "{:?}", s);
+            }
         }
     }
 

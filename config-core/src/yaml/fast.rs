@@ -122,7 +122,8 @@ impl Fast<'_> {
 
     /// A plain scalar: the key a mapping waits for, or a value.
     fn scalar(&mut self, text: &str, pos: Pos, interp: bool) -> Result<(), Stop> {
-        let expecting_key = matches!(self.stack.last(), Some(l) if l.kind == Kind::Map && l.key.is_none());
+        let expecting_key =
+            matches!(self.stack.last(), Some(l) if l.kind == Kind::Map && l.key.is_none());
         let value = plain(text, interp)?;
         if expecting_key {
             let key = match value {
