@@ -13,6 +13,9 @@
 //! Run: `cargo bench -p config-core --bench speed`. Peak memory and whole
 //! process times are measured outside criterion: `tools/bench-process/ab.py`.
 
+mod common;
+
+use common::report_cpu;
 use config_core::compose::Composer;
 use config_core::yaml::{load_str, Limits};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
@@ -80,11 +83,19 @@ fn load_and_emit(c: &mut Criterion) {
         })
     });
     g.finish();
+    report_cpu("load: compose files", Some(bytes as u64), || {
+        for (p, t) in &files {
+            drop(load_str(t, p, &Limits::default()).unwrap());
+        }
+    });
     let yaml = composition.config.to_yaml();
     let mut g = c.benchmark_group("speed_emit");
     g.throughput(Throughput::Bytes(yaml.len() as u64));
     g.bench_function("composed", |b| b.iter(|| composition.config.to_yaml()));
     g.finish();
+    report_cpu("emit: composed", Some(yaml.len() as u64), || {
+        drop(composition.config.to_yaml())
+    });
 }
 
 fn chains(c: &mut Criterion) {
@@ -98,7 +109,10 @@ fn chains(c: &mut Criterion) {
         );
         let ov = overrides(&dir);
         let composer = Composer::builder().dir(&dir).build().unwrap();
-        g.bench_function(n_s, |b| b.iter(|| composer.compose("config", &ov).unwrap()));
+        g.bench_function(&n_s, |b| b.iter(|| composer.compose("config", &ov).unwrap()));
+        report_cpu(&format!("chain: {n}"), None, || {
+            drop(composer.compose("config", &ov).unwrap())
+        });
     }
     g.finish();
 }
@@ -113,6 +127,9 @@ fn big_keys(c: &mut Criterion) {
         b.iter(|| composer.compose("config", &ov).unwrap().to_yaml().len())
     });
     g.finish();
+    report_cpu("keys: 12000", None, || {
+        drop(composer.compose("config", &ov).unwrap().to_yaml())
+    });
 }
 
 criterion_group!(benches, load_and_emit, chains, big_keys);
