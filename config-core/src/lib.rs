@@ -30,6 +30,8 @@ pub mod origin;
 pub mod overrides;
 pub mod path;
 pub mod repository;
+#[cfg(feature = "serde")]
+pub mod serde;
 pub mod store;
 pub mod typed;
 pub mod yaml;
@@ -42,3 +44,31 @@ pub use origin::Origin;
 
 #[cfg(feature = "cli")]
 pub mod cli;
+
+/// What a typed program imports: `use config_core::prelude::*;`.
+///
+/// The derive macro `Config` (with the `derive` feature, on by default)
+/// and the `Config` trait's methods, the trait imported as `_`: so a root
+/// config may itself be named `Config`, as Cosmos names it, with no clash
+/// (rustc's E0255) between the struct, the trait and the derive.
+///
+/// ```
+/// use config_core::prelude::*;
+///
+/// /// The whole training config.
+/// #[derive(Config, Debug, Clone, PartialEq)]
+/// pub struct Config {
+///     /// Iterations to train for.
+///     #[config(default = 100)]
+///     pub max_iter: u64,
+/// }
+///
+/// let cfg = Config::make().override_with(["train", "max_iter=10"]).unwrap();
+/// assert_eq!(cfg.max_iter, 10);
+/// ```
+pub mod prelude {
+    pub use crate::typed::Config as _;
+    pub use crate::typed::{DictConfig, Frozen, LazyDict};
+    #[cfg(feature = "derive")]
+    pub use config_derive::Config;
+}

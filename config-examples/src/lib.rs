@@ -260,33 +260,93 @@ pub struct Net {
     pub num_blocks: u32,
 }
 
-/// The constructors the mock training program knows.
+/// The arguments of the AdamW optimizers: a typed constructor, so an
+/// override such as `optimizer.lr=abc` fails as soon as the config is
+/// composed, and `--help` lists them.
+#[derive(Config, Debug, Clone, PartialEq)]
+pub struct AdamWArgs {
+    /// Learning rate.
+    #[config(mandatory, validate(range(min = 0.0)))]
+    pub lr: f64,
+    /// Decoupled weight decay.
+    #[config(default = 0.0, validate(range(min = 0.0)))]
+    pub weight_decay: f64,
+    /// Coefficients of the running averages.
+    #[config(default = [0.9, 0.999])]
+    pub betas: Vec<f64>,
+    /// Added to the denominator for stability.
+    #[config(default = 1e-8)]
+    pub eps: f64,
+}
+
+/// The arguments of the piecewise-linear warm-up schedule (one entry per
+/// cycle).
+#[derive(Config, Debug, Clone, PartialEq)]
+pub struct LambdaLinearArgs {
+    /// Warm-up iterations of each cycle.
+    pub warm_up_steps: Vec<u64>,
+    /// Starting factor of each cycle.
+    pub f_start: Vec<f64>,
+    /// Peak factor of each cycle.
+    pub f_max: Vec<f64>,
+    /// Final factor of each cycle.
+    pub f_min: Vec<f64>,
+    /// Length of each cycle.
+    pub cycle_lengths: Vec<u64>,
+}
+
+/// The arguments of the cosine schedule.
+#[derive(Config, Debug, Clone, PartialEq)]
+pub struct CosineArgs {
+    /// Warm-up iterations.
+    pub warm_up_steps: u64,
+    /// Final learning rate, as a fraction of the peak.
+    #[config(default = 0.0, validate(range(min = 0.0, max = 1.0)))]
+    pub min_lr_ratio: f64,
+}
+
+/// The arguments of the mock diffusion transformer.
+#[derive(Config, Debug, Clone, PartialEq)]
+pub struct MiniTrainDitArgs {
+    /// Width.
+    #[config(validate(range(min = 1)))]
+    pub model_channels: u32,
+    /// Depth.
+    #[config(validate(range(min = 1)))]
+    pub num_blocks: u32,
+    /// Attention heads.
+    #[config(validate(range(min = 1)))]
+    pub num_heads: u32,
+}
+
+/// The constructors the mock training program knows, each with a typed
+/// argument struct: every registered constructor is typed, so their
+/// arguments are checked before composing as well as after.
 pub fn registry() -> Registry {
     let mut r = Registry::new();
     for kind in ["FusedAdamW", "AdamW"] {
-        r.register(kind, move |a| {
+        r.register_typed(kind, move |a: AdamWArgs, _| {
             Ok(Optimizer {
                 kind: kind.to_string(),
-                lr: a.get("lr")?,
-                weight_decay: a.get_or("weight_decay", 0.0)?,
+                lr: a.lr,
+                weight_decay: a.weight_decay,
             })
         });
     }
-    r.register("LambdaLinear", |a| {
-        let w: Vec<u64> = a.get("warm_up_steps")?;
+    r.register_typed("LambdaLinear", |a: LambdaLinearArgs, _| {
         Ok(Scheduler {
-            warm_up: w.first().copied().unwrap_or(0),
+            warm_up: a.warm_up_steps.first().copied().unwrap_or(0),
         })
     });
-    r.register("Cosine", |a| {
+    r.register_typed("Cosine", |a: CosineArgs, _| {
         Ok(Scheduler {
-            warm_up: a.get("warm_up_steps")?,
+            warm_up: a.warm_up_steps,
         })
     });
-    r.register("MiniTrainDIT", |a| {
+    r.register_typed("MiniTrainDIT", |a: MiniTrainDitArgs, _| {
         Ok(Net {
-            model_channels: a.get("model_channels")?,
-            num_blocks: a.get("num_blocks")?,
+            model_channels: a.model_channels,
+            num_blocks: a.num_blocks,
         })
     });
     r

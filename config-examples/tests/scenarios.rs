@@ -335,3 +335,31 @@ fn tutorial_explains_an_experiment_and_a_specialisation() {
         "{table}"
     );
 }
+
+#[test]
+fn state_checks_the_yaml_against_its_schema() {
+    let bin = env!("CARGO_BIN_EXE_state");
+    let cwd = Cwd::new("state-errors");
+    let fails = |args: &[&str]| {
+        let out = Command::new(bin)
+            .args(args)
+            .current_dir(&cwd.0)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        String::from_utf8(out.stderr).unwrap()
+    };
+    let e = fails(&["data.kwargs.num_worker=3"]);
+    assert!(e.contains("did you mean data.kwargs.num_workers?"), "{e}");
+    let e = fails(&["training.lr=abc"]);
+    assert!(e.contains("training.lr expects a float, got 'abc'"), "{e}");
+    let e = fails(&["training.strategy=dp"]);
+    assert!(
+        e.contains("must be one of [auto, ddp, fsdp], got 'dp' (set by command-line argument 1)"),
+        "{e}"
+    );
+    // model.kwargs is open: any key goes.
+    let cwd = Cwd::new("state-open");
+    cwd.run(bin, &["+model.kwargs.new_knob=1", "training.max_steps=1"]);
+    assert_eq!(cwd.job_dirs(), ["debugging/debug"]);
+}

@@ -130,8 +130,27 @@ fn validation_failures_exit_non_zero_one_line_each() {
         "{err}"
     );
     assert!(
-        err.contains("\ncheckpoint.save_iter: must be at least 1, got 0"),
+        err.contains(
+            "\ncheckpoint.save_iter: must be at least 1, got 0 (set by command-line argument 2)"
+        ),
         "{err}"
+    );
+}
+
+#[test]
+fn a_typed_optimizer_argument_fails_before_the_run() {
+    let out = train(&["experiment=base_2b", "optimizer.lr=abc", "--cfg", "job"]);
+    assert!(!out.status.success());
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("optimizer.lr expects a float, got 'abc' (command-line argument 2)"),
+        "{err}"
+    );
+    let out = train(&["--help"]);
+    let help = text(&out.stdout);
+    assert!(
+        help.contains("  _target_: FusedAdamW (AdamWArgs)\n    lr: f64 (mandatory)"),
+        "{help}"
     );
 }
 

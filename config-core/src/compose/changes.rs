@@ -378,6 +378,7 @@ pub fn render_changes(rows: &[Change]) -> String {
 /// use config_core::compose::changes_json;
 /// assert_eq!(changes_json(&[]), "[]");
 /// ```
+#[cfg(feature = "serde")]
 pub fn changes_json(rows: &[Change]) -> String {
     let rows: Vec<serde_json::Value> = rows
         .iter()

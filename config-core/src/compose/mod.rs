@@ -116,7 +116,9 @@ mod changes;
 pub mod cli;
 mod explain;
 
-pub use changes::{changes, changes_between, changes_json, render_changes, Change, ChangeKind};
+#[cfg(feature = "serde")]
+pub use changes::changes_json;
+pub use changes::{changes, changes_between, render_changes, Change, ChangeKind};
 pub use cli::{CliOverride, OverrideKind, SweepKind};
 pub use explain::explain;
 

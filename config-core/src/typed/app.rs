@@ -18,8 +18,8 @@
 //! # }
 //! ```
 
-use super::flow::check_override;
-use super::{Config, Frozen, Maker, SchemaHook};
+use super::flow::{check_override, freeze_tree};
+use super::{Config, Frozen, Maker, Registry, SchemaHook, TypedTargets};
 use crate::app::{App, Job, TaskError};
 use crate::interp::Resolvers;
 use crate::node::Key;
@@ -116,6 +116,21 @@ impl<T: Config> TypedApp<T> {
         self.maker.store_mut()
     }
 
+    /// Checks lazy objects whose `_target_` is one of `registry`'s typed
+    /// constructors, and lists their arguments in `--help`
+    /// ([`Maker::with_registry`]).
+    pub fn with_registry(mut self, registry: &Registry) -> TypedApp<T> {
+        self.maker = self.maker.with_registry(registry);
+        self
+    }
+
+    /// Makes the YAML file `dir/name.yaml` the primary config, with `T` as
+    /// its schema, defaults and checks ([`Maker::with_primary`]).
+    pub fn with_primary(mut self, dir: impl Into<std::path::PathBuf>, name: &str) -> TypedApp<T> {
+        self.maker = self.maker.with_primary(dir, name);
+        self
+    }
+
     /// How each job's resolvers are made (custom resolvers registered).
     pub fn resolvers(
         mut self,
@@ -152,35 +167,44 @@ impl<T: Config> TypedApp<T> {
         S: Into<OsString>,
         F: Fn(&TypedJob<'_, T>, &A) -> Result<(), TaskError> + Send + Sync,
     {
-        let (store, dirs) = self.maker.into_sources();
+        let help = self.maker.help();
+        for w in self.maker.warnings() {
+            eprintln!("warning: {w}");
+        }
+        let (store, dirs, targets) = match self.maker.into_sources() {
+            Ok(sources) => sources,
+            Err(e) => {
+                eprintln!("error: {}", e.render());
+                return ExitCode::FAILURE;
+            }
+        };
+        let targets = Arc::new(targets);
+        let checked = Arc::clone(&targets);
         let mut app = self
             .app
             .config_name(T::SCHEMA.name)
             .store(Arc::new(store))
             .merge_hook(Arc::new(SchemaHook::new(T::SCHEMA)))
-            .check_override(|composer, o| check_override::<T>(composer, o))
-            .fields_help(T::help());
+            .check_override(move |composer, o| check_override::<T>(composer, &checked, o))
+            .fields_help(help);
         for d in dirs {
             app = app.dir(d);
         }
         app.run_with_args::<A, _, _, _>(args, move |job, flags| {
-            let cfg = typed_config::<T>(job)?;
+            let cfg = typed_config::<T>(job, &targets)?;
             task(&TypedJob { cfg, job }, flags)
         })
     }
 }
 
-/// Resolve → type → validate → freeze.
-fn typed_config<T: Config>(job: &Job) -> Result<Frozen<T>, TaskError> {
+/// Resolve → type → validate → freeze (keeping the tree, for
+/// [`Frozen::explain`]).
+fn typed_config<T: Config>(job: &Job, targets: &TypedTargets) -> Result<Frozen<T>, TaskError> {
     let mut cfg = job.resolved().map_err(|e| e.render())?;
     if let Some(m) = cfg.as_map_mut_raw() {
         m.shift_remove(&Key::from("defaults"));
     }
-    let value = T::from_dict(&cfg).map_err(|e| e.render())?;
-    value
-        .validate()
-        .map_err(|e| crate::Error::from(e).render())?;
-    Ok(value.freeze())
+    Ok(freeze_tree::<T>(cfg, targets).map_err(|e| e.render())?)
 }
 
 /// No program flags.

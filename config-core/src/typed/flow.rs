@@ -11,7 +11,10 @@
 //!    get a did-you-mean, values must convert to the field's type);
 //! 3. **compose** (groups, experiments, value overrides), **resolve**
 //!    (interpolations), then **type** ([`Config::from_dict`]: coercions, and
-//!    an error for any `???` left, saying how to set it).
+//!    an error for any `???` left, saying how to set it);
+//! 4. with [`Maker::build`]: **validate** (each failure located in the
+//!    composed tree) and **freeze**, keeping the tree for
+//!    [`Frozen::explain`].
 //!
 //! Arguments are argv-style. The rule for the program path: the first
 //! argument is dropped when it contains no `=` and does not start with `~`
@@ -24,10 +27,11 @@ use crate::compose::cli::{self, CliOverride, OverrideKind};
 use crate::compose::Composer;
 use crate::error::Error;
 use crate::interp::Resolvers;
+use crate::node::Node;
 use crate::node::{Key, Value};
 use crate::store::ConfigStore;
-use crate::typed::Config;
-use crate::typed::SchemaHook;
+use crate::typed::primary;
+use crate::typed::{Config, Frozen, Lookup, Registry, SchemaHook, TypeDesc, TypedTargets};
 use std::marker::PhantomData;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -38,7 +42,10 @@ use std::sync::Arc;
 pub struct Maker<T: Config> {
     store: ConfigStore,
     dirs: Vec<PathBuf>,
+    /// A YAML primary (`with_primary`): its directory and name.
+    primary: Option<(PathBuf, String)>,
     resolvers: Resolvers,
+    targets: TypedTargets,
     _type: PhantomData<fn() -> T>,
 }
 
@@ -58,7 +65,9 @@ impl<T: Config> Maker<T> {
         Maker {
             store,
             dirs: Vec::new(),
+            primary: None,
             resolvers: Resolvers::default(),
+            targets: TypedTargets::default(),
             _type: PhantomData,
         }
     }
@@ -74,21 +83,168 @@ impl<T: Config> Maker<T> {
         self
     }
 
+    /// Checks lazy objects whose `_target_` is one of `registry`'s typed
+    /// constructors ([`Registry::register_typed`]): their overrides before
+    /// composing (see [`TypedTargets`]), their arguments after resolving.
+    ///
+    /// ```
+    /// use config_core::typed::{Config, LazyDict, Registry, Store};
+    /// use config_core::{dict, lazy};
+    /// use config_derive::Config;
+    ///
+    /// #[derive(Config, Clone, Debug)]
+    /// pub struct AdamArgs {
+    ///     #[config(default = 1e-3, validate(range(min = 0.0)))]
+    ///     pub lr: f64,
+    /// }
+    ///
+    /// #[derive(Config, Clone, Debug)]
+    /// #[config(defaults = ["_self_", { optimizer = "adam" }], register = groups)]
+    /// pub struct Train {
+    ///     pub optimizer: Option<LazyDict>,
+    /// }
+    /// fn groups(store: &mut Store) {
+    ///     store.add("optimizer", "adam", dict!({ optimizer: lazy!("Adam", lr = 1e-3).to_node() }))
+    ///         .package("_global_");
+    /// }
+    ///
+    /// let mut reg = Registry::new();
+    /// reg.register_typed("Adam", |a: AdamArgs, _| Ok(a.lr));
+    /// let err = Train::make().with_registry(&reg).build(["train", "optimizer.lr=abc"]).unwrap_err();
+    /// assert_eq!(err.message, "optimizer.lr expects a float, got 'abc' (command-line argument 1)");
+    /// let err = Train::make().with_registry(&reg).build(["train", "optimizer.lr=-1"]).unwrap_err();
+    /// assert!(err.message.ends_with("optimizer.lr: must be at least 0, got -1 (set by command-line argument 1)"), "{err}");
+    /// let cfg = Train::make().with_registry(&reg).build(["train", "optimizer.lr=0.5"]).unwrap();
+    /// let lr = reg.instantiate_as::<f64>(cfg.optimizer.as_ref().unwrap()).unwrap();
+    /// assert_eq!(*lr, 0.5);
+    /// ```
+    pub fn with_registry(mut self, registry: &Registry) -> Maker<T> {
+        self.targets = registry.typed_targets().clone();
+        self
+    }
+
+    /// The typed targets this maker checks.
+    pub fn targets(&self) -> &TypedTargets {
+        &self.targets
+    }
+
+    /// `T`'s `--help` lines ([`Config::help`]) and then the typed
+    /// targets' arguments.
+    pub fn help(&self) -> String {
+        format!("{}{}", T::help(), self.targets.help())
+    }
+
+    /// `T`'s JSON Schema with the typed targets' argument schemas
+    /// ([`json_schema_with`](crate::typed::json_schema_with)).
+    pub fn json_schema(&self) -> Node {
+        crate::typed::json_schema_with(&T::SCHEMA, &T::default_dict(), &self.targets)
+    }
+
+    /// Makes the YAML file `dir/name.yaml` the primary config, with `T` as
+    /// its schema, its defaults and its checks: the `conf/config.yaml` plus
+    /// groups layout. `dir` joins the search path (after the store). `T`'s
+    /// defaults are merged first (the file's defaults list is led by them),
+    /// then the file's entries in its own order, `_self_` included; every
+    /// value is checked against `T`, and the result is typed as `T`.
+    ///
+    /// ```
+    /// use config_core::typed::Config;
+    /// use config_derive::Config;
+    /// # let dir = std::env::temp_dir().join(format!("primary-doc-{}", std::process::id()));
+    /// # std::fs::create_dir_all(dir.join("optimizer")).unwrap();
+    /// # std::fs::write(dir.join("config.yaml"), "defaults:\n  - optimizer: adam\n  - _self_\nlr: 0.5\n").unwrap();
+    /// # std::fs::write(dir.join("optimizer/adam.yaml"), "# @package _global_\nlr: 0.1\nname: adam\n").unwrap();
+    ///
+    /// #[derive(Config, Clone, Debug)]
+    /// pub struct Train {
+    ///     #[config(default = 1e-3)]
+    ///     pub lr: f64,
+    ///     #[config(default = "sgd")]
+    ///     pub name: String,
+    ///     #[config(default = 10)]
+    ///     pub steps: u64,
+    /// }
+    ///
+    /// // conf/config.yaml: `defaults: [{optimizer: adam}, _self_]` and `lr: 0.5`;
+    /// // conf/optimizer/adam.yaml: `# @package _global_`, `lr: 0.1` and `name: adam`.
+    /// let cfg = Train::make().with_primary(&dir, "config").build(["train", "steps=20"]).unwrap();
+    /// assert_eq!((cfg.lr, cfg.name.as_str(), cfg.steps), (0.5, "adam", 20));
+    /// let err = Train::make().with_primary(&dir, "config").build(["train", "lr=fast"]).unwrap_err();
+    /// assert_eq!(err.message, "lr expects a float, got 'fast' (command-line argument 1)");
+    /// ```
+    pub fn with_primary(mut self, dir: impl Into<PathBuf>, name: &str) -> Maker<T> {
+        let dir = dir.into();
+        self.dirs.push(dir.clone());
+        self.primary = Some((dir, name.to_string()));
+        self
+    }
+
+    /// The layout mistakes this maker would run into, each with its fix: a
+    /// `config.yaml` in a search directory that is never loaded (the struct
+    /// is the primary), or a struct defaults list with `_self_` after group
+    /// entries (the struct's defaults then override the groups), or, with
+    /// a YAML primary, a struct defaults list that is not used.
+    /// [`Maker::override_with`] and [`Maker::build`] print them to stderr,
+    /// once, as `warning: ...`.
+    pub fn warnings(&self) -> Vec<String> {
+        let name = T::SCHEMA.name;
+        let defaults = T::defaults_list();
+        match &self.primary {
+            None => primary::unused_primary_warning(name, &self.dirs)
+                .into_iter()
+                .chain(primary::self_last_warning(name, &defaults))
+                .collect(),
+            Some((dir, file)) => primary::unused_list_warning(name, &defaults, dir, file)
+                .into_iter()
+                .collect(),
+        }
+    }
+
+    /// Prints [`Maker::warnings`] to stderr.
+    fn print_warnings(&self) {
+        for w in self.warnings() {
+            eprintln!("warning: {w}");
+        }
+    }
+
+    /// With a YAML primary, stores it (under `T`'s name, the primary the
+    /// flow composes) and `T`'s defaults as the entry it starts with.
+    fn install_primary(&mut self) -> Result<(), Error> {
+        let Some((dir, name)) = &self.primary else {
+            return Ok(());
+        };
+        let type_name = T::SCHEMA.name;
+        let node = primary::yaml_primary(type_name, dir, name)?;
+        // The struct's values only: the file's defaults list is the one used.
+        self.store.add(
+            "",
+            &primary::defaults_entry_name(type_name),
+            T::default_dict(),
+        );
+        self.store.add("", type_name, node);
+        Ok(())
+    }
+
     /// Adds a directory of YAML configs to the search path, after the store.
     pub fn with_dir(mut self, dir: impl Into<PathBuf>) -> Maker<T> {
         self.dirs.push(dir.into());
         self
     }
 
-    /// The store and the directories, for the application layer.
+    /// The store, the directories and the typed targets, for the
+    /// application layer.
     #[cfg(feature = "cli")]
-    pub(crate) fn into_sources(self) -> (ConfigStore, Vec<PathBuf>) {
-        (self.store, self.dirs)
+    pub(crate) fn into_sources(
+        mut self,
+    ) -> Result<(ConfigStore, Vec<PathBuf>, TypedTargets), Error> {
+        self.install_primary()?;
+        Ok((self.store, self.dirs, self.targets))
     }
 
     /// A composer over the store and directories; build it once and reuse
     /// it with [`compose_with`] to compose many times.
-    pub fn into_composer(self) -> Result<Composer, Error> {
+    pub fn into_composer(mut self) -> Result<Composer, Error> {
+        self.install_primary()?;
         let hook = Arc::new(SchemaHook::new(T::SCHEMA));
         let mut b = Composer::builder().store(self.store).merge_hook(hook);
         for d in self.dirs {
@@ -104,10 +260,66 @@ impl<T: Config> Maker<T> {
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
     {
+        self.print_warnings();
         let resolvers = std::mem::take(&mut self.resolvers);
+        let targets = std::mem::take(&mut self.targets);
         let composer = self.into_composer()?;
-        compose_resolve::<T, _, _>(&composer, &resolvers, args)
+        let tree = compose_tree::<T, _, _>(&composer, &resolvers, &targets, args)?;
+        type_tree(&tree, &targets)
     }
+
+    /// The whole flow, then [`Config::validate_in`] and freeze: a
+    /// [`Frozen`] config that keeps its composed tree (origins and history)
+    /// for [`Frozen::explain`]. Validation failures are an
+    /// [`ErrorKind::Validation`](crate::ErrorKind::Validation) error whose
+    /// lines say where each failing value came from.
+    ///
+    /// ```
+    /// use config_core::typed::Config;
+    /// use config_derive::Config;
+    ///
+    /// #[derive(Config, Clone, Debug)]
+    /// pub struct Train {
+    ///     #[config(default = 1000, validate(range(min = 1)))]
+    ///     pub max_iter: u64,
+    /// }
+    ///
+    /// let cfg = Train::make().build(["train", "max_iter=10"]).unwrap();
+    /// assert_eq!(cfg.max_iter, 10);
+    /// assert_eq!(cfg.origin("max_iter").unwrap().to_string(), "command-line argument 1 (`max_iter=10`)");
+    /// let err = Train::make().build(["train", "max_iter=0"]).unwrap_err();
+    /// assert!(err.message.ends_with("max_iter: must be at least 1, got 0 (set by command-line argument 1)"));
+    /// ```
+    pub fn build<I, S>(mut self, args: I) -> Result<Frozen<T>, Error>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        self.print_warnings();
+        let resolvers = std::mem::take(&mut self.resolvers);
+        let targets = std::mem::take(&mut self.targets);
+        let composer = self.into_composer()?;
+        let tree = compose_tree::<T, _, _>(&composer, &resolvers, &targets, args)?;
+        freeze_tree(tree, &targets)
+    }
+}
+
+/// Type, then check the typed lazy objects in `tree`.
+fn type_tree<T: Config>(tree: &Node, targets: &TypedTargets) -> Result<T, Error> {
+    let value = T::from_dict(tree)?;
+    targets.check_tree(tree, "")?;
+    Ok(value)
+}
+
+/// Type → check typed lazy objects → validate (located in `tree`) →
+/// freeze, keeping `tree`.
+pub(crate) fn freeze_tree<T: Config>(
+    tree: Node,
+    targets: &TypedTargets,
+) -> Result<Frozen<T>, Error> {
+    let value = type_tree::<T>(&tree, targets)?;
+    value.validate_in(&tree)?;
+    Ok(Frozen::with_tree(value, Arc::new(tree)))
 }
 
 impl<T: Config> Default for Maker<T> {
@@ -163,24 +375,47 @@ where
     I: IntoIterator<Item = S>,
     S: AsRef<str>,
 {
+    let targets = TypedTargets::default();
+    T::from_dict(&compose_tree::<T, _, _>(
+        composer, resolvers, &targets, args,
+    )?)
+}
+
+/// Check, compose and resolve: the tree `T` is typed from (without its
+/// `defaults` list).
+fn compose_tree<T, I, S>(
+    composer: &Composer,
+    resolvers: &Resolvers,
+    targets: &TypedTargets,
+    args: I,
+) -> Result<Node, Error>
+where
+    T: Config,
+    I: IntoIterator<Item = S>,
+    S: AsRef<str>,
+{
     let parsed = split_args(args)
         .into_iter()
         .map(|(i, text)| cli::parse(i, &text))
         .collect::<Result<Vec<_>, _>>()?;
     for o in &parsed {
-        check_override::<T>(composer, o)?;
+        check_override::<T>(composer, targets, o)?;
     }
     let mut cfg = composer.compose_parsed(T::SCHEMA.name, &parsed)?.config;
     crate::interp::resolve(&mut cfg, resolvers)?;
     if let Some(m) = cfg.as_map_mut_raw() {
         m.shift_remove(&Key::from("defaults"));
     }
-    T::from_dict(&cfg)
+    Ok(cfg)
 }
 
 /// Checks one override against `T`'s schema; group choices are left to
 /// composition (which lists the options of a group).
-pub(crate) fn check_override<T: Config>(composer: &Composer, o: &CliOverride) -> Result<(), Error> {
+pub(crate) fn check_override<T: Config>(
+    composer: &Composer,
+    targets: &TypedTargets,
+    o: &CliOverride,
+) -> Result<(), Error> {
     let is_dict = matches!(o.value.as_ref().map(|v| &v.value), Some(Value::Map(_)));
     let group = !is_dict && composer.repository().group_exists(&o.key);
     if group
@@ -197,9 +432,26 @@ pub(crate) fn check_override<T: Config>(composer: &Composer, o: &CliOverride) ->
             Ok(_) => Ok(()),
             Err(e) => Err(e.with_origin(origin)),
         },
-        (_, Some(v)) => T::SCHEMA
-            .check_value(&o.key, v)
-            .map_err(|e| e.with_origin(origin)),
+        (_, Some(v)) => check_value::<T>(targets, &o.key, v).map_err(|e| e.with_origin(origin)),
+    }
+}
+
+/// A value about to be written at `key`: its type in `T`'s schema, and,
+/// inside or at a lazy object, the typed targets' argument types.
+fn check_value<T: Config>(targets: &TypedTargets, key: &str, v: &Node) -> Result<(), Error> {
+    match T::SCHEMA
+        .lookup(key)
+        .map_err(|e| e.with_origin(v.origin.clone()))?
+    {
+        Lookup::Lazy { key, rest } => targets.check_override(&key, &rest, v),
+        Lookup::Typed(ty, _) => {
+            crate::typed::coerce::check(ty, v, key)?;
+            match ty.inner() {
+                TypeDesc::Lazy if v.as_map().is_some() => targets.check_description(v, key),
+                _ => Ok(()),
+            }
+        }
+        Lookup::Open => Ok(()),
     }
 }
 

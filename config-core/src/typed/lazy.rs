@@ -1,6 +1,7 @@
-//! Open subtrees and lazy objects: [`DictConfig`], [`LazyDict`], the
-//! `dict!` and `lazy!` macros, and [`Registry::instantiate`] (Hydra's
-//! `instantiate`, the Python `LazyCall`).
+//! Lazy objects: [`LazyDict`], the `lazy!` macro, and
+//! [`Registry::instantiate`] (Hydra's `instantiate`, the Python
+//! `LazyCall`), with constructors that take untyped [`Args`] or a typed
+//! argument struct ([`Registry::register_typed`]).
 //!
 //! Place in the flow: a `LazyDict` is plain data through compose, resolve,
 //! type and freeze (so it merges, takes overrides and serialises like any
@@ -12,50 +13,13 @@ use crate::node::{Key, Map, Node, Value};
 use crate::origin::Origin;
 use crate::typed::coerce::{missing_error, type_error};
 use crate::typed::schema::TypeDesc;
+use crate::typed::targets::{arguments, parse_args, TypedTargets};
 use crate::typed::value::{ConfigValue, IntoNode};
+use crate::typed::Config;
 use indexmap::IndexMap;
 use std::any::Any;
 use std::fmt;
 use std::sync::Arc;
-
-/// An open, untyped config subtree (a mapping of anything).
-#[derive(Clone, Debug, PartialEq)]
-pub struct DictConfig(pub Node);
-
-impl Default for DictConfig {
-    fn default() -> Self {
-        DictConfig(Node::empty_map())
-    }
-}
-
-impl DictConfig {
-    /// The mapping's entry at `key`.
-    pub fn get(&self, key: &str) -> Option<&Node> {
-        self.0.get(key)
-    }
-}
-
-// Plain tree data: a `Node` has no interior mutability.
-impl crate::typed::value::sealed::DeeplyImmutable for DictConfig {}
-
-impl ConfigValue for DictConfig {
-    const TYPE: TypeDesc = TypeDesc::Dict;
-    fn to_node(&self, origin: &Origin) -> Node {
-        let mut n = self.0.clone();
-        if n.as_map().is_none() {
-            n = Node::empty_map();
-        }
-        n.stamp_origin(origin);
-        n
-    }
-    fn from_node(node: &Node, key: &str) -> Result<Self, Error> {
-        match &node.value {
-            Value::Map(_) => Ok(DictConfig(node.clone())),
-            Value::Missing => Err(missing_error(key, node)),
-            _ => Err(type_error(key, &Self::TYPE.expectation(), node)),
-        }
-    }
-}
 
 /// The description of an object to build later: `_target_` plus arguments
 /// (`_args_`, `_recursive_`, `_partial_` are honoured by
@@ -67,8 +31,19 @@ impl ConfigValue for DictConfig {
 /// assert_eq!(opt.target(), "torch.optim.AdamW");
 /// assert_eq!(opt.to_node().to_yaml(), "_target_: torch.optim.AdamW\nlr: 0.0001\nbetas:\n- 0.9\n- 0.999\n");
 /// ```
-#[derive(Clone, Debug, PartialEq)]
-pub struct LazyDict(Node);
+#[derive(Clone, Debug)]
+pub struct LazyDict {
+    node: Node,
+    /// The full key it was read from, for errors (`optimizer.lr`).
+    key: String,
+}
+
+impl PartialEq for LazyDict {
+    /// Compares the descriptions only, not where they were read from.
+    fn eq(&self, other: &LazyDict) -> bool {
+        self.node == other.node
+    }
+}
 
 const TARGET: &str = "_target_";
 
@@ -77,7 +52,24 @@ impl LazyDict {
     pub fn new(target: &str) -> LazyDict {
         let mut m = Map::new();
         m.insert(Key::from(TARGET), Node::from(target));
-        LazyDict(Node::new(Value::Map(m)))
+        LazyDict {
+            node: Node::new(Value::Map(m)),
+            key: String::new(),
+        }
+    }
+
+    /// The full key this description was read from (`optimizer`), empty
+    /// for one built in code; [`Registry::instantiate`] names argument
+    /// errors below it (`optimizer.lr`).
+    ///
+    /// ```
+    /// use config_core::lazy;
+    /// use config_core::typed::{ConfigValue, LazyDict};
+    /// let l = LazyDict::from_node(&lazy!("Adam", lr = 0.1).to_node(), "optimizer").unwrap();
+    /// assert_eq!(l.key(), "optimizer");
+    /// ```
+    pub fn key(&self) -> &str {
+        &self.key
     }
 
     /// Adds (or replaces) a keyword argument.
@@ -88,14 +80,14 @@ impl LazyDict {
 
     /// Sets a keyword argument.
     pub fn set(&mut self, name: &str, value: Node) {
-        if let Some(m) = self.0.as_map_mut_raw() {
+        if let Some(m) = self.node.as_map_mut_raw() {
             m.insert(Key::from(name), value);
         }
     }
 
     /// The target name.
     pub fn target(&self) -> &str {
-        self.0
+        self.node
             .get(TARGET)
             .and_then(Node::as_str)
             .unwrap_or_default()
@@ -103,24 +95,27 @@ impl LazyDict {
 
     /// A keyword argument.
     pub fn get(&self, name: &str) -> Option<&Node> {
-        self.0.get(name)
+        self.node.get(name)
     }
 
     /// The description as a node (a mapping with `_target_`).
     pub fn to_node(&self) -> Node {
-        self.0.clone()
+        self.node.clone()
     }
 
     /// The description as a borrowed node.
     pub fn node(&self) -> &Node {
-        &self.0
+        &self.node
     }
 
     /// Wraps a node, which must be a mapping with a string `_target_`.
     pub fn from_node_at(node: &Node, key: &str) -> Result<LazyDict, Error> {
         match &node.value {
             Value::Map(m) if m.get(&Key::from(TARGET)).and_then(Node::as_str).is_some() => {
-                Ok(LazyDict(node.clone()))
+                Ok(LazyDict {
+                    node: node.clone(),
+                    key: key.to_string(),
+                })
             }
             Value::Missing => Err(missing_error(key, node)),
             _ => Err(type_error(key, &TypeDesc::Lazy.expectation(), node)),
@@ -133,92 +128,13 @@ impl crate::typed::value::sealed::DeeplyImmutable for LazyDict {}
 impl ConfigValue for LazyDict {
     const TYPE: TypeDesc = TypeDesc::Lazy;
     fn to_node(&self, origin: &Origin) -> Node {
-        let mut n = self.0.clone();
+        let mut n = self.node.clone();
         n.stamp_origin(origin);
         n
     }
     fn from_node(node: &Node, key: &str) -> Result<Self, Error> {
         LazyDict::from_node_at(node, key)
     }
-}
-
-/// An empty list for `dict!` to fill.
-#[doc(hidden)]
-pub fn new_list() -> Vec<Node> {
-    Vec::new()
-}
-
-/// The text of a `dict!` key: an identifier, or a string literal.
-#[doc(hidden)]
-pub fn key_text(tokens: &str) -> String {
-    let t = tokens.trim();
-    match t.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
-        Some(inner) => inner.to_string(),
-        None => t.to_string(),
-    }
-}
-
-/// Builds a [`Node`] from a JSON-like literal, as `serde_json::json!`:
-/// `{key: value, "other key": value}`, `[a, b]`, `null`, `???` and any
-/// Rust expression whose type is a config value.
-///
-/// ```
-/// use config_core::dict;
-/// let n = dict!({ lr: 1e-3, betas: [0.9, 0.999], name: "adamw", extra: null, root: ??? });
-/// assert_eq!(n.to_yaml(), "lr: 0.001\nbetas:\n- 0.9\n- 0.999\nname: adamw\nextra: null\nroot: ???\n");
-/// ```
-#[macro_export]
-macro_rules! dict {
-    (@list $v:ident) => {};
-    (@list $v:ident null $(, $($rest:tt)*)?) => {
-        $v.push($crate::dict!(null)); $( $crate::dict!(@list $v $($rest)*); )?
-    };
-    (@list $v:ident ??? $(, $($rest:tt)*)?) => {
-        $v.push($crate::dict!(???)); $( $crate::dict!(@list $v $($rest)*); )?
-    };
-    (@list $v:ident [ $($i:tt)* ] $(, $($rest:tt)*)?) => {
-        $v.push($crate::dict!([ $($i)* ])); $( $crate::dict!(@list $v $($rest)*); )?
-    };
-    (@list $v:ident { $($i:tt)* } $(, $($rest:tt)*)?) => {
-        $v.push($crate::dict!({ $($i)* })); $( $crate::dict!(@list $v $($rest)*); )?
-    };
-    (@list $v:ident $e:expr $(, $($rest:tt)*)?) => {
-        $v.push($crate::dict!($e)); $( $crate::dict!(@list $v $($rest)*); )?
-    };
-    (@map $m:ident) => {};
-    (@map $m:ident $k:tt : null $(, $($rest:tt)*)?) => {
-        $crate::dict!(@put $m $k $crate::dict!(null)); $( $crate::dict!(@map $m $($rest)*); )?
-    };
-    (@map $m:ident $k:tt : ??? $(, $($rest:tt)*)?) => {
-        $crate::dict!(@put $m $k $crate::dict!(???)); $( $crate::dict!(@map $m $($rest)*); )?
-    };
-    (@map $m:ident $k:tt : [ $($i:tt)* ] $(, $($rest:tt)*)?) => {
-        $crate::dict!(@put $m $k $crate::dict!([ $($i)* ])); $( $crate::dict!(@map $m $($rest)*); )?
-    };
-    (@map $m:ident $k:tt : { $($i:tt)* } $(, $($rest:tt)*)?) => {
-        $crate::dict!(@put $m $k $crate::dict!({ $($i)* })); $( $crate::dict!(@map $m $($rest)*); )?
-    };
-    (@map $m:ident $k:tt : $e:expr $(, $($rest:tt)*)?) => {
-        $crate::dict!(@put $m $k $crate::dict!($e)); $( $crate::dict!(@map $m $($rest)*); )?
-    };
-    (@put $m:ident $k:tt $v:expr) => {
-        $m.insert($crate::Key::Str($crate::typed::lazy::key_text(stringify!($k))), $v);
-    };
-    (null) => { $crate::Node::new($crate::Value::Null) };
-    (???) => { $crate::Node::new($crate::Value::Missing) };
-    ([]) => { $crate::Node::new($crate::Value::List(::std::vec::Vec::new())) };
-    ([ $($tt:tt)+ ]) => {{
-        let mut v = $crate::typed::lazy::new_list();
-        $crate::dict!(@list v $($tt)+);
-        $crate::Node::new($crate::Value::List(v))
-    }};
-    ({}) => { $crate::Node::empty_map() };
-    ({ $($tt:tt)+ }) => {{
-        let mut m = $crate::Map::new();
-        $crate::dict!(@map m $($tt)+);
-        $crate::Node::new($crate::Value::Map(m))
-    }};
-    ($e:expr) => { $crate::typed::IntoNode::into_node($e) };
 }
 
 /// Builds a [`LazyDict`]: `lazy!("target", arg = value, ...)`; values are
@@ -263,6 +179,9 @@ pub struct Args {
     pub objects: IndexMap<String, Object>,
     /// Positional arguments (`_args_`).
     pub positional: Vec<Node>,
+    /// The constructor arguments as written (nested descriptions
+    /// unbuilt), what a typed constructor's argument struct is read from.
+    description: Node,
 }
 
 impl Args {
@@ -289,6 +208,13 @@ impl Args {
     /// Every keyword argument at once, as a typed config (unknown keys are errors).
     pub fn parse<T: ConfigValue>(&self) -> Result<T, Error> {
         T::from_node(&self.kwargs, &self.key)
+    }
+
+    /// The arguments as written (nested lazy objects as descriptions, not
+    /// built) converted to the typed config `A` and validated: what a
+    /// [`Registry::register_typed`] constructor receives.
+    pub fn typed<A: Config>(&self) -> Result<A, Error> {
+        parse_args::<A>(&self.description, &self.key)
     }
 
     /// A positional argument converted to `T`.
@@ -404,12 +330,15 @@ impl Partial {
     /// Builds the object, with `kwargs` (a mapping) added to the bound ones.
     pub fn call(&self, kwargs: Node) -> Result<Object, Error> {
         let mut merged = self.args.kwargs.clone();
-        crate::merge::merge(&mut merged, kwargs)?;
+        crate::merge::merge(&mut merged, kwargs.clone())?;
+        let mut description = self.args.description.clone();
+        crate::merge::merge(&mut description, kwargs)?;
         let args = Args {
             key: self.args.key.clone(),
             kwargs: merged,
             objects: self.args.objects.clone(),
             positional: self.args.positional.clone(),
+            description,
         };
         (self.ctor)(&args)
     }
@@ -436,6 +365,7 @@ impl Partial {
 #[derive(Default)]
 pub struct Registry {
     ctors: IndexMap<String, Ctor>,
+    typed: TypedTargets,
 }
 
 impl Registry {
@@ -450,6 +380,7 @@ impl Registry {
         T: Any + Send + Sync,
         F: Fn(&Args) -> Result<T, Error> + Send + Sync + 'static,
     {
+        self.typed.insert_untyped(target);
         self.ctors.insert(
             target.to_string(),
             Arc::new(move |a: &Args| ctor(a).map(|t| Arc::new(t) as Object)),
@@ -457,14 +388,64 @@ impl Registry {
         self
     }
 
+    /// Registers a constructor whose arguments are the typed config `A`
+    /// (a `#[derive(Config)]` struct): it receives them converted and
+    /// validated, plus the [`Args`] for objects built from nested lazy
+    /// descriptions. Give the registry to
+    /// [`Maker::with_registry`](crate::typed::Maker::with_registry) and a
+    /// lazy object naming `target` is checked before composing and after,
+    /// `--help` lists `A`'s fields and the JSON Schema covers it.
+    ///
+    /// ```
+    /// use config_core::typed::{Config, Registry};
+    /// use config_core::lazy;
+    /// use config_derive::Config;
+    ///
+    /// #[derive(Config, Clone, Debug)]
+    /// pub struct SgdArgs {
+    ///     #[config(validate(range(min = 0.0)))]
+    ///     pub lr: f64,
+    ///     #[config(default = 0.9)]
+    ///     pub momentum: f64,
+    /// }
+    /// struct Sgd { lr: f64, momentum: f64 }
+    ///
+    /// let mut reg = Registry::new();
+    /// reg.register_typed("SGD", |a: SgdArgs, _| Ok(Sgd { lr: a.lr, momentum: a.momentum }));
+    /// let sgd = reg.instantiate_as::<Sgd>(&lazy!("SGD", lr = 0.1)).unwrap();
+    /// assert_eq!((sgd.lr, sgd.momentum), (0.1, 0.9));
+    /// let err = reg.instantiate(&lazy!("SGD", lr = "fast")).unwrap_err();
+    /// assert!(err.message.contains("lr expects a float, got 'fast'"), "{err}");
+    /// ```
+    pub fn register_typed<A, T, F>(&mut self, target: &str, ctor: F) -> &mut Registry
+    where
+        A: Config,
+        T: Any + Send + Sync,
+        F: Fn(A, &Args) -> Result<T, Error> + Send + Sync + 'static,
+    {
+        self.typed.insert::<A>(target);
+        self.ctors.insert(
+            target.to_string(),
+            Arc::new(move |a: &Args| ctor(a.typed::<A>()?, a).map(|t| Arc::new(t) as Object)),
+        );
+        self
+    }
+
+    /// The argument types of the constructors registered with
+    /// [`Registry::register_typed`].
+    pub fn typed_targets(&self) -> &TypedTargets {
+        &self.typed
+    }
+
     /// The registered target names.
     pub fn targets(&self) -> impl Iterator<Item = &str> {
         self.ctors.keys().map(String::as_str)
     }
 
-    /// Builds the object a lazy description names.
+    /// Builds the object a lazy description names; errors name keys
+    /// below the key the description was read from ([`LazyDict::key`]).
     pub fn instantiate(&self, lazy: &LazyDict) -> Result<Built, Error> {
-        self.build(lazy.node(), "")
+        self.build(lazy.node(), lazy.key())
     }
 
     /// Builds the object a description at full key `key` names (errors then
@@ -495,6 +476,7 @@ impl Registry {
             kwargs: Node::empty_map(),
             objects: IndexMap::new(),
             positional: Vec::new(),
+            description: arguments(node),
         };
         for (k, v) in map {
             let name = k.to_string();
@@ -616,6 +598,7 @@ fn flag(node: &Node, name: &str, default: bool, key: &str) -> Result<bool, Error
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::dict;
 
     struct Net {
         width: u32,
@@ -701,6 +684,7 @@ mod tests {
             kwargs: Node::empty_map(),
             objects: seen,
             positional: vec![],
+            description: Node::empty_map(),
         };
         let widths: Vec<u32> = args
             .objects_in::<Net>("extra_nets")

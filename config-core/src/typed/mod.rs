@@ -63,26 +63,37 @@
 //!
 //! Modules: [`value`] (field conversions), [`coerce`] (OmegaConf's typed
 //! coercions and their errors), [`schema`] (the table, override checks,
-//! the merge hook, JSON Schema), [`validate`], [`frozen`], [`lazy`].
+//! the merge hook, `--help`), [`json_schema`], [`validate`], [`frozen`],
+//! [`dict`] (open subtrees), [`lazy`] (object descriptions and the
+//! registry), [`targets`] (typed constructors' argument schemas).
 
 #[cfg(feature = "cli")]
 pub mod app;
 pub mod coerce;
+pub mod dict;
 pub mod flow;
 pub mod frozen;
+pub mod json_schema;
 pub mod lazy;
+pub mod primary;
 pub mod schema;
+pub mod targets;
+#[cfg(test)]
+mod tests;
 pub mod validate;
 pub mod value;
 
+#[cfg(feature = "serde")]
+pub use crate::serde::to_json;
 #[cfg(feature = "cli")]
 pub use app::{TypedApp, TypedJob};
+pub use dict::DictConfig;
 pub use flow::{compose_resolve, compose_with, split_args, Maker};
 pub use frozen::Frozen;
-pub use lazy::{Args, Built, DictConfig, LazyDict, Object, Partial, Registry};
-pub use schema::{
-    help_text, json_schema, to_json, FieldSchema, Lookup, Schema, SchemaHook, TypeDesc, Validator,
-};
+pub use json_schema::{json_schema, json_schema_with};
+pub use lazy::{Args, Built, LazyDict, Object, Partial, Registry};
+pub use schema::{help_text, FieldSchema, Lookup, Schema, SchemaHook, TypeDesc, Validator};
+pub use targets::{TypedTarget, TypedTargets};
 pub use validate::{Errors, ValidationError};
 pub use value::{ConfigValue, IntoNode};
 
@@ -139,6 +150,31 @@ pub trait Config: ConfigValue + Default + Clone + Send + Sync + 'static {
         let mut errors = Errors::default();
         self.validate_into("", &mut errors);
         errors.into_result()
+    }
+
+    /// [`Config::validate`], each failure located in the composed `tree`
+    /// this value was typed from: the lines end with where the failing
+    /// value was set (`(set by command-line argument 3)`,
+    /// `(training/default.yaml:12:11)`).
+    ///
+    /// ```
+    /// use config_core::typed::Config;
+    /// use config_derive::Config;
+    ///
+    /// #[derive(Config, Clone, Debug)]
+    /// pub struct Train {
+    ///     #[config(default = "ddp", validate(one_of("auto", "ddp", "fsdp")))]
+    ///     pub strategy: String,
+    /// }
+    ///
+    /// let err = Train::make().build(["train", "strategy=dp"]).unwrap_err();
+    /// assert_eq!(err.message, "1 validation error:\nstrategy: must be one of [auto, ddp, fsdp], got 'dp' (set by command-line argument 1)");
+    /// ```
+    fn validate_in(&self, tree: &Node) -> Result<(), Errors> {
+        self.validate().map_err(|mut e| {
+            e.locate(tree);
+            e
+        })
     }
 
     /// The application layer for this config: Hydra's flags, run dirs,

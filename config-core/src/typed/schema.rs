@@ -3,11 +3,12 @@
 //!
 //! Place in the flow: it is consulted **before composing** (to check
 //! command-line overrides against the types), **during merging** (per-field
-//! list policies through [`SchemaHook`]), and for docs ([`json_schema`]).
+//! list policies through [`SchemaHook`]), and for docs ([`help_text`]; the
+//! JSON Schema is in [`json_schema`](crate::typed::json_schema)).
 
 use crate::error::{did_you_mean, Error, ErrorKind};
 use crate::merge::{ListMerge, MergeHook};
-use crate::node::{float_repr, Node, Value};
+use crate::node::Node;
 use crate::origin::Origin;
 use crate::path::parse_path;
 use crate::typed::coerce;
@@ -164,12 +165,21 @@ pub struct Schema {
 }
 
 /// What a key path names in the schema.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub enum Lookup<'a> {
     /// A typed value (field, list item or map value).
     Typed(&'a TypeDesc, Option<&'a FieldSchema>),
-    /// A key inside an open subtree (`DictConfig`, `LazyDict`): anything goes.
+    /// A key inside an open subtree (`DictConfig`): anything goes.
     Open,
+    /// A key inside a lazy object (`LazyDict`): its arguments are typed
+    /// only when its `_target_` is a typed constructor
+    /// ([`TypedTargets`](crate::typed::TypedTargets)).
+    Lazy {
+        /// The full key of the lazy object (`optimizer`).
+        key: String,
+        /// The path below it (`lr`, `betas.0`).
+        rest: String,
+    },
 }
 
 impl Schema {
@@ -237,7 +247,13 @@ impl Schema {
                         schema = s;
                         break;
                     }
-                    TypeDesc::Dict | TypeDesc::Lazy => return Ok(Lookup::Open),
+                    TypeDesc::Dict => return Ok(Lookup::Open),
+                    TypeDesc::Lazy => {
+                        return Ok(Lookup::Lazy {
+                            key: prefix,
+                            rest: segs[i..].join("."),
+                        })
+                    }
                     _ => {
                         return Err(Error::new(
                             ErrorKind::KeyNotFound,
@@ -268,7 +284,7 @@ impl Schema {
             .lookup(path)
             .map_err(|e| e.with_origin(value.origin.clone()))?
         {
-            Lookup::Open => Ok(()),
+            Lookup::Open | Lookup::Lazy { .. } => Ok(()),
             Lookup::Typed(ty, _) => coerce::check(ty, value, path),
         }
     }
@@ -310,7 +326,7 @@ fn help_lines(schema: &Schema, defaults: Option<&Node>, prefix: &str, out: &mut 
         out.push_str(&format!("{key}: {}", f.ty.rust_name()));
         match d {
             Some(n) if n.is_missing() => out.push_str(" (mandatory)"),
-            Some(n) if n.as_map().is_none() => out.push_str(&format!(" = {}", to_json(n))),
+            Some(n) if n.as_map().is_none() => out.push_str(&format!(" = {}", default_text(n))),
             _ => {}
         }
         if !f.doc.is_empty() {
@@ -318,6 +334,15 @@ fn help_lines(schema: &Schema, defaults: Option<&Node>, prefix: &str, out: &mut 
         }
         out.push('\n');
     }
+}
+
+/// A default as `--help` shows it: JSON with the `serde` feature, Python's
+/// `repr` without it.
+fn default_text(n: &Node) -> String {
+    #[cfg(feature = "serde")]
+    return crate::serde::to_json(n);
+    #[cfg(not(feature = "serde"))]
+    return crate::interp::render::python_repr(&n.value);
 }
 
 /// "no such key" with the closest field names as a did-you-mean.
@@ -378,194 +403,6 @@ impl MergeHook for SchemaHook {
             _ => Ok(()),
         }
     }
-}
-
-/// A JSON Schema (draft 2020-12) of a config type, as a [`Node`] tree
-/// (emit it with `to_yaml`, or as JSON with [`to_json`]).
-pub fn json_schema(schema: &Schema, defaults: &Node) -> Node {
-    let mut root = object_schema(schema, Some(defaults));
-    if let Some(m) = root.as_map_mut_raw() {
-        m.shift_insert(
-            0,
-            "$schema".into(),
-            Node::from("https://json-schema.org/draft/2020-12/schema"),
-        );
-        m.shift_insert(1, "title".into(), Node::from(schema.name));
-    }
-    root
-}
-
-fn object_schema(schema: &Schema, defaults: Option<&Node>) -> Node {
-    let mut props = crate::node::Map::new();
-    let mut required = Vec::new();
-    for f in schema.fields {
-        let mut p = type_schema(&f.ty, defaults.and_then(|d| d.get(f.name)));
-        if let Some(m) = p.as_map_mut_raw() {
-            if !f.doc.is_empty() {
-                m.insert("description".into(), Node::from(f.doc));
-            }
-            if let Some(d) = defaults.and_then(|d| d.get(f.name)) {
-                if !d.is_missing() && !d.value.is_container() {
-                    m.insert("default".into(), d.clone());
-                }
-            }
-            for v in f.validators {
-                match v {
-                    Validator::Range { min, max } => {
-                        if let Some(x) = min {
-                            m.insert("minimum".into(), Node::from(*x));
-                        }
-                        if let Some(x) = max {
-                            m.insert("maximum".into(), Node::from(*x));
-                        }
-                    }
-                    Validator::NonEmpty => {
-                        let k = if matches!(f.ty.inner(), TypeDesc::List(_)) {
-                            "minItems"
-                        } else {
-                            "minLength"
-                        };
-                        m.insert(k.into(), Node::from(1));
-                    }
-                    Validator::OneOf(opts) => {
-                        let l = opts.iter().map(|o| Node::from(*o)).collect();
-                        m.insert("enum".into(), Node::new(Value::List(l)));
-                    }
-                    Validator::Custom(_) => {}
-                }
-            }
-        }
-        if f.mandatory {
-            required.push(Node::from(f.name));
-        }
-        props.insert(f.name.into(), p);
-    }
-    let mut m = crate::node::Map::new();
-    m.insert("type".into(), Node::from("object"));
-    if !schema.doc.is_empty() {
-        m.insert("description".into(), Node::from(schema.doc));
-    }
-    m.insert("properties".into(), Node::new(Value::Map(props)));
-    if !required.is_empty() {
-        m.insert("required".into(), Node::new(Value::List(required)));
-    }
-    m.insert("additionalProperties".into(), Node::from(false));
-    Node::new(Value::Map(m))
-}
-
-fn type_schema(ty: &TypeDesc, defaults: Option<&Node>) -> Node {
-    let mut m = crate::node::Map::new();
-    let mut put = |k: &str, v: Node| {
-        m.insert(k.into(), v);
-    };
-    match ty {
-        TypeDesc::Bool => put("type", "boolean".into()),
-        TypeDesc::Int { min, max, .. } => {
-            put("type", "integer".into());
-            put("minimum", Node::from(clamp_i64(*min)));
-            put("maximum", Node::from(clamp_i64(*max)));
-        }
-        TypeDesc::Float { .. } => put("type", "number".into()),
-        TypeDesc::Str | TypeDesc::Path => put("type", "string".into()),
-        TypeDesc::Enum { variants, .. } => put(
-            "enum",
-            Node::new(Value::List(
-                variants.iter().map(|v| Node::from(*v)).collect(),
-            )),
-        ),
-        TypeDesc::Option(t) => {
-            let inner = type_schema(t, defaults);
-            put(
-                "anyOf",
-                Node::new(Value::List(vec![inner, object_of("type", "null")])),
-            );
-        }
-        TypeDesc::List(t) => {
-            put("type", "array".into());
-            put("items", type_schema(t, None));
-        }
-        TypeDesc::Map(t) => {
-            put("type", "object".into());
-            put("additionalProperties", type_schema(t, None));
-        }
-        TypeDesc::Nested(s) => return object_schema(s, defaults.filter(|d| d.as_map().is_some())),
-        TypeDesc::Dict => put("type", "object".into()),
-        TypeDesc::Lazy => {
-            put("type", "object".into());
-            put(
-                "required",
-                Node::new(Value::List(vec![Node::from("_target_")])),
-            );
-        }
-    }
-    Node::new(Value::Map(m))
-}
-
-fn object_of(k: &str, v: &str) -> Node {
-    let mut m = crate::node::Map::new();
-    m.insert(k.into(), Node::from(v));
-    Node::new(Value::Map(m))
-}
-
-fn clamp_i64(x: i128) -> i64 {
-    x.clamp(i64::MIN as i128, i64::MAX as i128) as i64
-}
-
-/// A [`Node`] tree as compact JSON (keys in order; `???` and interpolations
-/// as strings).
-pub fn to_json(node: &Node) -> String {
-    let mut out = String::new();
-    write_json(node, &mut out);
-    out
-}
-
-fn write_json(node: &Node, out: &mut String) {
-    match &node.value {
-        Value::Null => out.push_str("null"),
-        Value::Missing => out.push_str("\"???\""),
-        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Int(i) => out.push_str(&i.to_string()),
-        Value::BigInt(digits) => out.push_str(digits),
-        Value::Float(f) if f.is_finite() => out.push_str(&float_repr(*f)),
-        Value::Float(f) => json_str(&float_repr(*f), out),
-        Value::Str(s) | Value::Interp(s) => json_str(s, out),
-        Value::Map(m) => {
-            out.push('{');
-            for (i, (k, v)) in m.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                json_str(&k.to_string(), out);
-                out.push(':');
-                write_json(v, out);
-            }
-            out.push('}');
-        }
-        Value::List(l) => {
-            out.push('[');
-            for (i, v) in l.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_json(v, out);
-            }
-            out.push(']');
-        }
-    }
-}
-
-fn json_str(s: &str, out: &mut String) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
 }
 
 /// A short form of an origin for the end of a one-line message:

@@ -4,8 +4,14 @@
 //!
 //! Place in the flow: after **type**, before **freeze**. The derive emits
 //! calls to the helpers here; they never stop at the first failure.
+//! [`Errors::locate`] then looks every failing key up in the composed tree,
+//! so each line ends with where the value came from:
+//! `training.strategy: must be one of [auto, ddp, fsdp], got 'dp' (set by
+//! command-line argument 3)`.
 
 use crate::error::{Error, ErrorKind};
+use crate::node::Node;
+use crate::origin::Origin;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -16,6 +22,21 @@ pub struct ValidationError {
     pub key: String,
     /// What is wrong.
     pub message: String,
+    /// Where the failing value came from, once [`Errors::locate`] found it.
+    pub origin: Option<Origin>,
+}
+
+impl fmt::Display for ValidationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.key, self.message)?;
+        match &self.origin {
+            Some(Origin::Override { index, .. }) => {
+                write!(f, " (set by command-line argument {index})")
+            }
+            Some(o) => write!(f, " ({o})"),
+            None => Ok(()),
+        }
+    }
 }
 
 /// Every validation failure of one `validate()` call.
@@ -45,6 +66,7 @@ impl Errors {
         self.items.push(ValidationError {
             key,
             message: message.into(),
+            origin: None,
         });
     }
 
@@ -62,6 +84,31 @@ impl Errors {
         }
     }
 
+    /// Looks each failing key up in the composed `tree` and records where
+    /// its value came from (merge-made containers and unknown origins are
+    /// left out).
+    ///
+    /// ```
+    /// use config_core::typed::Errors;
+    /// use config_core::Node;
+    /// let tree = Node::from_yaml_str("trainer:\n  max_iter: 0\n").unwrap();
+    /// let mut e = Errors::default();
+    /// e.push("trainer.max_iter", "must be at least 1, got 0");
+    /// e.locate(&tree);
+    /// assert_eq!(e.to_string(), "trainer.max_iter: must be at least 1, got 0 (<string>:2:13)");
+    /// ```
+    pub fn locate(&mut self, tree: &Node) {
+        for item in &mut self.items {
+            let node = match item.key.as_str() {
+                "<root>" => Some(tree),
+                key => tree.select(key).ok().flatten(),
+            };
+            item.origin = node
+                .map(|n| n.origin.clone())
+                .filter(|o| !matches!(o, Origin::Unknown | Origin::Merge));
+        }
+    }
+
     /// Records the outcome of a custom check.
     pub fn check<E: fmt::Display>(&mut self, key: &str, outcome: Result<(), E>) {
         if let Err(e) = outcome {
@@ -76,7 +123,7 @@ impl fmt::Display for Errors {
             if i > 0 {
                 f.write_str("\n")?;
             }
-            write!(f, "{}: {}", e.key, e.message)?;
+            write!(f, "{e}")?;
         }
         Ok(())
     }

@@ -1,6 +1,8 @@
 //! The `state` example: STATE's `state tx train`. The YAML dir
-//! `conf/state` is the primary config; [`StateConfig`] types, validates and
-//! freezes it; the final config is saved to `${output_dir}/${name}/config.yaml`.
+//! `conf/state` is the primary config; [`StateConfig`] is its schema: every
+//! override is checked against it before composing, and the result is typed,
+//! validated and frozen. The final config is saved to
+//! `${output_dir}/${name}/config.yaml`.
 //!
 //! ```text
 //! cargo run -p config-examples --bin state -- \
@@ -13,34 +15,22 @@
 //!   model=state_sm wandb.tags="[first_run]" output_dir=competition name=first_run
 //! ```
 
-use config_core::app::{write_atomic, App, Job, TaskError};
-use config_core::typed::{Config, Frozen};
+use config_core::app::write_atomic;
+use config_core::prelude::*;
 use config_examples::state::{conf_dir, StateConfig};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    App::new("state")
-        .config_path(conf_dir())
-        .config_name("config")
-        .about("STATE `tx train`: a YAML config dir typed by StateConfig")
+    StateConfig::app()
+        .with_primary(conf_dir(), "config")
         .run(|job| {
-            let cfg = typed(job)?;
             // What STATE saves: the composed config, before interpolation.
             let saved = job.output_dir().join("config.yaml");
-            write_atomic(&saved, job.cfg().to_yaml().as_bytes()).map_err(|e| e.render())?;
+            write_atomic(&saved, job.job().cfg().to_yaml().as_bytes()).map_err(|e| e.render())?;
             println!("# config saved to {}", saved.display());
-            train(&cfg);
+            train(job.cfg());
             Ok(())
         })
-}
-
-/// Resolve → type → validate → freeze.
-fn typed(job: &Job) -> Result<Frozen<StateConfig>, TaskError> {
-    let resolved = job.resolved().map_err(|e| e.render())?;
-    let cfg = StateConfig::from_dict(&resolved).map_err(|e| e.render())?;
-    cfg.validate()
-        .map_err(|e| config_core::Error::from(e).render())?;
-    Ok(cfg.freeze())
 }
 
 /// A mock training loop over the typed config.

@@ -40,30 +40,35 @@ fn main() -> ExitCode {
     if std::env::args().any(|a| a == "--json-schema") {
         println!(
             "{}",
-            config_core::typed::to_json(&TrainConfig::json_schema())
+            config_core::typed::to_json(
+                &TrainConfig::make().with_registry(&registry()).json_schema()
+            )
         );
         return ExitCode::SUCCESS;
     }
-    TrainConfig::app().run_with_args(std::env::args_os(), |job, flags: &TrainFlags| {
-        let cfg = job.cfg();
-        print!("{}", cfg.to_dict().to_yaml());
-        if flags.dryrun {
-            println!(
-                "# dry run: config valid, {} written",
-                job.output_dir().display()
-            );
-            return Ok(());
-        }
-        let checkpoint = || job.checkpoint_requested();
-        let run = Run {
-            output_dir: job.output_dir(),
-            checkpoint_requested: &checkpoint,
-            restarts: job.restarts(),
-            main_rank: job.rank().is_main(),
-            iter_sleep: std::time::Duration::from_millis(flags.iter_sleep_ms),
-        };
-        train(cfg, &run).map_err(|e| e.render().into())
-    })
+    TrainConfig::app().with_registry(&registry()).run_with_args(
+        std::env::args_os(),
+        |job, flags: &TrainFlags| {
+            let cfg = job.cfg();
+            print!("{}", cfg.to_dict().to_yaml());
+            if flags.dryrun {
+                println!(
+                    "# dry run: config valid, {} written",
+                    job.output_dir().display()
+                );
+                return Ok(());
+            }
+            let checkpoint = || job.checkpoint_requested();
+            let run = Run {
+                output_dir: job.output_dir(),
+                checkpoint_requested: &checkpoint,
+                restarts: job.restarts(),
+                main_rank: job.rank().is_main(),
+                iter_sleep: std::time::Duration::from_millis(flags.iter_sleep_ms),
+            };
+            train(cfg, &run).map_err(|e| e.render().into())
+        },
+    )
 }
 
 /// Builds the object a lazy description at `key` names.
