@@ -109,7 +109,9 @@ fn chains(c: &mut Criterion) {
         );
         let ov = overrides(&dir);
         let composer = Composer::builder().dir(&dir).build().unwrap();
-        g.bench_function(&n_s, |b| b.iter(|| composer.compose("config", &ov).unwrap()));
+        g.bench_function(&n_s, |b| {
+            b.iter(|| composer.compose("config", &ov).unwrap())
+        });
         report_cpu(&format!("chain: {n}"), None, || {
             drop(composer.compose("config", &ov).unwrap())
         });

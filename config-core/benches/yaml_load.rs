@@ -135,7 +135,9 @@ fn benches(c: &mut Criterion) {
     });
     g.finish();
 
-    report_cpu("load all files", Some(total), || drop(load_all(&files, &limits)));
+    report_cpu("load all files", Some(total), || {
+        drop(load_all(&files, &limits))
+    });
     report_cpu("saphyr events only", Some(total), || {
         for (_, t) in &files {
             std::hint::black_box(saphyr_parser::Parser::new_from_str(t).count());
