@@ -210,10 +210,15 @@ impl Fast<'_> {
     }
 
     fn line(&mut self, ln: usize, line: &str) -> Result<(), Stop> {
-        if line.bytes().any(|b| b < 0x20 || b == 0x7f) {
-            return Err(Stop::Bail); // tabs, \r and other controls, comments included
-        }
-        let line = ascii_part(line)?;
+        // One pass for the common line: printable ASCII only.
+        let line = if line.bytes().any(|b| b < 0x20 || b >= 0x7f) {
+            if line.bytes().any(|b| b < 0x20 || b == 0x7f) {
+                return Err(Stop::Bail); // tabs, \r and other controls, comments included
+            }
+            ascii_part(line)?
+        } else {
+            line
+        };
         let bytes = line.as_bytes();
         let indent = bytes.iter().take_while(|b| **b == b' ').count();
         let rest = &line[indent..];
