@@ -71,7 +71,19 @@ pub enum ErrorKind {
 /// assert!(text.contains("full_key: optimizer.lrr"));
 /// assert!(text.contains("command-line argument 2"));
 /// ```
-#[derive(Clone, Debug, PartialEq)]
+///
+/// `Debug` prints the rendered error (with its snippet), so `fn main() ->
+/// Result<(), config_core::Error>` shows what a user can act on; `{:#?}`
+/// prints the fields.
+///
+/// ```
+/// use config_core::{Error, ErrorKind};
+/// let io = std::io::Error::new(std::io::ErrorKind::NotFound, "no such file");
+/// let e = Error::from(io);
+/// assert_eq!(e.kind, ErrorKind::Io);
+/// assert_eq!(format!("{e:?}"), e.render());
+/// ```
+#[derive(Clone, PartialEq)]
 pub struct Error {
     /// The kind of failure.
     pub kind: ErrorKind,
@@ -83,6 +95,28 @@ pub struct Error {
     pub origin: Option<Origin>,
     /// How to fix it: valid options, did-you-mean, the command that works.
     pub hints: Vec<String>,
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if !f.alternate() {
+            return f.write_str(&self.render());
+        }
+        f.debug_struct("Error")
+            .field("kind", &self.kind)
+            .field("message", &self.message)
+            .field("key", &self.key)
+            .field("origin", &self.origin)
+            .field("hints", &self.hints)
+            .finish()
+    }
+}
+
+impl From<std::io::Error> for Error {
+    /// An [`ErrorKind::Io`] error saying what `e` says.
+    fn from(e: std::io::Error) -> Error {
+        Error::new(ErrorKind::Io, e.to_string())
+    }
 }
 
 impl Error {

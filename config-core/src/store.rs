@@ -8,6 +8,8 @@
 //! `Arc`) by every later composition. Registering ten thousand experiments
 //! therefore costs ten thousand small allocations and nothing more, and a
 //! composition never copies the store: it clones only the nodes it selects.
+//! Options that exist by rule (generated experiments) are one family
+//! ([`ConfigStore::add_generated`]): registering it costs nothing per option.
 //!
 //! A store becomes part of a search path through
 //! [`Repository::with_store`](crate::repository::Repository::with_store) or
@@ -32,7 +34,7 @@ use crate::origin::Origin;
 use indexmap::IndexMap;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 type Builder = Box<dyn Fn() -> Node + Send + Sync>;
 
@@ -95,6 +97,27 @@ impl fmt::Debug for StoreEntry {
     }
 }
 
+type Names = Box<dyn Fn() -> Vec<String> + Send + Sync>;
+type Build = Box<dyn Fn(&str) -> Option<Node> + Send + Sync>;
+
+/// A family of options that exist by rule and are built from their name
+/// ([`ConfigStore::add_generated`]).
+struct Generated {
+    names: Names,
+    build: Build,
+    package: Option<String>,
+    /// The options built so far, each once.
+    built: Mutex<HashMap<String, StoreEntry>>,
+}
+
+impl fmt::Debug for Generated {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Generated")
+            .field("package", &self.package)
+            .finish_non_exhaustive()
+    }
+}
+
 /// Configs registered from code: groups of named options.
 ///
 /// The group path uses `/` (`server/db`); the empty group holds primary
@@ -103,6 +126,8 @@ impl fmt::Debug for StoreEntry {
 #[derive(Clone, Default, Debug)]
 pub struct ConfigStore {
     groups: HashMap<String, IndexMap<String, StoreEntry>>,
+    /// Option families, by group: looked up after the group's entries.
+    generated: HashMap<String, Arc<Generated>>,
     /// Every group path and every parent of one (`a/b` gives `a` and `a/b`).
     group_paths: HashSet<String>,
 }
@@ -162,6 +187,60 @@ impl ConfigStore {
         )
     }
 
+    /// Registers a family of options in `group` that exist by rule, as
+    /// thousands of generated experiments do: `build(name)` makes the
+    /// option `name`, or says there is none (`None`); `names()` lists them,
+    /// and is called only to list a group's options (`--help`, a
+    /// did-you-mean, `glob()`). Registering costs the same for ten options
+    /// or a million, and a composition builds only those it selects (each
+    /// once, then shared). Entries added with [`ConfigStore::add`] take
+    /// precedence.
+    ///
+    /// ```
+    /// use config_core::store::ConfigStore;
+    /// use config_core::Node;
+    /// let mut store = ConfigStore::new();
+    /// store.add_generated("experiment", Some("_global_"),
+    ///     || (0..1_000_000).map(|i| format!("lr_{i}")).collect(),
+    ///     |name| {
+    ///         let i: u64 = name.strip_prefix("lr_")?.parse().ok().filter(|i| *i < 1_000_000)?;
+    ///         Some(Node::from_yaml_str(&format!("lr: {}", i as f64 * 1e-6)).unwrap())
+    ///     });
+    /// let e = store.get("experiment/lr_42").unwrap();
+    /// assert_eq!(e.get_package(), Some("_global_"));
+    /// assert_eq!(e.node().to_yaml(), "lr: 4.2e-05\n");
+    /// assert!(store.get("experiment/lr_x").is_none());
+    /// assert!(store.group_exists("experiment"));
+    /// ```
+    pub fn add_generated<N, B>(&mut self, group: &str, package: Option<&str>, names: N, build: B)
+    where
+        N: Fn() -> Vec<String> + Send + Sync + 'static,
+        B: Fn(&str) -> Option<Node> + Send + Sync + 'static,
+    {
+        let group = group.trim_matches('/').to_string();
+        self.add_group_path(&group);
+        let family = Generated {
+            names: Box::new(names),
+            build: Box::new(build),
+            package: package.map(str::to_string),
+            built: Mutex::new(HashMap::new()),
+        };
+        self.generated.insert(group, Arc::new(family));
+    }
+
+    /// Records `group` and its parents as group paths.
+    fn add_group_path(&mut self, group: &str) {
+        if group.is_empty() || self.group_paths.contains(group) {
+            return;
+        }
+        let mut end = 0;
+        for part in group.split('/') {
+            end += part.len();
+            self.group_paths.insert(group[..end].to_string());
+            end += 1;
+        }
+    }
+
     fn insert(
         &mut self,
         group: &str,
@@ -171,14 +250,7 @@ impl ConfigStore {
     ) -> &mut StoreEntry {
         let group = group.trim_matches('/').to_string();
         let name = name.strip_suffix(".yaml").unwrap_or(name).to_string();
-        if !group.is_empty() && !self.group_paths.contains(&group) {
-            let mut end = 0;
-            for part in group.split('/') {
-                end += part.len();
-                self.group_paths.insert(group[..end].to_string());
-                end += 1;
-            }
-        }
+        self.add_group_path(&group);
         let entry = StoreEntry {
             package: None,
             node: Arc::new(node),
@@ -189,14 +261,39 @@ impl ConfigStore {
         &mut options[index]
     }
 
-    /// The entry for a config path such as `db/mysql` or `config`.
-    pub fn get(&self, config_path: &str) -> Option<&StoreEntry> {
+    /// The entry for a config path such as `db/mysql` or `config` (a
+    /// handle: cloning it shares the node).
+    pub fn get(&self, config_path: &str) -> Option<StoreEntry> {
         let config_path = config_path.strip_suffix(".yaml").unwrap_or(config_path);
         let (group, name) = match config_path.rfind('/') {
             Some(i) => (&config_path[..i], &config_path[i + 1..]),
             None => ("", config_path),
         };
-        self.groups.get(group)?.get(name)
+        if let Some(e) = self.groups.get(group).and_then(|g| g.get(name)) {
+            return Some(e.clone());
+        }
+        self.generated_entry(group, name)
+    }
+
+    /// Option `name` of `group`'s family, built on first use.
+    fn generated_entry(&self, group: &str, name: &str) -> Option<StoreEntry> {
+        let family = self.generated.get(group)?;
+        let mut built = family.built.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(e) = built.get(name) {
+            return Some(e.clone());
+        }
+        let mut node = (family.build)(name)?;
+        let origin = store_origin(group, name);
+        restamp(&mut node, &origin);
+        let cell = OnceLock::new();
+        let _ = cell.set(Arc::new(node));
+        let entry = StoreEntry {
+            package: family.package.clone(),
+            node: Arc::new(LazyNode { cell, build: None }),
+            origin,
+        };
+        built.insert(name.to_string(), entry.clone());
+        Some(entry)
     }
 
     /// True when `group` (or a group below it) has entries.
@@ -204,14 +301,21 @@ impl ConfigStore {
         self.group_paths.contains(group.trim_matches('/'))
     }
 
-    /// The option names of `group`, sorted.
+    /// The option names of `group`, sorted (a family's included).
     pub fn options(&self, group: &str) -> Vec<String> {
+        let group = group.trim_matches('/');
         let mut names: Vec<String> = self
             .groups
-            .get(group.trim_matches('/'))
+            .get(group)
             .map(|o| o.keys().cloned().collect())
             .unwrap_or_default();
-        names.sort();
+        if let Some(family) = self.generated.get(group) {
+            names.extend((family.names)());
+            names.sort();
+            names.dedup();
+        } else {
+            names.sort();
+        }
         names
     }
 
@@ -233,14 +337,15 @@ impl ConfigStore {
         out
     }
 
-    /// The number of registered entries.
+    /// The number of registered entries (a family's options counted).
     pub fn len(&self) -> usize {
-        self.groups.values().map(IndexMap::len).sum()
+        let families: usize = self.generated.values().map(|f| (f.names)().len()).sum();
+        self.groups.values().map(IndexMap::len).sum::<usize>() + families
     }
 
     /// True when nothing is registered.
     pub fn is_empty(&self) -> bool {
-        self.len() == 0
+        self.groups.values().all(IndexMap::is_empty) && self.generated.is_empty()
     }
 }
 

@@ -7,6 +7,7 @@
 //! binary runs `TrainConfig::make().override_with(std::env::args())`,
 //! validates, freezes and runs a mock training loop.
 
+pub mod cosmos;
 pub mod state;
 
 use config_core::typed::{Config, LazyDict, Registry, Store};

@@ -1100,3 +1100,43 @@ fn t2_ranks_started_by_hand_share_one_run_dir() {
         );
     }
 }
+
+/// The `cosmos` example on the cluster: Cosmos's command line, two
+/// generated experiments as one SLURM array, each job's output in its dir.
+#[test]
+fn t9_cosmos_experiments_sweep_on_slurm() {
+    if !slurm() {
+        return;
+    }
+    let sb = Sandbox::new("cosmos");
+    let out = Command::new(env!("CARGO_BIN_EXE_cosmos"))
+        .args([
+            "-m",
+            "hydra/launcher=slurm",
+            "hydra.sweep.dir=sw",
+            "experiment=gen_00001,gen_00002",
+            "trainer.max_iter=3",
+        ])
+        .current_dir(&sb.work)
+        .env("IMAGINAIRE_OUTPUT_ROOT", sb.path("out"))
+        .env_remove("COSMOS_EXPERIMENTS")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run cosmos");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    check!(
+        sb,
+        out.status.success(),
+        "cosmos on SLURM: exit 0\n{stdout}\n{stderr}"
+    );
+    for (k, name) in [(0, "gen_00001"), (1, "gen_00002")] {
+        let log = sb.read(&format!("sw/{k}/stdout.log"));
+        check!(
+            sb,
+            log.contains(&format!("video2world/{name} for 3 iterations"))
+                && log.contains("# done: 3 iterations"),
+            "sw/{k}/stdout.log should show {name} trained: {log}"
+        );
+    }
+}

@@ -2,6 +2,7 @@
 //! Python `string.Template`: `$NAME` and `${NAME}` are replaced, `$$` is a
 //! dollar; interpolations in it (`${hydra.help.header}`) are resolved first.
 
+use crate::defaults::MAX_LISTED_OPTIONS;
 use crate::repository::Repository;
 
 /// Every config group with options, sorted, nested groups as `a/b`, each
@@ -34,11 +35,24 @@ fn walk(repo: &Repository, parent: &str, out: &mut Vec<(String, Vec<String>)>, d
     }
 }
 
-/// `group: a, b` lines, one per group, each ending in a newline.
+/// `group: a, b` lines, one per group, each ending in a newline. A group
+/// with more than [`MAX_LISTED_OPTIONS`] options (ten thousand generated
+/// experiments) lists the first ones and says how many more there are:
+/// Hydra lists them all, which buries the other groups.
+///
 pub fn group_lines(groups: &[&(String, Vec<String>)]) -> String {
     groups
         .iter()
-        .map(|(g, o)| format!("{g}: {}\n", o.join(", ")))
+        .map(|(g, o)| {
+            if o.len() <= MAX_LISTED_OPTIONS {
+                return format!("{g}: {}\n", o.join(", "));
+            }
+            format!(
+                "{g}: {}, ... and {} more ({g}=glob(...) selects by pattern)\n",
+                o[..MAX_LISTED_OPTIONS].join(", "),
+                o.len() - MAX_LISTED_OPTIONS
+            )
+        })
         .collect()
 }
 
@@ -84,6 +98,26 @@ pub fn substitute(template: &str, vars: &[(&str, String)]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn big_groups_are_counted_not_listed() {
+        let few = (
+            "db".to_string(),
+            vec!["mysql".to_string(), "sqlite".to_string()],
+        );
+        let many = (
+            "experiment".to_string(),
+            (0..102).map(|i| format!("e{i:03}")).collect(),
+        );
+        let text = group_lines(&[&few, &many]);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[0], "db: mysql, sqlite");
+        assert!(lines[1].starts_with("experiment: e000, e001,"), "{text}");
+        assert!(
+            lines[1].ends_with("e039, ... and 62 more (experiment=glob(...) selects by pattern)"),
+            "{text}"
+        );
+    }
 
     #[test]
     fn template_substitution() {

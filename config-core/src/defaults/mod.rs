@@ -31,6 +31,7 @@ mod tree;
 
 pub use entry::{parse_defaults, Choice, Entry, EntryKind};
 pub use overrides::{display_choice, GroupOverrides};
+pub(crate) use tree::MAX_LISTED_OPTIONS;
 pub use tree::{
     build, build_with_hydra, DefaultsList, DefaultsTree, LoadedConfig, ResultDefault, TreeNode,
     MAX_DEFAULTS_DEPTH, MAX_DEFAULTS_NODES, VIRTUAL_ROOT,

@@ -909,7 +909,16 @@ impl Builder<'_> {
                 m.push_str(&option_lines(&options));
                 let name = e.name().unwrap_or("");
                 if let Some(best) = did_you_mean(name, options.iter().map(String::as_str)).first() {
-                    hints.push(format!("did you mean {}={best}?", e.override_key()));
+                    // As the user wrote it (`+experiment=`, `db@backup=`), so
+                    // the suggested override works as is.
+                    let key = match self.origin_of(idx) {
+                        Origin::Override { text, .. } => {
+                            text.split_once('=').map(|(k, _)| k.to_string())
+                        }
+                        _ => None,
+                    };
+                    let key = key.unwrap_or_else(|| e.override_key());
+                    hints.push(format!("did you mean {key}={best}?"));
                 }
             } else if !self.repo.group_exists(&group) {
                 hints.push(format!(
@@ -965,7 +974,7 @@ impl Builder<'_> {
 
 /// Most options an error lists: a group of 20,000 experiments should not
 /// print 20,000 lines (Hydra does); the did-you-mean hint names the closest.
-const MAX_LISTED_OPTIONS: usize = 40;
+pub(crate) const MAX_LISTED_OPTIONS: usize = 40;
 
 /// The options of a group, one per tab-indented line, as Hydra lists them,
 /// cut after [`MAX_LISTED_OPTIONS`] with a count of the rest.

@@ -22,7 +22,7 @@ use super::flow::{check_override, freeze_tree};
 use super::{Config, Frozen, Maker, Registry, SchemaHook, TypedTargets};
 use crate::app::{App, Job, TaskError};
 use crate::interp::Resolvers;
-use crate::node::Key;
+use crate::node::{Key, Node};
 use crate::store::ConfigStore;
 use clap::{Args, FromArgMatches};
 use std::ffi::OsString;
@@ -121,6 +121,13 @@ impl<T: Config> TypedApp<T> {
     /// ([`Maker::with_registry`]).
     pub fn with_registry(mut self, registry: &Registry) -> TypedApp<T> {
         self.maker = self.maker.with_registry(registry);
+        self
+    }
+
+    /// The primary config's `hydra:` section ([`Maker::with_hydra`]): this
+    /// program's defaults for Hydra's settings, such as its run dir.
+    pub fn with_hydra(mut self, hydra: Node) -> TypedApp<T> {
+        self.maker = self.maker.with_hydra(hydra);
         self
     }
 

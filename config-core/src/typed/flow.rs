@@ -72,6 +72,33 @@ impl<T: Config> Maker<T> {
         }
     }
 
+    /// The primary config's `hydra:` section, as a YAML primary would hold
+    /// it: Hydra's settings for this program (`run.dir`, `job.chdir`,
+    /// `sweep.dir`), below the `hydra.*` overrides of the command line.
+    ///
+    /// ```
+    /// use config_core::prelude::*;
+    /// #[derive(Config, Debug, Clone, PartialEq)]
+    /// pub struct Train {
+    ///     #[config(default = "runs")]
+    ///     pub out: String,
+    /// }
+    /// let maker = Train::make().with_hydra(config_core::dict!({ run: { dir: "${out}/now" } }));
+    /// let composer = maker.into_composer().unwrap();
+    /// let comp = composer.compose_full("Train", &[] as &[&str]).unwrap();
+    /// assert_eq!(comp.hydra.select("run.dir").unwrap().unwrap().as_str(), Some("${out}/now"));
+    /// ```
+    pub fn with_hydra(mut self, hydra: Node) -> Maker<T> {
+        if let Some(entry) = self.store.get(T::SCHEMA.name) {
+            let mut primary = Node::clone(&entry.node());
+            if let Some(m) = primary.as_map_mut_raw() {
+                m.insert(Key::from("hydra"), hydra);
+            }
+            self.store.add("", T::SCHEMA.name, primary);
+        }
+        self
+    }
+
     /// The store, to register more options or experiments.
     pub fn store_mut(&mut self) -> &mut ConfigStore {
         &mut self.store

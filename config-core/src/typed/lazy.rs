@@ -514,10 +514,9 @@ impl Registry {
             })));
         }
         ctor(&args).map(Built::Object).map_err(|e| {
-            let msg = format!("Error in call to target '{target}': {}", e.message);
-            Error { message: msg, ..e }
-                .with_key(key.to_string())
-                .with_origin(node.origin.clone())
+            let mut e = e;
+            e.message = format!("Error in call to target '{target}': {}", e.message);
+            e.with_key(key.to_string()).with_origin(node.origin.clone())
         })
     }
 

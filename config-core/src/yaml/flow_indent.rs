@@ -89,6 +89,8 @@ struct Scan {
     line_no: usize,
     /// Where each outermost collection opened (see [`Shifted::openers`]).
     openers: Vec<(usize, usize)>,
+    /// A plain scalar is open inside a flow collection.
+    in_plain: bool,
 }
 
 impl Scan {
@@ -100,8 +102,15 @@ impl Scan {
         let mut chars = line.chars().peekable();
         let mut col = 0;
         while let Some(c) = chars.next() {
-            let starts_token = matches!(prev, ' ' | '\t') && self.token_boundary(last)
-                || self.depth > 0 && matches!(prev, '[' | '{' | ',');
+            // Inside a flow collection a plain scalar goes on across lines:
+            // a quote at the start of its next line is part of it.
+            let continues_plain = self.depth > 0 && self.in_plain && last.is_none();
+            let starts_token = (matches!(prev, ' ' | '\t') && self.token_boundary(last)
+                || self.depth > 0 && matches!(prev, '[' | '{' | ','))
+                && !continues_plain;
+            if self.quote.is_none() && self.depth > 0 {
+                self.track_plain(c, chars.peek().copied(), prev);
+            }
             match (self.quote, c) {
                 (Some('\''), '\'') if chars.peek() == Some(&'\'') => {
                     chars.next();
@@ -114,7 +123,10 @@ impl Scan {
                 }
                 (Some(_), _) => {}
                 (None, '#') if prev == ' ' || prev == '\t' => return,
-                (None, '\'' | '"') if starts_token => self.quote = Some(c),
+                (None, '\'' | '"') if starts_token => {
+                    self.quote = Some(c);
+                    self.in_plain = false;
+                }
                 // In block context a bracket opens a collection only where a
                 // value starts (`a: x{` is the plain scalar `x{`).
                 (None, '[' | '{') if self.depth > 0 || starts_token => {
@@ -124,7 +136,10 @@ impl Scan {
                     }
                     self.depth += 1;
                 }
-                (None, ']' | '}') if self.depth > 0 => self.depth -= 1,
+                (None, ']' | '}') if self.depth > 0 => {
+                    self.depth -= 1;
+                    self.in_plain = self.in_plain && self.depth > 0;
+                }
                 _ => {}
             }
             if !matches!(c, ' ' | '\t') {
@@ -133,6 +148,20 @@ impl Scan {
             prev = c;
             col += 1;
         }
+    }
+
+    /// Whether a plain scalar is open after `c` (flow context, outside
+    /// quotes): indicators and comments end one, anything else starts or
+    /// continues one.
+    fn track_plain(&mut self, c: char, next: Option<char>, prev: char) {
+        self.in_plain = match c {
+            ' ' | '\t' | '\n' | '\r' => self.in_plain,
+            '[' | '{' | ']' | '}' | ',' => false,
+            ':' if next.is_none_or(|n| matches!(n, ' ' | '\t' | '\n' | '\r')) => false,
+            '#' if matches!(prev, ' ' | '\t') => false,
+            '\'' | '"' if !self.in_plain => false,
+            _ => true,
+        };
     }
 
     /// True when, after `last`, a new token may start: at the line start,

@@ -1287,6 +1287,15 @@ mod tests {
         }
         let n = load_ok("keys: [\n  'a',\n  'b'\n]\n");
         assert_eq!(n.to_yaml(), "keys:\n- a\n- b\n");
+        // A quote on a continuation line of a plain scalar inside a flow
+        // list is part of the scalar (fuzz finding: the scan opened a quote
+        // there and shifted the lines after the list, `zz` among them).
+        for tail in ["", "zz: 'q'\n"] {
+            let text = format!("b:\n  c: [1 x\n- -6\n'p, d,\n0b,e: ~\n]\n{tail}");
+            let n = load_ok(&text);
+            let c = n.select("b.c").unwrap().unwrap().to_yaml();
+            assert_eq!(c, "- 1 x - -6 'p\n- d\n- 0b\n- e: null\n", "{text:?}");
+        }
     }
 
     fn at_str(node: &Node, path: &str) -> String {
