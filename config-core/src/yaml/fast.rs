@@ -211,7 +211,7 @@ impl Fast<'_> {
 
     fn line(&mut self, ln: usize, line: &str) -> Result<(), Stop> {
         // One pass for the common line: printable ASCII only.
-        let line = if line.bytes().any(|b| b < 0x20 || b >= 0x7f) {
+        let line = if line.bytes().any(|b| !(0x20..0x7f).contains(&b)) {
             if line.bytes().any(|b| b < 0x20 || b == 0x7f) {
                 return Err(Stop::Bail); // tabs, \r and other controls, comments included
             }
