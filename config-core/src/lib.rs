@@ -29,10 +29,14 @@ pub mod node;
 pub mod origin;
 pub mod overrides;
 pub mod path;
+#[cfg(test)]
+mod proptest_cases;
+pub mod python;
 pub mod repository;
 #[cfg(feature = "serde")]
 pub mod serde;
 pub mod store;
+mod suggest;
 pub mod typed;
 pub mod yaml;
 

@@ -14,8 +14,10 @@
 
 use crate::access::{any_readonly, check_writable, readonly_error};
 use crate::error::{Error, ErrorKind};
+use crate::interp::resolve::referenced_container;
 use crate::node::{Key, Node, Value};
-use crate::path::{child_key, index_key};
+use crate::path::child_key;
+use crate::python::python_type;
 
 /// How two lists combine. OmegaConf only replaces; the typed layer declares
 /// other policies per field.
@@ -124,12 +126,8 @@ fn check_merge<'s>(
                     continue;
                 };
                 let target = match (root, &dv.value) {
-                    (Some(root), Value::Interp(text)) if sv.as_map().is_some() => {
-                        let parent: Vec<Key> = path[..path.len() - 1]
-                            .iter()
-                            .map(|k| (*k).clone())
-                            .collect();
-                        follow(root, &parent, text).filter(|t| t.value.is_container())
+                    (Some(root), Value::Interp(_)) if sv.as_map().is_some() => {
+                        referenced_container(root, path.iter().copied())
                     }
                     _ => None,
                 };
@@ -137,7 +135,7 @@ fn check_merge<'s>(
                     Some(_) if dv.flags.readonly.unwrap_or(ro) => {
                         return Err(readonly_error(&key(path)))
                     }
-                    Some(target) => check_merge(root, target, sv, prefix, path, hook, ro)?,
+                    Some(target) => check_merge(root, &target, sv, prefix, path, hook, ro)?,
                     None => check_merge(root, dv, sv, prefix, path, hook, ro)?,
                 }
                 path.pop();
@@ -196,13 +194,13 @@ fn collect_derefs(
         let Some(dv) = d.get(k) else { continue };
         let dv_ro = dv.flags.readonly.unwrap_or(ro);
         path.push(k.clone());
-        if let Value::Interp(text) = &dv.value {
-            if let Some(target) = follow(root, &path[..path.len() - 1], text) {
-                if target.value.is_container() && !dv_ro {
+        if let Value::Interp(_) = &dv.value {
+            if let Some(target) = referenced_container(root, path.iter()) {
+                if !dv_ro {
                     out.push((path.clone(), target.clone()));
                     // The copy keeps the target's flags, below `dest`.
                     let copy_ro = target.flags.readonly.unwrap_or(ro);
-                    collect_derefs(root, target, sv, path, out, copy_ro);
+                    collect_derefs(root, &target, sv, path, out, copy_ro);
                 }
             }
         } else {
@@ -210,50 +208,6 @@ fn collect_derefs(
         }
         path.pop();
     }
-}
-
-/// The node a plain key interpolation (`${a.b}`, `${.x}`, `${..y}`) written
-/// in the mapping at `parent` points to, following chains a few hops.
-fn follow<'a>(root: &'a Node, parent: &[Key], text: &str) -> Option<&'a Node> {
-    let mut parent = parent.to_vec();
-    let mut text = text.to_string();
-    for _ in 0..16 {
-        let inner = text.strip_prefix("${")?.strip_suffix('}')?;
-        if inner.contains(['$', '{', '}', ':']) {
-            return None;
-        }
-        let dots = inner.len() - inner.trim_start_matches('.').len();
-        let rel = &inner[dots..];
-        let mut base: Vec<Key> = if dots == 0 {
-            Vec::new()
-        } else {
-            parent.clone()
-        };
-        for _ in 1..dots {
-            base.pop()?;
-        }
-        let start = node_at(root, &base)?;
-        let target = if rel.is_empty() {
-            start
-        } else {
-            start.select(rel).ok()??
-        };
-        match &target.value {
-            Value::Interp(next) => {
-                let mut full = base;
-                full.extend(crate::path::parse_path(rel).ok()?.into_iter().map(Key::Str));
-                full.pop();
-                parent = full;
-                text = next.clone();
-            }
-            _ => return Some(target),
-        }
-    }
-    None
-}
-
-fn node_at<'a>(root: &'a Node, path: &[Key]) -> Option<&'a Node> {
-    path.iter().try_fold(root, |n, k| n.as_map()?.get(k))
 }
 
 fn node_at_mut<'a>(root: &'a mut Node, path: &[Key]) -> Option<&'a mut Node> {
@@ -336,16 +290,18 @@ fn merge_value(
             dest.origin = src.origin;
             Ok(())
         }
-        (Value::Map(_), Value::List(_)) | (Value::List(_), Value::Map(_)) => Err(Error::new(
-            ErrorKind::Type,
-            format!(
-                "Cannot merge {} with {}",
-                container_name(&dest.value),
-                container_name_src(&dest.value)
-            ),
-        )
-        .with_key(key)
-        .with_origin(src.origin)),
+        (Value::Map(_), s @ Value::List(_)) | (Value::List(_), s @ Value::Map(_)) => {
+            Err(Error::new(
+                ErrorKind::Type,
+                format!(
+                    "Cannot merge {} with {}",
+                    python_type(&dest.value),
+                    python_type(&s)
+                ),
+            )
+            .with_key(key)
+            .with_origin(src.origin))
+        }
         _ if ro => Err(readonly_error(key)),
         (_, value) => {
             let old = std::mem::replace(
@@ -383,29 +339,8 @@ fn merge_lists(dest: &mut Vec<Node>, src: Vec<Node>, policy: ListMerge) {
     }
 }
 
-fn container_name(v: &Value) -> &'static str {
-    if matches!(v, Value::Map(_)) {
-        "DictConfig"
-    } else {
-        "ListConfig"
-    }
-}
-
-fn container_name_src(dest: &Value) -> &'static str {
-    if matches!(dest, Value::Map(_)) {
-        "ListConfig"
-    } else {
-        "DictConfig"
-    }
-}
-
 fn not_in_struct(k: &Key, full: &str) -> Error {
     Error::new(ErrorKind::Struct, format!("Key '{k}' is not in struct")).with_key(full)
-}
-
-/// The full key of list item `i` below `key` (re-exported for hooks).
-pub fn list_item_key(key: &str, i: usize) -> String {
-    index_key(key, i)
 }
 
 #[cfg(test)]
@@ -437,6 +372,15 @@ mod tests {
             a,
             y("template: {a: 1}\nnode: {a: 1, b: 2}\nsub: {rel: {q: 1, r: 2}, x: {q: 1}}")
         );
+        // Chains are followed as resolution follows them; a string or a
+        // scalar is not a container to merge into.
+        let mut a = y("t: {a: 1}\nu: ${t}\nnode: ${u}\ns: x_${t}\nn: 1\nk: ${n}");
+        merge(&mut a, y("node: {b: 2}")).unwrap();
+        assert_eq!(a.select("node.a").unwrap().unwrap().value, Value::Int(1));
+        assert_eq!(a.select("node.b").unwrap().unwrap().value, Value::Int(2));
+        merge(&mut a, y("s: {b: 2}\nk: {b: 2}")).unwrap();
+        assert_eq!(a.select("s").unwrap().unwrap().value, y("b: 2").value);
+        assert_eq!(a.select("t"), y("t: {a: 1}").select("t"));
     }
 
     #[test]
@@ -472,7 +416,7 @@ mod tests {
         use proptest::prelude::*;
 
         proptest! {
-            #![proptest_config(ProptestConfig::with_cases(256))]
+            #![proptest_config(crate::proptest_cases::cases(256))]
 
             #[test]
             fn merging_an_empty_mapping_changes_nothing(tree in arb_tree()) {

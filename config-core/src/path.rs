@@ -71,10 +71,22 @@ fn strip_quotes(s: &str) -> &str {
 
 /// Appends a mapping key to a full key: `a` + `b` = `a.b`.
 pub fn child_key(parent: &str, key: &Key) -> String {
+    join_key(parent, key)
+}
+
+/// Appends a name to a full key: `a` + `b` = `a.b`, and at the root (an
+/// empty key) the name alone. The one rule for joining keys.
+///
+/// ```
+/// use config_core::path::join_key;
+/// assert_eq!(join_key("trainer", "lr"), "trainer.lr");
+/// assert_eq!(join_key("", "lr"), "lr");
+/// ```
+pub fn join_key(parent: &str, name: impl std::fmt::Display) -> String {
     if parent.is_empty() {
-        key.to_string()
+        name.to_string()
     } else {
-        format!("{parent}.{key}")
+        format!("{parent}.{name}")
     }
 }
 

@@ -2,7 +2,6 @@
 //! problem is recorded with its span and parsing goes on, so the user sees
 //! all of them at once. Unlike serde's, it never panics.
 
-use proc_macro2::TokenStream;
 use quote::ToTokens;
 use std::cell::RefCell;
 use std::fmt::Display;
@@ -36,15 +35,5 @@ impl Ctxt {
             first.combine(e);
         }
         Err(first)
-    }
-
-    /// The compile errors gathered so far, as tokens.
-    #[allow(dead_code)]
-    pub fn to_compile_errors(&self) -> TokenStream {
-        self.errors
-            .borrow()
-            .iter()
-            .map(syn::Error::to_compile_error)
-            .collect()
     }
 }

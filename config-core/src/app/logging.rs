@@ -104,7 +104,7 @@ impl Logging {
             let class = h.get("class").and_then(Node::as_str).unwrap_or("");
             let sink = if class.ends_with("FileHandler") {
                 let file = resolve_path(root, &format!("{key}.filename"), resolvers)?;
-                let path = cwd.join(crate::interp::render::python_str(&file.value));
+                let path = cwd.join(crate::python::python_str(&file.value));
                 Sink::File(Mutex::new(open_log(&rank_path(path, rank))?))
             } else if h.get("stream").and_then(Node::as_str) == Some("ext://sys.stderr") {
                 Sink::Stderr

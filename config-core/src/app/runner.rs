@@ -346,7 +346,7 @@ impl<'a> Runner<'a> {
 
     fn resolve_dir(&self, root: &Node, key: &str, resolvers: &Resolvers) -> Result<PathBuf, Error> {
         let v = resolve_path(root, key, resolvers)?;
-        Ok(PathBuf::from(crate::interp::render::python_str(&v.value)))
+        Ok(PathBuf::from(crate::python::python_str(&v.value)))
     }
 
     /// `run_job`: creates the output dir, changes into it with
@@ -399,7 +399,7 @@ impl<'a> Runner<'a> {
             .get("output_subdir")
             .filter(|n| n.value != Value::Null);
         if let Some(sub) = output_subdir.filter(|_| rank.is_main()) {
-            let sub = dir.join(crate::interp::render::python_str(&sub.value));
+            let sub = dir.join(crate::python::python_str(&sub.value));
             self.save(&sub, &p).map_err(render)?;
         }
         let mut env = env_set(&p.hydra, &resolvers).map_err(render)?;
@@ -540,7 +540,7 @@ impl<'a> Runner<'a> {
             .ok_or_else(not_found)?;
         if !selected.value.is_container() {
             let v = resolve_path(&root, package, &resolvers)?;
-            return Ok(format!("{}\n", crate::interp::render::python_str(&v.value)));
+            return Ok(format!("{}\n", crate::python::python_str(&v.value)));
         }
         let mut out = selected;
         if self.flags.resolve {
@@ -556,7 +556,7 @@ impl<'a> Runner<'a> {
         let resolvers = self.resolvers(&hydra);
         let root = with_hydra(&comp.config, &hydra);
         let template = resolve_path(&root, "hydra.help.template", &resolvers)?;
-        let template = crate::interp::render::python_str(&template.value);
+        let template = crate::python::python_str(&template.value);
         let mut cfg = comp.config.clone();
         if self.flags.resolve {
             resolve(&mut cfg, &resolvers)?;
@@ -710,7 +710,7 @@ fn env_set(hydra: &Node, resolvers: &Resolvers) -> Result<Vec<(String, String)>,
     keys.into_iter()
         .map(|k| {
             let v = resolve_path(&root, &format!("hydra.job.env_set.{k}"), resolvers)?;
-            Ok((k, crate::interp::render::python_str(&v.value)))
+            Ok((k, crate::python::python_str(&v.value)))
         })
         .collect()
 }

@@ -68,7 +68,7 @@ fn params(sweeper: &Node) -> Vec<String> {
     match sweeper.get("params") {
         Some(p) => p
             .entries()
-            .map(|(k, v)| format!("{k}={}", crate::interp::render::python_str(&v.value)))
+            .map(|(k, v)| format!("{k}={}", crate::python::python_str(&v.value)))
             .collect(),
         None => Vec::new(),
     }

@@ -1,15 +1,15 @@
 //! `config resolve FILE` and `config merge FILE...`.
 
 use crate::interp::{resolve as resolve_tree, Resolvers};
-use crate::{merge, Error, ErrorKind, Key, Map, Node, Value};
+use crate::{merge, Node};
 use std::path::{Path, PathBuf};
 
-/// `config resolve FILE`: loads the file as `OmegaConf.load` does, resolves
-/// every interpolation with the default resolvers, prints YAML. Resolver
-/// warnings (e.g. `oc.deprecated`) go to standard error.
+/// `config resolve FILE`: loads the file as `OmegaConf.load` does (the
+/// loader gives the top level its OmegaConf form), resolves every
+/// interpolation with the default resolvers, prints YAML. Resolver warnings
+/// (e.g. `oc.deprecated`) go to standard error.
 pub fn resolve(file: &Path) -> Result<String, String> {
-    let loaded = Node::from_yaml_file(file).map_err(|e| e.render())?;
-    let mut node = as_config(loaded).map_err(|e| e.render())?;
+    let mut node = Node::from_yaml_file(file).map_err(|e| e.render())?;
     let resolvers = Resolvers::default();
     let result = resolve_tree(&mut node, &resolvers);
     for w in resolvers.take_warnings() {
@@ -17,27 +17,6 @@ pub fn resolve(file: &Path) -> Result<String, String> {
     }
     result.map_err(|e| e.render())?;
     Ok(node.to_yaml())
-}
-
-/// What `OmegaConf.load` makes of a document's top level: an empty
-/// document is an empty mapping, a lone string `s` is the mapping `{s: null}`,
-/// other scalars are rejected.
-fn as_config(node: Node) -> Result<Node, Error> {
-    match node.value {
-        Value::Map(_) | Value::List(_) => Ok(node),
-        Value::Null => Ok(Node::with_origin(Value::Map(Map::new()), node.origin)),
-        Value::Str(s) | Value::Interp(s) => {
-            let mut m = Map::new();
-            m.insert(Key::Str(s), Node::new(Value::Null));
-            Ok(Node::with_origin(Value::Map(m), node.origin))
-        }
-        ref other => Err(Error::new(
-            ErrorKind::Type,
-            format!("Invalid loaded object type: {}", other.type_name()),
-        )
-        .with_origin(node.origin.clone())
-        .with_hint("a config file must hold a mapping or a list at its top level")),
-    }
 }
 
 pub fn merge_files(files: &[PathBuf]) -> Result<String, String> {

@@ -5,9 +5,9 @@
 use super::cli::{CliOverride, OverrideKind};
 use crate::access::UpdateMode;
 use crate::error::{did_you_mean, Error, ErrorKind};
-use crate::interp::render::python_str as py_str;
 use crate::node::{Node, Value};
-use crate::path::parse_path;
+use crate::path::{join_key, parse_path};
+use crate::python::{python_str as py_str, python_type, Number};
 
 /// Applies one value override to `cfg`.
 pub(super) fn apply(cfg: &mut Node, o: &CliOverride) -> Result<(), Error> {
@@ -48,7 +48,7 @@ pub(super) fn apply(cfg: &mut Node, o: &CliOverride) -> Result<(), Error> {
                         "Could not append to config. An item is already at '{key}'.\n\
                          Either remove + prefix: '{}'\n\
                          Or add a second + to add or override '{key}': '+{}'",
-                        &o.text[1..],
+                        o.text.strip_prefix('+').unwrap_or(&o.text),
                         o.text
                     ),
                 )
@@ -164,7 +164,7 @@ fn delete(cfg: &mut Node, o: &CliOverride) -> Result<(), Error> {
 /// The first key of `src` that `dst` lacks (struct mode forbids adding it).
 fn first_new_key(dst: &crate::node::Map, src: &crate::node::Map, at: &str) -> Option<String> {
     for (k, v) in src {
-        let full = format!("{at}.{k}");
+        let full = join_key(at, k);
         match dst.get(k) {
             None => return Some(full),
             Some(d) => {
@@ -181,21 +181,10 @@ fn first_new_key(dst: &crate::node::Map, src: &crate::node::Map, at: &str) -> Op
 
 /// Python-style equality for `~key=value`: `1 == 1.0`, `True == 1`.
 fn loose_eq(a: &Value, b: &Value) -> bool {
-    fn num(v: &Value) -> Option<f64> {
-        match v {
-            Value::Int(i) => Some(*i as f64),
-            Value::Float(f) => Some(*f),
-            Value::Bool(b) => Some(f64::from(u8::from(*b))),
-            _ => None,
-        }
-    }
-    match (num(a), num(b)) {
-        (Some(x), Some(y)) => x == y,
-        _ => match (a, b) {
-            (Value::Str(x) | Value::Interp(x), Value::Str(y) | Value::Interp(y)) => x == y,
-            _ => a == b,
-        },
-    }
+    a.loose_eq(b).unwrap_or_else(|| match (a, b) {
+        (Value::Str(x) | Value::Interp(x), Value::Str(y) | Value::Interp(y)) => x == y,
+        _ => a == b,
+    })
 }
 
 fn show(n: Option<&Node>) -> String {
@@ -224,23 +213,13 @@ pub(super) fn nearest_keys(cfg: &Node, key: &str) -> Option<String> {
         match node.get(seg) {
             Some(child) if child.as_map().is_some() => {
                 node = child;
-                prefix = if prefix.is_empty() {
-                    seg.clone()
-                } else {
-                    format!("{prefix}.{seg}")
-                };
+                prefix = join_key(&prefix, seg);
             }
             Some(_) => return None,
             None => {
                 let names: Vec<String> = node.entries().map(|(k, _)| k.to_string()).collect();
                 let best = did_you_mean(seg, names.iter().map(String::as_str));
-                let full = |b: &str| {
-                    if prefix.is_empty() {
-                        b.to_string()
-                    } else {
-                        format!("{prefix}.{b}")
-                    }
-                };
+                let full = |b: &str| join_key(&prefix, b);
                 return match best.first() {
                     Some(b) => Some(format!("did you mean '{}'?", full(b))),
                     None if names.is_empty() => None,
@@ -251,12 +230,7 @@ pub(super) fn nearest_keys(cfg: &Node, key: &str) -> Option<String> {
                         } else {
                             prefix.as_str()
                         },
-                        names
-                            .iter()
-                            .take(12)
-                            .cloned()
-                            .collect::<Vec<_>>()
-                            .join(", ")
+                        crate::error::some_of(&names, 12)
                     )),
                 };
             }
@@ -296,13 +270,6 @@ fn check_container_kinds(cfg: &Node, o: &CliOverride, value: &Node) -> Result<()
     let Ok(Some(existing)) = cfg.select(&o.key) else {
         return Ok(());
     };
-    let name = |v: &Value| {
-        if matches!(v, Value::Map(_)) {
-            "DictConfig"
-        } else {
-            "ListConfig"
-        }
-    };
     let mismatch = matches!(
         (&existing.value, &value.value),
         (Value::Map(_), Value::List(_)) | (Value::List(_), Value::Map(_))
@@ -315,8 +282,8 @@ fn check_container_kinds(cfg: &Node, o: &CliOverride, value: &Node) -> Result<()
         format!(
             "Error merging override {}\nCannot merge {} with {}",
             o.text,
-            name(&existing.value),
-            name(&value.value)
+            python_type(&existing.value),
+            python_type(&value.value)
         ),
     )
     .with_key(o.key.clone())

@@ -3,7 +3,7 @@
 //! value-override pass need, with its 1-based argument index and text.
 
 use crate::error::{Error, ErrorKind};
-use crate::node::{Node, Value};
+use crate::node::Node;
 use crate::origin::Origin;
 use crate::overrides::shorten;
 
@@ -102,17 +102,4 @@ pub fn parse(index: usize, text: &str) -> Result<CliOverride, Error> {
         value,
         sweep,
     })
-}
-
-/// The Python type name of a value, as the reference's messages spell it.
-pub(crate) fn py_type(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "NoneType",
-        Value::Missing | Value::Str(_) | Value::Interp(_) => "str",
-        Value::Bool(_) => "bool",
-        Value::Int(_) | Value::BigInt(_) => "int",
-        Value::Float(_) => "float",
-        Value::Map(_) => "dict",
-        Value::List(_) => "list",
-    }
 }

@@ -3,8 +3,8 @@
 //! overriding leave on each node.
 
 use crate::error::{Error, ErrorKind};
-use crate::interp::render::python_str as py_str;
 use crate::node::{Node, Value};
+use crate::python::python_str as py_str;
 
 /// The history of `key` in a composed `cfg`, one line per source.
 ///
@@ -44,7 +44,7 @@ pub fn explain(cfg: &Node, key: &str) -> Result<String, Error> {
             let full = if sub.starts_with('[') {
                 format!("{key}{sub}")
             } else {
-                format!("{key}.{sub}")
+                crate::path::join_key(key, &sub)
             };
             out.push_str(&chain(&full, leaf));
         }

@@ -413,7 +413,7 @@ impl Composer {
                 ErrorKind::Compose,
                 format!(
                     "hydra.searchpath must be a list of strings. Got: {}",
-                    crate::interp::render::python_str(&list.value)
+                    crate::python::python_str(&list.value)
                 ),
             )
             .with_origin(origin.clone())
@@ -477,6 +477,7 @@ fn split_overrides<'o>(
         let origin = o.origin();
         match o.kind {
             OverrideKind::ForceAdd => {
+                let bare = o.text.strip_prefix("++").unwrap_or(&o.text);
                 return Err(Error::new(
                     ErrorKind::Override,
                     format!("force-add of config groups is not supported: '{}'", o.text),
@@ -484,8 +485,7 @@ fn split_overrides<'o>(
                 .with_origin(origin)
                 .with_hint(format!(
                     "use `{}` to change the selected option, or `+{}` to add the group",
-                    &o.text[2..],
-                    &o.text[2..]
+                    bare, bare
                 )));
             }
             OverrideKind::Delete => {
@@ -554,17 +554,17 @@ fn group_choice(o: &CliOverride) -> Result<Choice, Error> {
     let v = o.value.as_ref().map(|v| &v.value).unwrap_or(&Value::Null);
     match v {
         Value::Str(s) | Value::Interp(s) => Ok(Choice::Name(s.clone())),
-        Value::List(items) => Ok(Choice::Options(items.iter().map(|n| crate::interp::render::python_str(&n.value)).collect())),
+        Value::List(items) => Ok(Choice::Options(items.iter().map(|n| crate::python::python_str(&n.value)).collect())),
         other => Err(Error::new(
             ErrorKind::Override,
-            format!("Config group override must be a string or a list. Got {}", cli::py_type(other)),
+            format!("Config group override must be a string or a list. Got {}", crate::python::type_name(other)),
         )
         .with_origin(o.origin())
         .with_hint(format!(
             "to remove the group use `~{}`; to select an option named like a value, quote it: {}='{}'",
             o.key_with_package(),
             o.key_with_package(),
-            crate::interp::render::python_str(other)
+            crate::python::python_str(other)
         ))),
     }
 }

@@ -3,6 +3,10 @@
 //! `OmegaConfGrammarLexer.g4` define the same INT, FLOAT, BOOL and NULL
 //! tokens). A primitive that is exactly one such token gets that type;
 //! anything else (several tokens, `010`, `yes`) stays a string.
+//!
+//! The token rules are written once, as "the longest INT (FLOAT) at the
+//! start of the text": the override lexer picks tokens with them, and
+//! [`is_int`] and [`is_float`] are them matching the whole text.
 
 use crate::node::Value;
 
@@ -40,17 +44,27 @@ pub fn type_primitive(text: &str) -> Option<Value> {
     None
 }
 
-fn strip_sign(s: &str) -> &str {
-    s.strip_prefix(['+', '-']).unwrap_or(s)
+/// INT: `[+-]? ('0' | [1-9] ('_'? DIGIT)*)`.
+pub fn is_int(text: &str) -> bool {
+    whole(text, int_len)
 }
 
-/// `DIGIT ('_'? DIGIT)*`; returns the number of bytes matched.
-fn digits(s: &[u8]) -> usize {
-    let mut i = 0;
-    if s.first().is_none_or(|c| !c.is_ascii_digit()) {
+/// FLOAT: `[+-]? (POINT_FLOAT | EXPONENT_FLOAT | inf | nan)`, Python style.
+pub fn is_float(text: &str) -> bool {
+    whole(text, float_len)
+}
+
+/// True when the longest token `len` finds at the start is all of `text`.
+fn whole(text: &str, len: fn(&[u8]) -> usize) -> bool {
+    !text.is_empty() && len(text.as_bytes()) == text.len()
+}
+
+/// `DIGIT ('_'? DIGIT)*`.
+fn digits_len(s: &[u8]) -> usize {
+    if !s.first().is_some_and(u8::is_ascii_digit) {
         return 0;
     }
-    i += 1;
+    let mut i = 1;
     loop {
         match s.get(i) {
             Some(c) if c.is_ascii_digit() => i += 1,
@@ -60,52 +74,64 @@ fn digits(s: &[u8]) -> usize {
     }
 }
 
-/// INT: `[+-]? ('0' | [1-9] ('_'? DIGIT)*)`.
-pub fn is_int(text: &str) -> bool {
-    let s = strip_sign(text).as_bytes();
+/// `'0' | [1-9] ('_'? DIGIT)*`.
+pub(crate) fn int_unsigned_len(s: &[u8]) -> usize {
     match s.first() {
-        Some(b'0') => s.len() == 1,
-        Some(b'1'..=b'9') => digits(s) == s.len(),
-        _ => false,
+        Some(b'0') => 1,
+        Some(b'1'..=b'9') => digits_len(s),
+        _ => 0,
     }
 }
 
-/// FLOAT: `[+-]? (POINT_FLOAT | EXPONENT_FLOAT | inf | nan)`, Python style.
-pub fn is_float(text: &str) -> bool {
-    let s = strip_sign(text);
-    if s.eq_ignore_ascii_case("inf") || s.eq_ignore_ascii_case("nan") {
-        return true;
+fn sign_len(s: &[u8]) -> usize {
+    usize::from(matches!(s.first(), Some(b'+' | b'-')))
+}
+
+/// Longest INT token at the start of `s`.
+pub(crate) fn int_len(s: &[u8]) -> usize {
+    let sign = sign_len(s);
+    let n = int_unsigned_len(&s[sign..]);
+    if n == 0 {
+        0
+    } else {
+        sign + n
     }
-    let b = s.as_bytes();
-    // The integer part is INT_UNSIGNED: no leading zeros (`010.5` is a string).
-    let int_len = match b.first() {
-        Some(b'0') => 1,
-        _ => digits(b),
-    };
-    let mut i = int_len;
-    let mut has_point = false;
-    if b.get(i) == Some(&b'.') {
-        let frac = digits(&b[i + 1..]);
-        if int_len == 0 && frac == 0 {
-            return false;
+}
+
+/// Longest FLOAT token at the start of `s` (0 when none).
+pub(crate) fn float_len(s: &[u8]) -> usize {
+    let sign = sign_len(s);
+    let b = &s[sign..];
+    let word = |w: &[u8]| b.len() >= 3 && b[..3].eq_ignore_ascii_case(w);
+    if word(b"inf") || word(b"nan") {
+        return sign + 3;
+    }
+    // POINT_FLOAT: INT_UNSIGNED '.' | INT_UNSIGNED? '.' DIGIT ('_'? DIGIT)*
+    let int = int_unsigned_len(b);
+    let mut best = 0;
+    let mut mantissa = int; // length of a valid mantissa for EXPONENT_FLOAT (0: none)
+    if b.get(int) == Some(&b'.') {
+        let frac = digits_len(&b[int + 1..]);
+        if int > 0 || frac > 0 {
+            best = int + 1 + frac;
+            mantissa = best;
         }
-        has_point = true;
-        i += 1 + frac;
-    } else if int_len == 0 {
-        return false;
     }
-    if i == b.len() {
-        return has_point;
-    }
-    if matches!(b[i], b'e' | b'E') {
-        let mut j = i + 1;
+    if mantissa > 0 && matches!(b.get(mantissa), Some(b'e' | b'E')) {
+        let mut j = mantissa + 1;
         if matches!(b.get(j), Some(b'+' | b'-')) {
             j += 1;
         }
-        let exp = digits(&b[j..]);
-        return exp > 0 && j + exp == b.len();
+        let exp = digits_len(&b[j..]);
+        if exp > 0 {
+            best = j + exp;
+        }
     }
-    false
+    if best == 0 {
+        0
+    } else {
+        sign + best
+    }
 }
 
 #[cfg(test)]

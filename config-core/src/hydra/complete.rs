@@ -83,7 +83,7 @@ pub fn override_dirname(hydra: &Node, task: &[&CliOverride]) -> Result<String, E
             .select(&format!("job.config.override_dirname.{key}"))
             .ok()
             .flatten()
-            .map(|n| crate::interp::render::python_str(&n.value))
+            .map(|n| crate::python::python_str(&n.value))
             .unwrap_or_else(|| default.to_string())
     };
     let (kv_sep, item_sep) = (sep("kv_sep", "="), sep("item_sep", ","));
@@ -107,7 +107,7 @@ pub fn strings(hydra: &Node, path: &str) -> Vec<String> {
         .and_then(Node::as_list)
         .map(|l| {
             l.iter()
-                .map(|n| crate::interp::render::python_str(&n.value))
+                .map(|n| crate::python::python_str(&n.value))
                 .collect()
         })
         .unwrap_or_default()

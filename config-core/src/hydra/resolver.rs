@@ -36,7 +36,7 @@ pub fn register_resolver(resolvers: &mut Resolvers, hydra: &Node, start: Option<
         let key = call
             .args()
             .first()
-            .map(|a| crate::interp::render::python_str(&a.value))
+            .map(|a| crate::python::python_str(&a.value))
             .unwrap_or_default();
         let path = format!("hydra.{key}");
         match root.select(&path) {

@@ -226,14 +226,14 @@ fn convert(key: &str, ty: Ty, node: &mut Node) -> Result<(), Error> {
         (Ty::StrList, Value::List(items)) => {
             let mut out = items.clone();
             for (i, item) in out.iter_mut().enumerate() {
-                convert(&format!("{key}[{i}]"), Ty::Str, item)?;
+                convert(&crate::path::index_key(key, i), Ty::Str, item)?;
             }
             Some(Value::List(out))
         }
         (Ty::StrDict | Ty::OptStrDict, Value::Map(_)) => {
             if let Some(m) = node.as_map_mut_raw() {
                 for (k, v) in m.iter_mut() {
-                    convert(&format!("{key}.{k}"), Ty::Str, v)?;
+                    convert(&crate::path::child_key(key, k), Ty::Str, v)?;
                 }
             }
             return Ok(());
@@ -253,7 +253,7 @@ fn to_str(v: &Value) -> Option<Value> {
     match v {
         Value::Str(_) => Some(v.clone()),
         Value::Int(_) | Value::BigInt(_) | Value::Float(_) | Value::Bool(_) => {
-            Some(Value::Str(crate::interp::render::python_str(v)))
+            Some(Value::Str(crate::python::python_str(v)))
         }
         _ => None,
     }
@@ -290,12 +290,12 @@ fn type_text(ty: Ty) -> &'static str {
 }
 
 fn bad(key: &str, ty: Ty, node: &Node, what: &str) -> Error {
-    let shown = crate::interp::render::python_str(&node.value);
+    let shown = crate::python::python_str(&node.value);
     let mut err = Error::new(
         ErrorKind::Validation,
         format!(
             "Value '{shown}' of type '{}' {what} to {}",
-            crate::compose::cli::py_type(&node.value),
+            crate::python::type_name(&node.value),
             type_text(ty)
         ),
     )

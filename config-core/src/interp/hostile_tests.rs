@@ -3,8 +3,8 @@
 //! must now give a clean error, or the right result, quickly.
 //!
 //! Every test runs on a thread with a 2 MiB stack, the smallest a caller is
-//! likely to have: small trees start on the caller's stack, so this also
-//! checks that resolution moves to a thread of its own when it goes deep.
+//! likely to have: resolution runs on the caller's stack, so this also
+//! checks that it bounds its stack use however deep it goes.
 
 use super::limits::{MAX_CALL_DEPTH, MAX_COPY_BYTES, MAX_TREE_DEPTH};
 use super::{resolve, Resolvers};
@@ -38,15 +38,32 @@ fn assert_mentions(e: &Error, words: &[&str]) {
 }
 
 #[test]
-fn decode_of_its_own_result_stops_at_the_call_depth() {
+fn decode_of_its_own_result_stops_at_the_stack_limit() {
+    // The calls nest within one interpolation: the stack limit stops them
+    // (long before MAX_CALL_DEPTH would).
     let yaml = "b: '\\${oc.decode:\\${b}}'\na: ${oc.decode:${b}}\n".to_string();
     let e = error_of(yaml);
-    assert_mentions(&e, &["Resolver calls nested", &MAX_CALL_DEPTH.to_string()]);
+    assert_mentions(&e, &["nested too deep", "MiB of stack"]);
     assert_eq!(e.key.as_deref(), Some("a"));
     // The decoded text doubling at each level stops too.
     let yaml = "b: '\\${oc.decode:\"\\${b}\\${b}\"}'\na: ${oc.decode:${b}}\n".to_string();
     let e = error_of(yaml);
     assert_eq!(e.kind, ErrorKind::Interpolation, "{e}");
+}
+
+#[test]
+fn resolver_calls_nested_across_a_chain_stop_at_the_call_depth() {
+    // Each link nests 10 calls around the next: 101 links, 1010 calls.
+    let mut yaml = String::new();
+    for i in 0..101 {
+        let open = "${oc.decode:".repeat(10);
+        let close = "}".repeat(10);
+        yaml.push_str(&format!("k{i}: '{open}${{k{}}}{close}'\n", i + 1));
+    }
+    yaml.push_str("k101: end\n");
+    let e = error_of(yaml);
+    assert_mentions(&e, &["Resolver calls nested", &MAX_CALL_DEPTH.to_string()]);
+    assert_eq!(e.key.as_deref(), Some("k0"));
 }
 
 #[test]
@@ -128,9 +145,9 @@ fn chain_resolvers() -> Resolvers {
 }
 
 #[test]
-fn a_small_tree_that_goes_deep_moves_off_the_callers_stack() {
-    // One interpolation, so resolution starts on the 2 MiB stack; then it
-    // nests 250 evaluations deep, more than that stack holds.
+fn a_small_tree_that_goes_deep_resolves_on_a_small_stack() {
+    // One interpolation that nests 250 evaluations deep, more than a 2 MiB
+    // stack holds at once: the evaluation is suspended and resumed.
     let y = on_small_stack(|| {
         let mut cfg = Node::from_yaml_str("a: ${level:250}\n").unwrap();
         resolve(&mut cfg, &chain_resolvers()).unwrap();
@@ -274,4 +291,42 @@ fn deep_nesting_in_every_link_of_a_long_chain_is_an_error() {
     yaml.push_str("k900: end\n");
     let e = error_of(yaml);
     assert_mentions(&e, &["nested too deep", "MiB of stack"]);
+}
+
+#[test]
+fn a_resolver_that_swallows_errors_still_sees_long_chains_resolved() {
+    // `sel` turns every failed select into a fallback: the suspension of
+    // the long chain must not be mistaken for a failure.
+    let mut r = Resolvers::default();
+    r.register(
+        "sel",
+        |c| {
+            let key = match c.args().first().map(|a| &a.value) {
+                Some(Value::Str(k)) => k.clone(),
+                _ => return Ok(Node::from("bad")),
+            };
+            Ok(c.select(&key)
+                .ok()
+                .flatten()
+                .unwrap_or_else(|| Node::from("fallback")))
+        },
+        false,
+    )
+    .unwrap();
+    let mut yaml = String::new();
+    for i in 0..600 {
+        yaml.push_str(&format!("k{i}: ${{sel:k{}}}\n", i + 1));
+    }
+    yaml.push_str("k600: end\n");
+    let got = on_small_stack(move || {
+        let mut cfg = Node::from_yaml_str(&yaml).unwrap();
+        resolve(&mut cfg, &r).unwrap();
+        (0..600)
+            .map(|i| cfg.get(&format!("k{i}")).unwrap().value.clone())
+            .collect::<Vec<_>>()
+    });
+    assert!(
+        got.iter().all(|v| *v == Value::Str("end".into())),
+        "{got:?}"
+    );
 }

@@ -11,10 +11,11 @@
 //! ```
 //! use config_core::interp::{resolve, Resolvers};
 //! use config_core::Node;
-//! // `oc.decode` of its own result: each level decodes the same text again.
+//! // `oc.decode` of its own result: each level decodes the same text again,
+//! // within one interpolation, until the stack limit stops it.
 //! let mut cfg = Node::from_yaml_str("b: '\\${oc.decode:\\${b}}'\na: ${oc.decode:${b}}\n").unwrap();
 //! let e = resolve(&mut cfg, &Resolvers::default()).unwrap_err();
-//! assert_eq!(e.message, "Resolver calls nested more than 1000 deep");
+//! assert_eq!(e.message, "Interpolation nested too deep: more than 1 MiB of stack");
 //! assert_eq!(e.key.as_deref(), Some("a"));
 //! ```
 
@@ -29,7 +30,9 @@ pub const MAX_CHAIN: usize = 1000;
 /// resolver selects (`oc.select`). The grammar caps nesting within one text;
 /// `oc.decode` reads a new text at each level, so `b: '\${oc.decode:\${b}}'`
 /// would nest without end. As deep as [`MAX_CHAIN`], so that a chain whose
-/// links are resolver calls stops at the chain limit first.
+/// links are resolver calls stops at the chain limit first. Calls nested
+/// within one interpolation (as `oc.decode`'s are) take stack that cannot
+/// be suspended, so [`MAX_STACK_USE`] stops those first.
 pub const MAX_CALL_DEPTH: usize = 1000;
 
 /// Deepest a value that resolution places may reach (the root's children
@@ -56,12 +59,21 @@ pub const MAX_COPY_BYTES: usize = 64 << 20;
 /// pieces are appended.
 pub const MAX_STRING_BYTES: usize = 64 << 20;
 
-/// Stack that resolution may use on the thread it runs on before it reports
+/// Stack that resolution may use on the caller's thread before it reports
 /// nesting too deep instead of overflowing. A last resort: the limits above
-/// stop every known shape long before; this catches their combinations
-/// (a long chain whose every link nests lists 200 deep). Resolution's own
-/// thread has a 256 MiB stack; only the pages it touches cost memory.
-pub const MAX_STACK_USE: usize = 64 << 20;
+/// stop every known shape long before, and long chains are suspended at
+/// [`SUSPEND_STACK_USE`] and resolved piece by piece; this catches nesting
+/// within one interpolation (a resolver argument of lists nested 190 deep,
+/// each holding the next link). Small enough for a 2 MiB thread, with room
+/// for the caller's own frames.
+pub const MAX_STACK_USE: usize = 1 << 20;
+
+/// Stack one evaluation may use before it is suspended at its innermost
+/// interpolation, which is then resolved on its own (and the evaluation
+/// run again): how chains of any length up to [`MAX_CHAIN`] resolve on the
+/// caller's stack. A chain link takes 10 to 20 KiB of stack in a debug
+/// build, so this is a few dozen links.
+pub const SUSPEND_STACK_USE: usize = 256 << 10;
 
 /// Which part of the copy budget ran out.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

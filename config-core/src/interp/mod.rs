@@ -29,10 +29,10 @@
 //! assert_eq!(cfg.get("url").unwrap().value, Value::Str("https://example.org:443/".into()));
 //! ```
 
+mod builtins;
 pub mod grammar;
 pub mod limits;
 pub mod render;
-#[allow(clippy::module_inception)]
 pub mod resolve;
 pub mod resolvers;
 pub mod strftime;

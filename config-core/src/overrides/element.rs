@@ -10,6 +10,7 @@
 
 use crate::node::{float_repr, Key, Node, Value};
 use crate::origin::Origin;
+use crate::python::PyType;
 use crate::{Error, ErrorKind};
 
 /// Which quote a quoted string was written with.
@@ -118,15 +119,16 @@ impl Element {
 
     /// Python's name for the element's type, for error messages.
     pub fn type_name(&self) -> &'static str {
-        match self {
-            Element::Null => "NoneType",
-            Element::Bool(_) => "bool",
-            Element::Int(_) | Element::BigInt(_) => "int",
-            Element::Float(_) => "float",
-            Element::Str { .. } => "str",
-            Element::List(_) => "list",
-            Element::Dict(_) => "dict",
-        }
+        let ty = match self {
+            Element::Null => PyType::NoneType,
+            Element::Bool(_) => PyType::Bool,
+            Element::Int(_) | Element::BigInt(_) => PyType::Int,
+            Element::Float(_) => PyType::Float,
+            Element::Str { .. } => PyType::Str,
+            Element::List(_) => PyType::List,
+            Element::Dict(_) => PyType::Dict,
+        };
+        ty.name()
     }
 
     /// The same element with quoted strings turned into plain strings,
@@ -156,20 +158,11 @@ impl Element {
     /// ```
     pub fn value_str(&self) -> String {
         let mut out = String::new();
-        self.render(&mut out, false);
+        self.render(&mut out);
         out
     }
 
-    /// Like [`value_str`](Self::value_str) with a space after each `,` and
-    /// `:` (Hydra's `space_after_sep=True`).
-    pub fn value_str_spaced(&self) -> String {
-        let mut out = String::new();
-        self.render(&mut out, true);
-        out
-    }
-
-    fn render(&self, out: &mut String, spaced: bool) {
-        let comma = if spaced { ", " } else { "," };
+    fn render(&self, out: &mut String) {
         match self {
             Element::Null => out.push_str("null"),
             Element::Bool(b) => out.push_str(if *b { "True" } else { "False" }),
@@ -185,9 +178,9 @@ impl Element {
                 out.push('[');
                 for (i, item) in items.iter().enumerate() {
                     if i > 0 {
-                        out.push_str(comma);
+                        out.push(',');
                     }
-                    item.render(out, spaced);
+                    item.render(out);
                 }
                 out.push(']');
             }
@@ -195,11 +188,11 @@ impl Element {
                 out.push('{');
                 for (i, (k, v)) in pairs.iter().enumerate() {
                     if i > 0 {
-                        out.push_str(comma);
+                        out.push(',');
                     }
-                    k.render(out, false);
-                    out.push_str(if spaced { ": " } else { ":" });
-                    v.render(out, spaced);
+                    k.render(out);
+                    out.push(':');
+                    v.render(out);
                 }
                 out.push('}');
             }

@@ -7,7 +7,10 @@
 //! float, not a name). A token that cannot be extended falls back to the
 //! longest prefix that was a complete token, as ANTLR does: `1e` is the int
 //! `1` followed by the name `e`. Every token is found in time proportional
-//! to its length, so lexing is linear in the input.
+//! to its length, so lexing is linear in the input. The INT and FLOAT
+//! rules are [`crate::grammar::primitive`]'s.
+
+use crate::grammar::primitive::{float_len, int_len, int_unsigned_len};
 
 /// What a token is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -124,81 +127,6 @@ fn ident_len(s: &[u8], dollar: bool) -> usize {
         }
     }
     i
-}
-
-/// `DIGIT ('_'? DIGIT)*`.
-fn digits_len(s: &[u8]) -> usize {
-    if !s.first().is_some_and(u8::is_ascii_digit) {
-        return 0;
-    }
-    let mut i = 1;
-    loop {
-        match s.get(i) {
-            Some(c) if c.is_ascii_digit() => i += 1,
-            Some(b'_') if s.get(i + 1).is_some_and(u8::is_ascii_digit) => i += 2,
-            _ => return i,
-        }
-    }
-}
-
-/// `'0' | [1-9] ('_'? DIGIT)*`.
-fn int_unsigned_len(s: &[u8]) -> usize {
-    match s.first() {
-        Some(b'0') => 1,
-        Some(b'1'..=b'9') => digits_len(s),
-        _ => 0,
-    }
-}
-
-fn sign_len(s: &[u8]) -> usize {
-    usize::from(matches!(s.first(), Some(b'+' | b'-')))
-}
-
-/// Longest INT token at the start of `s`.
-fn int_len(s: &[u8]) -> usize {
-    let sign = sign_len(s);
-    let n = int_unsigned_len(&s[sign..]);
-    if n == 0 {
-        0
-    } else {
-        sign + n
-    }
-}
-
-/// Longest FLOAT token at the start of `s` (0 when none).
-fn float_len(s: &[u8]) -> usize {
-    let sign = sign_len(s);
-    let b = &s[sign..];
-    let word = |w: &[u8]| b.len() >= 3 && b[..3].eq_ignore_ascii_case(w);
-    if word(b"inf") || word(b"nan") {
-        return sign + 3;
-    }
-    // POINT_FLOAT: INT_UNSIGNED '.' | INT_UNSIGNED? '.' DIGIT ('_'? DIGIT)*
-    let int = int_unsigned_len(b);
-    let mut best = 0;
-    let mut mantissa = int; // length of a valid mantissa for EXPONENT_FLOAT (0: none)
-    if b.get(int) == Some(&b'.') {
-        let frac = digits_len(&b[int + 1..]);
-        if int > 0 || frac > 0 {
-            best = int + 1 + frac;
-            mantissa = best;
-        }
-    }
-    if mantissa > 0 && matches!(b.get(mantissa), Some(b'e' | b'E')) {
-        let mut j = mantissa + 1;
-        if matches!(b.get(j), Some(b'+' | b'-')) {
-            j += 1;
-        }
-        let exp = digits_len(&b[j..]);
-        if exp > 0 {
-            best = j + exp;
-        }
-    }
-    if best == 0 {
-        0
-    } else {
-        sign + best
-    }
 }
 
 /// `(\\\\ | \\( | ... | \\<tab>)+`.

@@ -62,11 +62,14 @@
 //! assert!(err.to_string().contains("nested interpolations must be quoted"));
 //! ```
 
+mod casts;
 mod decimal;
 mod element;
 mod functions;
 mod lexer;
+mod ordering;
 mod parser;
+mod signature;
 mod sweep;
 
 pub use element::{Element, Quote};
@@ -167,24 +170,9 @@ impl Override {
         self.kind == OverrideKind::Delete
     }
 
-    /// True for `+key=value`.
-    pub fn is_add(&self) -> bool {
-        self.kind == OverrideKind::Add
-    }
-
-    /// True for `++key=value`.
-    pub fn is_force_add(&self) -> bool {
-        self.kind == OverrideKind::ForceAdd
-    }
-
     /// True when the value is a sweep (any kind, intervals included).
     pub fn is_sweep(&self) -> bool {
         matches!(self.value, Some(OverrideValue::Sweep(_)))
-    }
-
-    /// True for overrides of Hydra's own config (`hydra.x`, `hydra/x`).
-    pub fn is_hydra_override(&self) -> bool {
-        crate::hydra::is_hydra_key(&self.key_or_group)
     }
 
     /// The element value, when the value is not a sweep.
@@ -272,21 +260,6 @@ impl Override {
 /// ```
 pub fn parse_override(text: &str) -> Result<Override, Error> {
     OverrideParser::new(0).parse(text)
-}
-
-/// Parses several overrides, stopping at the first invalid one; the error
-/// names its 1-based position.
-pub fn parse_overrides<S: AsRef<str>>(texts: &[S]) -> Result<Vec<Override>, Error> {
-    let mut parser = OverrideParser::new(0);
-    texts
-        .iter()
-        .enumerate()
-        .map(|(i, t)| {
-            parser
-                .parse(t.as_ref())
-                .map_err(|e| e.with_origin(Origin::arg(i + 1, t.as_ref())))
-        })
-        .collect()
 }
 
 /// A parser with its own random generator, for `shuffle()` of a list.

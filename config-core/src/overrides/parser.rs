@@ -96,7 +96,7 @@ fn to_error(text: &str, f: Failure) -> Error {
     if let Some(h) = f.hint {
         e = e.with_hint(h);
     }
-    e.with_hint("the override grammar: https://hydra.cc/docs/1.2/advanced/override_grammar/basic")
+    e.with_hint("the override grammar: https://hydra.cc/docs/1.3/advanced/override_grammar/basic")
 }
 
 fn lex_failure(text: &str, e: LexError) -> Failure {

@@ -171,12 +171,6 @@ impl Sweep {
         }
     }
 
-    /// True for sweeps that [`expand`](Self::expand) can enumerate (all but
-    /// intervals).
-    pub fn is_discrete(&self) -> bool {
-        !matches!(self, Sweep::Interval(_))
-    }
-
     /// The values the sweep stands for, in order. A glob needs the options
     /// of the config group named by the override's key (`group_options`);
     /// `rng` orders shuffled sweeps. Quoted strings come back unquoted.

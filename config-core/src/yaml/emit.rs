@@ -555,7 +555,7 @@ pub(crate) mod tests {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(512))]
+        #![proptest_config(crate::proptest_cases::cases(256))]
 
         #[test]
         fn to_yaml_then_load_gives_the_same_tree(tree in arb_tree()) {

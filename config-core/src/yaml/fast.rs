@@ -611,7 +611,7 @@ mod tests {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(3000))]
+        #![proptest_config(crate::proptest_cases::cases(300))]
 
         #[test]
         fn agrees_on_blockish_text(text in "((  |- |a|b|1|: |:|#|\n|\\[|\\]|, |\\{\\}|x: |-1|~|\\$\\{a\\}| #c|\\.|é| #é|\u{85}|\u{2028}|\r|\t|---|<<: |'|\\?)){0,40}") {
@@ -620,7 +620,7 @@ mod tests {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(600))]
+        #![proptest_config(crate::proptest_cases::cases(150))]
 
         /// The hardening cases: ` -` before `,`/`]` (saphyr needs a retry),
         /// control characters (refused, also in comments), `%YAML`

@@ -1290,6 +1290,19 @@ mod tests {
         // A quote on a continuation line of a plain scalar inside a flow
         // list is part of the scalar (fuzz finding: the scan opened a quote
         // there and shifted the lines after the list, `zz` among them).
+        // A quote inside a plain scalar opens nothing, in a flow list or a
+        // block value (`c:<<<:- '`, `x - 'y`).
+        for (text, key, want) in [
+            (
+                "b:\n  c: [2.5,\n  c:<<<:- ']\nzz: 'q'\n",
+                "b.c",
+                "- 2.5\n- c:<<<:- '\n",
+            ),
+            ("a: x - 'y\nb: [1,\n2]\nc: 'q'\n", "b", "- 1\n- 2\n"),
+        ] {
+            let n = load_ok(text);
+            assert_eq!(n.select(key).unwrap().unwrap().to_yaml(), want, "{text:?}");
+        }
         for tail in ["", "zz: 'q'\n"] {
             let text = format!("b:\n  c: [1 x\n- -6\n'p, d,\n0b,e: ~\n]\n{tail}");
             let n = load_ok(&text);
@@ -1654,7 +1667,7 @@ mod fuzz {
     use proptest::prelude::*;
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(2000))]
+        #![proptest_config(crate::proptest_cases::cases(500))]
 
         #[test]
         fn never_panics_on_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..256)) {

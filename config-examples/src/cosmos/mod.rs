@@ -248,7 +248,7 @@ pub fn register(store: &mut Store) {
 /// let cfg = config_examples::cosmos::make_config()
 ///     .override_with(["train", "experiment=predict2_video2world_training_2b_cosmos_nemo_assets"])
 ///     .unwrap();
-/// assert_eq!(cfg.job.name, "predict2_video2world_training_2b_cosmos_nemo_assets");
+/// assert_eq!(cfg.job.name, "2b_cosmos_nemo_assets");
 /// ```
 pub fn make_config() -> Maker<Config> {
     Config::make().with_registry(&objects::registry())

@@ -178,7 +178,7 @@ impl Reader<'_> {
     fn bad(&self, key: &str, want: &str) -> Error {
         let node = self.0.get(key);
         let shown = node
-            .map(|n| crate::interp::render::python_str(&n.value))
+            .map(|n| crate::python::python_str(&n.value))
             .unwrap_or_default();
         let mut e = Error::new(
             ErrorKind::Validation,
@@ -196,7 +196,7 @@ impl Reader<'_> {
         match self.get(key).map(|n| &n.value) {
             None => Ok(None),
             Some(Value::Map(_) | Value::List(_)) => Err(self.bad(key, "a string")),
-            Some(v) => Ok(Some(crate::interp::render::python_str(v))),
+            Some(v) => Ok(Some(crate::python::python_str(v))),
         }
     }
 
@@ -239,7 +239,7 @@ impl Reader<'_> {
             None => Ok(Vec::new()),
             Some(Value::List(items)) => Ok(items
                 .iter()
-                .map(|n| crate::interp::render::python_str(&n.value))
+                .map(|n| crate::python::python_str(&n.value))
                 .collect()),
             Some(Value::Str(s)) => Ok(vec![s.clone()]),
             _ => Err(self.bad(key, "a list of strings")),
@@ -251,7 +251,7 @@ impl Reader<'_> {
             None => Ok(Vec::new()),
             Some(Value::Map(m)) => Ok(m
                 .iter()
-                .map(|(k, v)| (k.to_string(), crate::interp::render::python_str(&v.value)))
+                .map(|(k, v)| (k.to_string(), crate::python::python_str(&v.value)))
                 .collect()),
             _ => Err(self.bad(key, "a mapping of sbatch options")),
         }

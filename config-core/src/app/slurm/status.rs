@@ -78,7 +78,7 @@ impl Submission {
         }
         let node = Node::from_yaml_file(&path)?;
         let text = |n: Option<&Node>| {
-            n.map(|n| crate::interp::render::python_str(&n.value))
+            n.map(|n| crate::python::python_str(&n.value))
                 .unwrap_or_default()
         };
         let jobs = node

@@ -1,7 +1,7 @@
 //! Compile-fail tests for bad `#[config(...)]` attributes, and a
 //! compile-pass test for `crate = "..."`. The `.stderr` files are pinned to
 //! the rustc this workspace is built with; regenerate with
-//! `TRYBUILD=overwrite cargo test -p config-examples --test ui`.
+//! `TRYBUILD=overwrite cargo test -p ui-tests --test ui`.
 
 #[test]
 fn ui() {
