@@ -10,6 +10,9 @@
 //!
 //! Run: `cargo bench -p config-core --bench yaml_load`.
 
+mod common;
+
+use common::report_cpu;
 use config_core::yaml::{load_str, to_yaml, Limits};
 use config_core::{merge, Node};
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
@@ -132,14 +135,14 @@ fn benches(c: &mut Criterion) {
     });
     g.finish();
 
-    if !std::env::args().any(|a| a == "--profile-time") {
-        report_cpu_throughput("load all files", total, || drop(load_all(&files, &limits)));
-        report_cpu_throughput("saphyr events only", total, || {
-            for (_, t) in &files {
-                std::hint::black_box(saphyr_parser::Parser::new_from_str(t).count());
-            }
-        });
-    }
+    report_cpu("load all files", Some(total), || {
+        drop(load_all(&files, &limits))
+    });
+    report_cpu("saphyr events only", Some(total), || {
+        for (_, t) in &files {
+            std::hint::black_box(saphyr_parser::Parser::new_from_str(t).count());
+        }
+    });
 
     let loaded = load_all(&options, &limits);
     let mut g = c.benchmark_group("yaml_merge");
@@ -168,33 +171,6 @@ fn benches(c: &mut Criterion) {
         b.iter(|| all.iter().map(|n| to_yaml(n).len()).sum::<usize>())
     });
     g.finish();
-}
-
-/// CPU time this thread has run, from Linux's schedstat (wall-clock numbers
-/// mean little on a shared, loaded machine).
-fn cpu_ns() -> Option<u64> {
-    let s = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
-    s.split_whitespace().next()?.parse().ok()
-}
-
-/// Prints MB/s per CPU second of `f`, which processes `bytes` per call.
-fn report_cpu_throughput(what: &str, bytes: u64, mut f: impl FnMut()) {
-    f(); // warm up
-    let (Some(start), wall) = (cpu_ns(), std::time::Instant::now()) else {
-        return;
-    };
-    let mut rounds = 0u64;
-    while wall.elapsed().as_secs_f64() < 3.0 || rounds < 3 {
-        f();
-        rounds += 1;
-    }
-    let Some(end) = cpu_ns() else { return };
-    let secs = (end - start) as f64 / 1e9;
-    println!(
-        "{what}: {:.1} MB/s of CPU time ({rounds} rounds, {:.1} ms CPU each)",
-        (bytes * rounds) as f64 / 1e6 / secs,
-        secs * 1e3 / rounds as f64
-    );
 }
 
 criterion_group!(yaml, benches);

@@ -394,35 +394,46 @@ impl From<String> for Node {
 
 /// A float as Python's `repr` writes it (`1.0`, `1e-06`, `inf`, `nan`):
 /// the form OmegaConf users see in messages and string interpolation.
+///
+/// ```
+/// assert_eq!(config_core::node::float_repr(1e-6), "1e-06");
+/// ```
 pub fn float_repr(x: f64) -> String {
+    let mut out = String::new();
+    write_float_repr(x, &mut out);
+    out
+}
+
+/// [`float_repr`], appended to `out` (no allocation of its own).
+pub(crate) fn write_float_repr(x: f64, out: &mut String) {
+    use std::fmt::Write;
     if x.is_nan() {
-        return "nan".into();
+        return out.push_str("nan");
     }
     if x.is_infinite() {
-        return if x > 0.0 { "inf".into() } else { "-inf".into() };
+        return out.push_str(if x > 0.0 { "inf" } else { "-inf" });
     }
     if x == 0.0 {
-        return if x.is_sign_negative() {
-            "-0.0".into()
-        } else {
-            "0.0".into()
-        };
+        return out.push_str(if x.is_sign_negative() { "-0.0" } else { "0.0" });
     }
     let abs = x.abs();
     if (1e-4..1e16).contains(&abs) {
-        let s = format!("{x}");
-        if s.contains('.') {
-            s
-        } else {
-            format!("{s}.0")
+        let start = out.len();
+        let _ = write!(out, "{x}");
+        if !out[start..].contains('.') {
+            out.push_str(".0");
         }
     } else {
         // Python: shortest digits, exponent with sign and at least 2 digits.
-        let s = format!("{x:e}");
-        let (mant, exp) = s.split_once('e').unwrap_or((&s, "0"));
-        let exp: i32 = exp.parse().unwrap_or(0);
+        let start = out.len();
+        let _ = write!(out, "{x:e}");
+        let Some(e) = out[start..].find('e').map(|e| start + e) else {
+            return;
+        };
+        let exp: i32 = out[e + 1..].parse().unwrap_or(0);
+        out.truncate(e);
         let sign = if exp < 0 { '-' } else { '+' };
-        format!("{mant}e{sign}{:02}", exp.abs())
+        let _ = write!(out, "e{sign}{:02}", exp.abs());
     }
 }
 

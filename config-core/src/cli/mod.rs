@@ -96,6 +96,20 @@ where
             }
         };
     }
+    if let Command::Compose(args) = &cli.command {
+        // The trees are not freed: the process ends here.
+        return match compose::compose(args) {
+            Ok((out, trees)) => {
+                crate::app::write_stdout(&out);
+                std::mem::forget(trees);
+                ExitCode::SUCCESS
+            }
+            Err(message) => {
+                eprintln!("error: {message}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     match dispatch(cli) {
         Ok(out) => {
             crate::app::write_stdout(&out);

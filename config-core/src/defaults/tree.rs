@@ -319,8 +319,8 @@ impl Builder<'_> {
         Ok(())
     }
 
-    /// The first half of expanding node `idx`: its package header, deletion,
-    /// choice, cycle check and loading. `None` when the node stays a leaf
+    /// The first half of expanding node `idx` (`_create_defaults_tree_impl`
+    /// up to its loop over the defaults): `None` when the node stays a leaf
     /// (deleted, null, skipped `???`, missing optional); otherwise the frame
     /// whose defaults are still to visit.
     fn open(
@@ -329,6 +329,34 @@ impl Builder<'_> {
         is_root: bool,
         interpolated: bool,
     ) -> Result<Option<Frame>, Error> {
+        if !self.enter(idx, is_root)? {
+            return Ok(None);
+        }
+        let path = self.entry(idx).config_path();
+        self.check_cycle(idx, &path)?;
+        self.check_package(idx)?;
+        let Some(defaults) = self.defaults_of(idx, &path, is_root, interpolated)? else {
+            return Ok(None);
+        };
+        Ok(Some(Frame {
+            idx,
+            interpolated,
+            parent_dir: self.entry(idx).group_path(),
+            parent_pkg: self.entry(idx).final_package(),
+            path,
+            defaults,
+            options: None,
+            children: Vec::new(),
+            deferred: Vec::new(),
+            choices: None,
+        }))
+    }
+
+    /// Hydra's steps before loading node `idx`: the root's existence, the
+    /// package header (`update_package_header`), deletion, the known
+    /// choice, a null choice and `_check_not_missing`. False when the node
+    /// stays a leaf.
+    fn enter(&mut self, idx: usize, is_root: bool) -> Result<bool, Error> {
         if is_root {
             self.tree.nodes[idx].entry.set_parent("", "");
             let path = self.entry(idx).config_path();
@@ -336,7 +364,6 @@ impl Builder<'_> {
                 return Err(self.not_found(idx));
             }
         }
-        // The package header of the selected config.
         if !self.entry(idx).is_missing() && self.entry(idx).name().is_some() {
             let path = self.entry(idx).config_path();
             if let Some(loaded) = self.load_at(idx, &path)? {
@@ -350,22 +377,33 @@ impl Builder<'_> {
             let mut e = self.tree.nodes[idx].entry.clone();
             self.ov.delete(&mut e);
             self.tree.nodes[idx].entry = e;
-            return Ok(None);
+            return Ok(false);
         }
         self.ov.set_known_choice(&self.tree.nodes[idx].entry)?;
         if self.entry(idx).name().is_none() {
-            return Ok(None);
+            return Ok(false);
         }
         if self.entry(idx).is_missing() {
             if self.skip_missing {
-                return Ok(None);
+                return Ok(false);
             }
             return Err(self.missing_choice(idx));
         }
-        let path = self.entry(idx).config_path();
-        self.check_cycle(idx, &path)?;
-        self.check_package(idx)?;
-        let loaded = self.load_at(idx, &path)?;
+        Ok(true)
+    }
+
+    /// Loads node `idx`'s config (`path`) and returns its defaults list as
+    /// Hydra prepares it before the loop: a copy, `_validate_self`, the
+    /// command line's appends at the root, `_update_overrides`. `None` for
+    /// a missing optional config (which becomes a deleted leaf).
+    fn defaults_of(
+        &mut self,
+        idx: usize,
+        path: &str,
+        is_root: bool,
+        interpolated: bool,
+    ) -> Result<Option<Vec<Entry>>, Error> {
+        let loaded = self.load_at(idx, path)?;
         self.warn_dotted_package(idx);
         let Some(loaded) = loaded else {
             if self.entry(idx).optional {
@@ -387,27 +425,16 @@ impl Builder<'_> {
         let mut defaults = loaded.entries.clone();
         let mut self_added = false;
         if !defaults.is_empty() || (is_root && !self.ov.appends.is_empty()) {
-            self_added = validate_self(&path, &mut defaults, &loaded.raw.node)?;
+            self_added = validate_self(path, &mut defaults, &loaded.raw.node)?;
         }
         if is_root && self_added {
-            self.warn_missing_self(&path, &loaded);
+            self.warn_missing_self(path, &loaded);
         }
         if is_root {
             defaults.extend(self.ov.appends.iter().cloned());
         }
         self.update_overrides(&mut defaults, idx, interpolated)?;
-        Ok(Some(Frame {
-            idx,
-            interpolated,
-            parent_dir: self.entry(idx).group_path(),
-            parent_pkg: self.entry(idx).final_package(),
-            path,
-            defaults,
-            options: None,
-            children: Vec::new(),
-            deferred: Vec::new(),
-            choices: None,
-        }))
+        Ok(Some(defaults))
     }
 
     /// The next child of `f` to expand, with its `interpolated` flag;
@@ -459,14 +486,22 @@ impl Builder<'_> {
             f.options = Some((d, options));
             return Ok(None);
         }
-        let deferred = d.is_interpolation();
-        let child = self.push(d, idx)?;
-        f.children.push(child);
-        if deferred {
+        if d.is_interpolation() {
+            let child = self.push(d, idx)?;
+            f.children.push(child);
             f.deferred.push(child);
             return Ok(None);
         }
-        Ok(Some(child))
+        self.add_child(f, d).map(Some)
+    }
+
+    /// Hydra's `add_child`: a new tree node for `entry` below `f`'s node,
+    /// recorded as its child. Where Hydra then recurses into it, the caller
+    /// returns it for [`Builder::expand`] to open next.
+    fn add_child(&mut self, f: &mut Frame, entry: Entry) -> Result<usize, Error> {
+        let child = self.push(entry, f.idx)?;
+        f.children.push(child);
+        Ok(child)
     }
 
     /// The next option of a multi-select entry of `f` (last first), as a
@@ -501,9 +536,7 @@ impl Builder<'_> {
         node.optional = d.optional;
         node.choice_origin = d.choice_origin.clone();
         node.set_parent(&f.parent_dir, &f.parent_pkg);
-        let child = self.push(node, f.idx)?;
-        f.children.push(child);
-        Ok(Some(child))
+        self.add_child(f, node).map(Some)
     }
 
     /// The next interpolated child of `f`, resolved. Interpolated entries

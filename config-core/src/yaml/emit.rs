@@ -13,7 +13,7 @@
 //! escapes (so multi-line strings round-trip exactly).
 
 use super::scalar::is_ambiguous;
-use crate::node::{float_repr, Key, Map, Node, Value};
+use crate::node::{write_float_repr, Key, Map, Node, Value};
 use std::fmt::Write;
 
 /// Longest key written as a simple `key: value`; YAML readers (PyYAML)
@@ -39,7 +39,32 @@ pub(crate) fn to_yaml(node: &Node) -> String {
 }
 
 fn pad(out: &mut String, indent: usize) {
-    out.extend(std::iter::repeat_n(' ', indent));
+    const SPACES: &str = "                                                                ";
+    let mut left = indent;
+    while left > 0 {
+        let n = left.min(SPACES.len());
+        out.push_str(&SPACES[..n]);
+        left -= n;
+    }
+}
+
+/// An int in decimal, without the formatting machinery.
+fn push_int(i: i64, out: &mut String) {
+    let mut buf = [0u8; 20];
+    let mut pos = buf.len();
+    let mut n = i.unsigned_abs();
+    loop {
+        pos -= 1;
+        buf[pos] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    if i < 0 {
+        out.push('-');
+    }
+    out.extend(buf[pos..].iter().map(|d| char::from(*d)));
 }
 
 /// A non-empty mapping at `indent`; with `inline`, the first key goes on the
@@ -96,9 +121,7 @@ fn write_list(items: &[Node], indent: usize, inline: bool, out: &mut String) {
 fn write_key(key: &Key, out: &mut String) {
     match key {
         Key::Str(s) => write_str(s, out),
-        Key::Int(i) => {
-            let _ = write!(out, "{i}");
-        }
+        Key::Int(i) => push_int(*i, out),
         Key::Float(f) => write_float(*f, out),
         Key::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
     }
@@ -110,9 +133,7 @@ fn write_scalar(value: &Value, out: &mut String) {
         Value::Null => out.push_str("null"),
         Value::Missing => out.push_str("???"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Int(i) => {
-            let _ = write!(out, "{i}");
-        }
+        Value::Int(i) => push_int(*i, out),
         Value::BigInt(digits) => out.push_str(digits),
         Value::Float(f) => write_float(*f, out),
         Value::Str(s) | Value::Interp(s) => write_str(s, out),
@@ -129,14 +150,11 @@ fn write_float(f: f64, out: &mut String) {
     } else if f.is_infinite() {
         out.push_str(if f > 0.0 { ".inf" } else { "-.inf" });
     } else {
-        let repr = float_repr(f);
-        match repr.find('e') {
-            Some(e) if !repr.contains('.') => {
-                out.push_str(&repr[..e]);
-                out.push_str(".0");
-                out.push_str(&repr[e..]);
-            }
-            _ => out.push_str(&repr),
+        let start = out.len();
+        write_float_repr(f, out);
+        let repr = &out[start..];
+        if let Some(e) = repr.find('e').filter(|_| !repr.contains('.')) {
+            out.insert_str(start + e, ".0");
         }
     }
 }
@@ -189,12 +207,48 @@ fn analyze(s: &str) -> Styles {
             single: true,
         };
     }
+    if simple_plain(s.as_bytes()) {
+        return Styles {
+            plain: true,
+            single: true,
+        };
+    }
+    if s.is_ascii() {
+        // The same scan without decoding: each byte is a char.
+        analyze_chars(s, s.bytes().map(char::from))
+    } else {
+        analyze_chars(s, s.chars())
+    }
+}
+
+/// The common case of [`analyze`], decided in one pass over the bytes:
+/// printable ASCII with no `:` or `#` at all, no space at either end and a
+/// first character that is no indicator. Such a string has no block
+/// indicator, break or special character, so [`analyze_chars`] would allow
+/// both styles.
+fn simple_plain(b: &[u8]) -> bool {
+    let (Some(first), Some(last)) = (b.first(), b.last()) else {
+        return false;
+    };
+    let plain_first = first.is_ascii_alphanumeric()
+        || matches!(
+            first,
+            b'_' | b'$' | b'/' | b'(' | b'<' | b'=' | b'+' | b'^' | b'~'
+        );
+    plain_first
+        && *last != b' '
+        && b.iter()
+            .all(|c| matches!(c, b' '..=b'~') && !matches!(c, b':' | b'#'))
+}
+
+/// [`analyze`] over the characters `chars` of the non-empty `s`.
+fn analyze_chars(s: &str, chars: impl Iterator<Item = char>) -> Styles {
     let mut block_indicators = s.starts_with("---") || s.starts_with("...");
     let mut line_breaks = false;
     let mut special = false;
     let mut spaces_at_ends = s.starts_with(' ') || s.ends_with(' ');
     let mut preceded_by_ws = true;
-    let mut chars = s.chars().peekable();
+    let mut chars = chars.peekable();
     let mut first = true;
     while let Some(c) = chars.next() {
         let followed_by_ws = chars.peek().is_none_or(|n| is_space_or_break(*n));
@@ -475,6 +529,28 @@ pub(crate) mod tests {
             }),
             Value::List(l) => l.iter().for_each(|v| key_list(v, out)),
             _ => {}
+        }
+    }
+
+    #[test]
+    fn ints_without_fmt() {
+        for i in [0, 7, -7, 10, 1234567890, i64::MAX, i64::MIN] {
+            let mut out = String::new();
+            super::push_int(i, &mut out);
+            assert_eq!(out, i.to_string());
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        /// The one-pass check agrees with PyYAML's analysis where it answers.
+        #[test]
+        fn simple_plain_agrees_with_the_full_analysis(s in "[ -~]{1,12}") {
+            if super::simple_plain(s.as_bytes()) {
+                let full = super::analyze_chars(&s, s.chars());
+                prop_assert!(full.plain && full.single, "{:?}", s);
+            }
         }
     }
 

@@ -5,33 +5,48 @@
 //! engine's budget. Most config files use only block mappings and lists,
 //! plain one-line scalars, one-line flow lists of plain scalars, `{}`/`[]`
 //! and comments. This module reads exactly that subset, line by line, and
-//! emits the same events (with the same positions) that saphyr would, into
-//! the same tree builder. On anything else (quotes, anchors, tags, block
-//! scalars, multi-line scalars, flow mappings, tabs and other control
-//! characters, directives, non-ASCII text, odd indentation, `[1 -]`,
-//! errors) it gives up and the caller parses the whole document with saphyr
+//! builds the tree directly: the same nodes, with the same positions, that
+//! saphyr's events give through [`super::load`]'s builder. On anything else
+//! (quotes, anchors, tags, block scalars, multi-line scalars, flow mappings,
+//! `<<` and `=` keys, tabs and other control characters, directives,
+//! non-ASCII text, odd indentation, `[1 -]`, errors such as a duplicate
+//! key) it gives up and the caller parses the whole document with saphyr
 //! instead; so this path only has to be right on what it accepts, and the
-//! differential tests check that it is. A limit the tree builder hits is
-//! final on either path.
+//! differential tests check that it is. A limit hit here is final on either
+//! path, with the same error.
 
-use saphyr_parser::{Event, ScalarStyle};
-use std::borrow::Cow;
+use super::limits::{Budget, Limits, NODE_BYTES};
+use super::load::{build_map, depth_error, tree_error};
+use super::scalar::{self, Plain};
+use crate::error::Error;
+use crate::node::{Key, Node, Value};
+use crate::origin::Origin;
+use saphyr_parser::Marker;
+use std::sync::Arc;
 
-/// The fast path gave up: parse with saphyr.
+/// Why the fast path stopped.
 #[derive(Debug)]
-pub(super) struct Bail;
+pub(super) enum Stop {
+    /// Outside the subset, or an error saphyr's path reports: parse with saphyr.
+    Bail,
+    /// A limit: the document is refused.
+    Limit(Error),
+}
 
-/// Where an event starts: 1-based line, 0-based column (saphyr's convention).
-pub(super) type Pos = (usize, usize);
+/// Where a node starts: 1-based line, 0-based column (saphyr's convention).
+type Pos = (usize, usize);
 
-/// Receives events; returns false to stop (the builder rejected the tree).
-pub(super) type Emit<'e, 't> = &'e mut dyn FnMut(Event<'t>, Pos) -> bool;
-
-/// Emits the events of `text`, or gives up.
-pub(super) fn events<'t>(text: &'t str, emit: Emit<'_, 't>) -> Result<(), Bail> {
+/// The root of `text` (a mapping or a list), or why the fast path stopped.
+pub(super) fn load(text: &str, path: &Arc<str>, limits: &Limits) -> Result<Node, Stop> {
+    let guess = (text.len() / 32).clamp(8, 1024);
     let mut fast = Fast {
-        emit,
+        path,
+        limits,
+        budget: Budget::default(),
         stack: Vec::new(),
+        items: Vec::with_capacity(guess / 4),
+        pairs: Vec::with_capacity(guess),
+        root: None,
         pending: None,
         scalar_indent: None,
         started: false,
@@ -50,9 +65,16 @@ enum Kind {
     IndentlessSeq,
 }
 
+/// An open container: its children are on [`Fast::items`] or
+/// [`Fast::pairs`] from `start`, moved into a container of the exact size
+/// when it closes.
 struct Level {
     indent: usize,
     kind: Kind,
+    origin: Origin,
+    start: usize,
+    /// A mapping's key whose value comes next, and where the key starts.
+    key: Option<(Key, Marker)>,
 }
 
 /// A `key:` whose value is on later lines (or is empty).
@@ -64,9 +86,16 @@ struct Pending {
     indent: usize,
 }
 
-struct Fast<'e, 't> {
-    emit: Emit<'e, 't>,
+struct Fast<'a> {
+    path: &'a Arc<str>,
+    limits: &'a Limits,
+    budget: Budget,
     stack: Vec<Level>,
+    /// Items of the open lists.
+    items: Vec<Node>,
+    /// Pairs of the open mappings, with each key's position.
+    pairs: Vec<(Key, Node, Marker)>,
+    root: Option<Node>,
     pending: Option<Pending>,
     /// After a one-line value owned by a node at this indent, a more indented
     /// line would continue it (or be an error): give up then.
@@ -74,27 +103,122 @@ struct Fast<'e, 't> {
     started: bool,
 }
 
-impl<'t> Fast<'_, 't> {
-    fn send(&mut self, event: Event<'t>, pos: Pos) -> Result<(), Bail> {
-        if (self.emit)(event, pos) {
-            Ok(())
+impl Fast<'_> {
+    fn origin(&self, (line, col): Pos) -> Origin {
+        Origin::File {
+            path: self.path.clone(),
+            line: u32::try_from(line).unwrap_or(u32::MAX),
+            col: u32::try_from(col + 1).unwrap_or(u32::MAX),
+        }
+    }
+
+    /// Charges `bytes` of tree built at `pos` (`Limits::max_tree_bytes`).
+    fn charge(&mut self, bytes: usize, pos: Pos) -> Result<(), Stop> {
+        match self.budget.charge_tree(bytes, self.limits) {
+            Ok(()) => Ok(()),
+            Err(_) => Err(Stop::Limit(tree_error(self.limits, self.origin(pos)))),
+        }
+    }
+
+    /// A plain scalar: the key a mapping waits for, or a value.
+    fn scalar(&mut self, text: &str, pos: Pos, interp: bool) -> Result<(), Stop> {
+        let expecting_key =
+            matches!(self.stack.last(), Some(l) if l.kind == Kind::Map && l.key.is_none());
+        let value = plain(text, interp)?;
+        if expecting_key {
+            let key = match value {
+                Value::Str(s) | Value::Interp(s) => Key::Str(s),
+                Value::Missing => Key::Str("???".into()),
+                Value::Int(i) => Key::Int(i),
+                Value::BigInt(digits) => Key::Str(digits.into()),
+                Value::Float(f) => Key::Float(f),
+                Value::Bool(b) => Key::Bool(b),
+                Value::Null | Value::Map(_) | Value::List(_) => return Err(Stop::Bail),
+            };
+            self.charge(key.as_str().map_or(0, str::len), pos)?;
+            if let Some(top) = self.stack.last_mut() {
+                top.key = Some((key, Marker::new(0, pos.0, pos.1)));
+            }
+            return Ok(());
+        }
+        let bytes = match &value {
+            Value::Str(s) | Value::Interp(s) => s.len(),
+            Value::BigInt(d) => d.len(),
+            _ => 0,
+        };
+        self.charge(NODE_BYTES + bytes, pos)?;
+        let node = Node::with_origin(value, self.origin(pos));
+        self.push(node)
+    }
+
+    /// Opens a container at `pos`.
+    fn open(&mut self, kind: Kind, indent: usize, pos: Pos) -> Result<(), Stop> {
+        if matches!(self.stack.last(), Some(l) if l.kind == Kind::Map && l.key.is_none()) {
+            return Err(Stop::Bail); // a container as a key
+        }
+        if self.stack.len() >= self.limits.max_depth {
+            return Err(Stop::Limit(depth_error(self.limits, self.origin(pos))));
+        }
+        self.charge(NODE_BYTES, pos)?;
+        let start = if kind == Kind::Map {
+            self.pairs.len()
         } else {
-            Err(Bail)
+            self.items.len()
+        };
+        let origin = self.origin(pos);
+        self.stack.push(Level {
+            indent,
+            kind,
+            origin,
+            start,
+            key: None,
+        });
+        Ok(())
+    }
+
+    /// Closes the innermost container and adds it to its parent.
+    fn close(&mut self) -> Result<(), Stop> {
+        let Some(level) = self.stack.pop() else {
+            return Ok(());
+        };
+        let value = if level.kind == Kind::Map {
+            let pairs = self.pairs.drain(level.start..);
+            Value::Map(build_map(pairs, self.path).map_err(|_| Stop::Bail)?)
+        } else {
+            Value::List(self.items.drain(level.start..).collect())
+        };
+        self.push(Node::with_origin(value, level.origin))
+    }
+
+    /// Adds a finished node to its parent (or makes it the root).
+    fn push(&mut self, node: Node) -> Result<(), Stop> {
+        let Some(top) = self.stack.last_mut() else {
+            self.root = Some(node);
+            return Ok(());
+        };
+        if top.kind != Kind::Map {
+            self.items.push(node);
+            return Ok(());
+        }
+        match top.key.take() {
+            Some((key, mark)) => {
+                self.pairs.push((key, node, mark));
+                Ok(())
+            }
+            None => Err(Stop::Bail),
         }
     }
 
-    fn scalar(&mut self, text: &'t str, pos: Pos) -> Result<(), Bail> {
-        self.send(
-            Event::Scalar(Cow::Borrowed(text), ScalarStyle::Plain, 0, None),
-            pos,
-        )
-    }
-
-    fn line(&mut self, ln: usize, line: &'t str) -> Result<(), Bail> {
-        if line.bytes().any(|b| b < 0x20 || b == 0x7f) {
-            return Err(Bail); // tabs, \r and other controls, comments included
-        }
-        let line = ascii_part(line)?;
+    fn line(&mut self, ln: usize, line: &str) -> Result<(), Stop> {
+        // One pass for the common line: printable ASCII only.
+        let line = if line.bytes().any(|b| !(0x20..0x7f).contains(&b)) {
+            if line.bytes().any(|b| b < 0x20 || b == 0x7f) {
+                return Err(Stop::Bail); // tabs, \r and other controls, comments included
+            }
+            ascii_part(line)?
+        } else {
+            line
+        };
         let bytes = line.as_bytes();
         let indent = bytes.iter().take_while(|b| **b == b' ').count();
         let rest = &line[indent..];
@@ -104,10 +228,10 @@ impl<'t> Fast<'_, 't> {
         if indent == 0
             && (rest.starts_with("---") || rest.starts_with("...") || rest.starts_with('%'))
         {
-            return Err(Bail);
+            return Err(Stop::Bail);
         }
         if self.scalar_indent.take().is_some_and(|si| indent > si) {
-            return Err(Bail);
+            return Err(Stop::Bail);
         }
         let dash = rest == "-" || rest.starts_with("- ");
         if let Some(p) = self.pending.take() {
@@ -119,13 +243,7 @@ impl<'t> Fast<'_, 't> {
             if !closes {
                 break;
             }
-            let end = if top.kind == Kind::Map {
-                Event::MappingEnd
-            } else {
-                Event::SequenceEnd
-            };
-            self.stack.pop();
-            self.send(end, (ln, indent))?;
+            self.close()?;
         }
         match self.stack.last() {
             Some(top) if top.indent == indent && top.kind == Kind::Map && !dash => {
@@ -144,19 +262,8 @@ impl<'t> Fast<'_, 't> {
                     self.key_line(ln, 0, rest)
                 }
             }
-            _ => Err(Bail),
+            _ => Err(Stop::Bail),
         }
-    }
-
-    fn open(&mut self, kind: Kind, indent: usize, pos: Pos) -> Result<(), Bail> {
-        let event = if kind == Kind::Map {
-            Event::MappingStart(0, None)
-        } else {
-            Event::SequenceStart(0, None)
-        };
-        self.send(event, pos)?;
-        self.stack.push(Level { indent, kind });
-        Ok(())
     }
 
     /// The line after `key:` decides what its value is.
@@ -167,7 +274,7 @@ impl<'t> Fast<'_, 't> {
         indent: usize,
         rest: &str,
         dash: bool,
-    ) -> Result<(), Bail> {
+    ) -> Result<(), Stop> {
         if indent > p.indent {
             let kind = if dash { Kind::Seq } else { Kind::Map };
             return self.open(kind, indent, (ln, indent));
@@ -180,21 +287,21 @@ impl<'t> Fast<'_, 't> {
             // saphyr starts an indentless list at its first item's content.
             let content = rest[1..].bytes().take_while(|b| *b == b' ').count() + 1;
             if content >= rest.len() || rest[content..].starts_with('#') {
-                return Err(Bail);
+                return Err(Stop::Bail);
             }
             return self.open(Kind::IndentlessSeq, indent, (ln, indent + content));
         }
-        self.scalar("", p.colon)
+        self.scalar("", p.colon, false)
     }
 
     /// `key: value`, `key:` (value below) in a mapping at `indent`.
-    fn key_line(&mut self, ln: usize, indent: usize, rest: &'t str) -> Result<(), Bail> {
-        let colon = key_colon(rest).ok_or(Bail)?;
+    fn key_line(&mut self, ln: usize, indent: usize, rest: &str) -> Result<(), Stop> {
+        let colon = key_colon(rest).ok_or(Stop::Bail)?;
         let key = &rest[..colon];
         if !plain_key(key) {
-            return Err(Bail);
+            return Err(Stop::Bail);
         }
-        self.scalar(key, (ln, indent))?;
+        self.scalar(key, (ln, indent), false)?;
         let after = &rest[colon + 1..];
         let pending = Pending {
             colon: (ln, indent + colon),
@@ -204,7 +311,7 @@ impl<'t> Fast<'_, 't> {
     }
 
     /// The inline value after a key's `:` (starting at column `col`).
-    fn value(&mut self, ln: usize, col: usize, s: &'t str, pending: Pending) -> Result<(), Bail> {
+    fn value(&mut self, ln: usize, col: usize, s: &str, pending: Pending) -> Result<(), Stop> {
         let skipped = s.bytes().take_while(|b| *b == b' ').count();
         let v = &s[skipped..];
         let col = col + skipped;
@@ -217,32 +324,32 @@ impl<'t> Fast<'_, 't> {
     }
 
     /// A one-line node: `[a, b]`, `{}`, `[]` or a plain scalar.
-    fn inline(&mut self, ln: usize, col: usize, v: &'t str) -> Result<(), Bail> {
+    fn inline(&mut self, ln: usize, col: usize, v: &str) -> Result<(), Stop> {
         match v.as_bytes()[0] {
             b'[' => self.flow_list(ln, col, v),
             b'{' => {
                 let inner = v[1..].trim_start_matches(' ');
                 if !inner.starts_with('}') || !only_comment(&inner[1..]) {
-                    return Err(Bail);
+                    return Err(Stop::Bail);
                 }
-                self.send(Event::MappingStart(0, None), (ln, col))?;
-                self.send(Event::MappingEnd, (ln, col))
+                self.open(Kind::Map, usize::MAX, (ln, col))?;
+                self.close()
             }
             _ => {
-                let text = plain_value(v).ok_or(Bail)?;
-                self.scalar(text, (ln, col))
+                let (text, interp) = plain_value(v).ok_or(Stop::Bail)?;
+                self.scalar(text, (ln, col), interp)
             }
         }
     }
 
     /// `- value` or `- key: value` in a list at `indent`.
-    fn item(&mut self, ln: usize, indent: usize, rest: &'t str) -> Result<(), Bail> {
-        let after = rest.get(2..).ok_or(Bail)?;
+    fn item(&mut self, ln: usize, indent: usize, rest: &str) -> Result<(), Stop> {
+        let after = rest.get(2..).ok_or(Stop::Bail)?;
         let skipped = after.bytes().take_while(|b| *b == b' ').count();
         let v = &after[skipped..];
         let col = indent + 2 + skipped;
         if v.is_empty() || v.starts_with('#') || v == "-" || v.starts_with("- ") {
-            return Err(Bail);
+            return Err(Stop::Bail);
         }
         if !matches!(v.as_bytes()[0], b'[' | b'{') && key_colon(v).is_some() {
             // A compact mapping: `- key: value` opens a mapping at the key.
@@ -254,12 +361,12 @@ impl<'t> Fast<'_, 't> {
     }
 
     /// A one-line flow list of plain scalars.
-    fn flow_list(&mut self, ln: usize, col: usize, v: &'t str) -> Result<(), Bail> {
-        let close = v.find(']').ok_or(Bail)?;
+    fn flow_list(&mut self, ln: usize, col: usize, v: &str) -> Result<(), Stop> {
+        let close = v.find(']').ok_or(Stop::Bail)?;
         if !only_comment(&v[close + 1..]) {
-            return Err(Bail);
+            return Err(Stop::Bail);
         }
-        self.send(Event::SequenceStart(0, None), (ln, col))?;
+        self.open(Kind::Seq, usize::MAX, (ln, col))?;
         let inner = &v[1..close];
         if !inner.trim_matches(' ').is_empty() {
             let mut offset = 1;
@@ -268,43 +375,54 @@ impl<'t> Fast<'_, 't> {
                 let item = part.trim_matches(' ');
                 // `[1 -]`: saphyr needs a retry for it (see `flow_dash`).
                 if !plain_flow_item(item) || part.ends_with(" -") {
-                    return Err(Bail);
+                    return Err(Stop::Bail);
                 }
-                self.scalar(item, (ln, col + offset + lead))?;
+                self.scalar(item, (ln, col + offset + lead), item.contains("${"))?;
                 offset += part.len() + 1;
             }
         }
-        self.send(Event::SequenceEnd, (ln, col + close))
+        self.close()
     }
 
-    fn finish(&mut self) -> Result<(), Bail> {
+    fn finish(mut self) -> Result<Node, Stop> {
         if !self.started {
-            return Err(Bail);
+            return Err(Stop::Bail);
         }
         if let Some(p) = self.pending.take() {
-            self.scalar("", p.colon)?;
+            self.scalar("", p.colon, false)?;
         }
-        while let Some(top) = self.stack.pop() {
-            let end = if top.kind == Kind::Map {
-                Event::MappingEnd
-            } else {
-                Event::SequenceEnd
-            };
-            self.send(end, (0, 0))?;
+        while !self.stack.is_empty() {
+            self.close()?;
         }
-        Ok(())
+        self.root.ok_or(Stop::Bail)
     }
+}
+
+/// The value of a plain scalar, typed by YAML 1.1 rules; `interp` says
+/// whether it contains `${` (found by the scan that delimited it).
+fn plain(text: &str, interp: bool) -> Result<Value, Stop> {
+    Ok(match scalar::resolve_plain(text) {
+        Plain::Null => Value::Null,
+        Plain::Bool(b) => Value::Bool(b),
+        Plain::Int(i) => Value::Int(i),
+        Plain::Float(f) => Value::Float(f),
+        Plain::BigInt => Value::BigInt(scalar::big_int(text).map_err(|_| Stop::Bail)?.into()),
+        Plain::Str if interp => Value::Interp(text.to_string()),
+        Plain::Str if text == "???" => Value::Missing,
+        Plain::Str => Value::Str(text.to_string()),
+        Plain::BadFloat | Plain::Merge | Plain::ValueTag => return Err(Stop::Bail),
+    })
 }
 
 /// The line itself, or its part before a comment that holds non-ASCII text
 /// (columns count characters, so non-ASCII content before a position would
 /// need counting; that case goes to saphyr).
-fn ascii_part(line: &str) -> Result<&str, Bail> {
+fn ascii_part(line: &str) -> Result<&str, Stop> {
     let Some(first) = line.bytes().position(|b| !b.is_ascii()) else {
         return Ok(line);
     };
     if line[first..].chars().any(super::reader::is_unprintable) {
-        return Err(Bail); // saphyr's path refuses it, as PyYAML does
+        return Err(Stop::Bail); // saphyr's path refuses it, as PyYAML does
     }
     let head = &line[..first];
     let start = head.trim_start_matches(' ');
@@ -313,7 +431,7 @@ fn ascii_part(line: &str) -> Result<&str, Bail> {
     }
     match head.find(" #") {
         Some(c) => Ok(&line[..c]),
-        None => Err(Bail),
+        None => Err(Stop::Bail),
     }
 }
 
@@ -346,13 +464,15 @@ fn plain_start(s: &str) -> bool {
 
 /// A block-context plain scalar on one line, maybe followed by a comment.
 ///
-/// Returns the scalar without its trailing comment and spaces, in one pass.
-fn plain_value(v: &str) -> Option<&str> {
+/// Returns the scalar without its trailing comment and spaces, and whether
+/// it contains `${`, in one pass.
+fn plain_value(v: &str) -> Option<(&str, bool)> {
     if !plain_start(v) {
         return None;
     }
     let b = v.as_bytes();
     let mut end = b.len();
+    let mut interp = false;
     for i in 1..b.len() {
         match b[i] {
             b'#' if b[i - 1] == b' ' => {
@@ -360,11 +480,12 @@ fn plain_value(v: &str) -> Option<&str> {
                 break;
             }
             b':' if b.get(i + 1).is_none_or(|c| *c == b' ') => return None,
+            b'{' if b[i - 1] == b'$' => interp = true,
             _ => {}
         }
     }
     let text = v[..end].trim_end_matches(' ');
-    (!text.ends_with(':')).then_some(text)
+    (!text.ends_with(':')).then_some((text, interp))
 }
 
 /// A key: a plain scalar without `:` or `#`, not ending in a space.
@@ -426,10 +547,6 @@ mod tests {
             (Some(f), Some(s)) => same(&f, &s).map(|()| true),
             (f, s) => Err(format!("roots differ: {f:?} vs {s:?}")),
         }
-    }
-
-    pub(super) fn yaml_files_pub(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
-        yaml_files(dir, out)
     }
 
     fn yaml_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
@@ -518,107 +635,5 @@ mod tests {
                 prop_assert!(crate::yaml::reader::incompatible_version(&text).is_none());
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod probe {
-    #[test]
-    #[ignore]
-    fn list_bailing_files() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .parent()
-            .unwrap();
-        let mut files = Vec::new();
-        super::tests::yaml_files_pub(&root.join("target/bench-tree"), &mut files);
-        let limits = crate::yaml::Limits::default();
-        let path: std::sync::Arc<str> = std::sync::Arc::from("t");
-        let mut bail = 0;
-        for f in &files {
-            let text = std::fs::read_to_string(f).unwrap();
-            if crate::yaml::load::parse_fast(&text, &path, &limits).is_none() {
-                bail += 1;
-                if bail < 4 {
-                    println!("BAIL {}", f.display());
-                }
-            }
-        }
-        println!("bailed {bail} of {}", files.len());
-    }
-}
-
-#[cfg(test)]
-mod timing {
-    fn cpu_ns() -> u64 {
-        let s = std::fs::read_to_string("/proc/thread-self/schedstat").unwrap_or_default();
-        s.split_whitespace()
-            .next()
-            .and_then(|x| x.parse().ok())
-            .unwrap_or(0)
-    }
-
-    /// `cargo test --release -p config-core --lib yaml::fast::timing -- --ignored --nocapture`
-    #[test]
-    #[ignore]
-    fn split_of_loading_time() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .parent()
-            .unwrap();
-        let mut files = Vec::new();
-        super::tests::yaml_files_pub(&root.join("target/bench-tree"), &mut files);
-        let texts: Vec<String> = files
-            .iter()
-            .map(|f| std::fs::read_to_string(f).unwrap())
-            .collect();
-        let bytes: usize = texts.iter().map(String::len).sum();
-        let limits = crate::yaml::Limits::default();
-        let path: std::sync::Arc<str> = std::sync::Arc::from("t");
-        let rounds = 20;
-        let t0 = cpu_ns();
-        for _ in 0..rounds {
-            for t in &texts {
-                let mut n = 0usize;
-                let mut emit = |_e: saphyr_parser::Event<'_>, _p: super::Pos| {
-                    n += 1;
-                    true
-                };
-                let _ = super::events(t, &mut emit);
-                std::hint::black_box(n);
-            }
-        }
-        let t1 = cpu_ns();
-        let mut kept = Vec::with_capacity(texts.len());
-        for _ in 0..rounds {
-            kept.clear();
-            for t in &texts {
-                kept.push(crate::yaml::load::parse_fast(t, &path, &limits));
-            }
-        }
-        let t2 = cpu_ns();
-        drop(kept);
-        let mut kept = Vec::with_capacity(texts.len());
-        for t in &texts {
-            kept.push(crate::yaml::load::parse_fast(t, &path, &limits));
-        }
-        let t3 = cpu_ns();
-        drop(kept);
-        let t4 = cpu_ns();
-        let mbs = |ns: u64, r: usize| (bytes * r) as f64 / 1e6 / (ns as f64 / 1e9);
-        println!("events only: {:.1} MB/s", mbs(t1 - t0, rounds));
-        println!(
-            "build (incl. drop of previous round): {:.1} MB/s",
-            mbs(t2 - t1, rounds)
-        );
-        println!(
-            "drop share of one round: {:.0}%",
-            100.0 * (t4 - t3) as f64 / ((t2 - t1) as f64 / rounds as f64)
-        );
-        println!(
-            "size_of Node {} Value {} Origin {} Key {}",
-            std::mem::size_of::<crate::Node>(),
-            std::mem::size_of::<crate::Value>(),
-            std::mem::size_of::<crate::Origin>(),
-            std::mem::size_of::<crate::Key>()
-        );
     }
 }

@@ -95,6 +95,10 @@ struct Scan {
 
 impl Scan {
     fn line(&mut self, line: &str, indent: usize) {
+        if self.depth == 0 {
+            // In block context a new line starts with no plain scalar open.
+            self.in_plain = false;
+        }
         let mut prev = ' ';
         // The last non-blank character before this one on the line, `None`
         // at its start: whether a token may start here.
@@ -102,13 +106,13 @@ impl Scan {
         let mut chars = line.chars().peekable();
         let mut col = 0;
         while let Some(c) = chars.next() {
-            // Inside a flow collection a plain scalar goes on across lines:
-            // a quote at the start of its next line is part of it.
-            let continues_plain = self.depth > 0 && self.in_plain && last.is_none();
+            // Inside a plain scalar nothing starts (`x - 'y`, `c:<<<:- '`):
+            // in a flow collection it goes on across lines, so a quote at
+            // the start of its next line is part of it too.
             let starts_token = (matches!(prev, ' ' | '\t') && self.token_boundary(last)
                 || self.depth > 0 && matches!(prev, '[' | '{' | ','))
-                && !continues_plain;
-            if self.quote.is_none() && self.depth > 0 {
+                && !self.in_plain;
+            if self.quote.is_none() {
                 self.track_plain(c, chars.peek().copied(), prev);
             }
             match (self.quote, c) {
@@ -150,16 +154,19 @@ impl Scan {
         }
     }
 
-    /// Whether a plain scalar is open after `c` (flow context, outside
-    /// quotes): indicators and comments end one, anything else starts or
-    /// continues one.
+    /// Whether a plain scalar is open after `c` (outside quotes):
+    /// indicators, flow punctuation (in flow context) and comments end one
+    /// or start none; anything else starts or continues one.
     fn track_plain(&mut self, c: char, next: Option<char>, prev: char) {
+        let blank_next = next.is_none_or(|n| matches!(n, ' ' | '\t' | '\n' | '\r'));
         self.in_plain = match c {
             ' ' | '\t' | '\n' | '\r' => self.in_plain,
-            '[' | '{' | ']' | '}' | ',' => false,
-            ':' if next.is_none_or(|n| matches!(n, ' ' | '\t' | '\n' | '\r')) => false,
+            '[' | '{' | ']' | '}' | ',' if self.depth > 0 => false,
+            ':' if blank_next => false,
             '#' if matches!(prev, ' ' | '\t') => false,
-            '\'' | '"' if !self.in_plain => false,
+            // An opening quote, a block indicator, a flow collection.
+            '\'' | '"' | '[' | '{' if !self.in_plain => false,
+            '-' | '?' if !self.in_plain && blank_next => false,
             _ => true,
         };
     }

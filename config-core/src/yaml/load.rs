@@ -66,28 +66,19 @@ fn parse_document(text: &str, path: &Arc<str>, limits: &Limits) -> Result<Option
     parse_saphyr(text, path, limits)
 }
 
-/// The tree through the fast path, or `None` when it gave up (or the
-/// builder failed: saphyr then reports the same error, or an earlier one).
-/// A limit the builder hit is final, though: the document is refused
-/// either way, and saphyr would only take as long again to say so.
+/// The tree through the fast path, or `None` when it gave up (an error
+/// there is one saphyr reports the same way, or an earlier one). A limit
+/// the fast path hit is final, though: the document is refused either way,
+/// and saphyr would only take as long again to say so.
 pub(super) fn parse_fast(
     text: &str,
     path: &Arc<str>,
     limits: &Limits,
 ) -> Option<Result<Option<Node>, Error>> {
-    let mut builder = Builder::new(path.clone(), limits, text.len());
-    let mut failed = None;
-    let mut emit = |event: Event<'_>, (line, col): fast::Pos| {
-        let mark = Marker::new(0, line, col);
-        let result = builder.event(event, Span::new(mark, mark));
-        failed = result.err();
-        failed.is_none()
-    };
-    let done = fast::events(text, &mut emit);
-    match (done, failed) {
-        (_, Some(e)) if e.kind == ErrorKind::Limit => Some(Err(e)),
-        (Ok(()), None) => Some(Ok(builder.root)),
-        _ => None,
+    match fast::load(text, path, limits) {
+        Ok(root) => Some(Ok(Some(root))),
+        Err(fast::Stop::Limit(e)) => Some(Err(e)),
+        Err(fast::Stop::Bail) => None,
     }
 }
 
@@ -660,15 +651,7 @@ impl<'l> Builder<'l> {
     }
 
     fn depth_error(&self, mark: Marker) -> Error {
-        self.error(
-            ErrorKind::Limit,
-            format!(
-                "YAML nesting is deeper than {} levels (Limits::max_depth)",
-                self.limits.max_depth
-            ),
-            mark,
-        )
-        .with_hint(format!("raise `Limits::max_depth`: {RAISE}"))
+        depth_error(self.limits, self.origin(mark))
     }
 
     /// Charges `bytes` of tree built at `mark` (see `Limits::max_tree_bytes`).
@@ -699,20 +682,38 @@ impl<'l> Builder<'l> {
     }
 
     fn tree_error(&self, mark: Marker) -> Error {
-        let limit = self.limits.max_tree_bytes;
-        self.error(
-            ErrorKind::Limit,
-            format!(
-                "the loaded tree would take more than {} of memory (Limits::max_tree_bytes): \
-                 every value takes about {NODE_BYTES} bytes in memory, whatever its length in the file",
-                in_mib(limit)
-            ),
-            mark,
-        )
-        .with_hint(format!(
-            "split the data out of the config (a large list of numbers belongs in a data file), or raise `Limits::max_tree_bytes`: {RAISE}"
-        ))
+        tree_error(self.limits, self.origin(mark))
     }
+}
+
+/// A container opened at `origin` would nest deeper than `Limits::max_depth`.
+pub(super) fn depth_error(limits: &Limits, origin: Origin) -> Error {
+    Error::new(
+        ErrorKind::Limit,
+        format!(
+            "YAML nesting is deeper than {} levels (Limits::max_depth)",
+            limits.max_depth
+        ),
+    )
+    .with_origin(origin)
+    .with_hint(format!("raise `Limits::max_depth`: {RAISE}"))
+}
+
+/// The value at `origin` would take the tree past `Limits::max_tree_bytes`.
+pub(super) fn tree_error(limits: &Limits, origin: Origin) -> Error {
+    let limit = limits.max_tree_bytes;
+    Error::new(
+        ErrorKind::Limit,
+        format!(
+            "the loaded tree would take more than {} of memory (Limits::max_tree_bytes): \
+             every value takes about {NODE_BYTES} bytes in memory, whatever its length in the file",
+            in_mib(limit)
+        ),
+    )
+    .with_origin(origin)
+    .with_hint(format!(
+        "split the data out of the config (a large list of numbers belongs in a data file), or raise `Limits::max_tree_bytes`: {RAISE}"
+    ))
 }
 
 /// `bytes` for a message: `128 MiB`, or `1000 bytes` below a MiB.
@@ -841,7 +842,7 @@ fn key_of(value: Value) -> Result<Key, Error> {
 }
 
 /// The explicit pairs of a mapping, in order (see [`insert_explicit`]).
-fn build_map(
+pub(super) fn build_map(
     pairs: impl ExactSizeIterator<Item = (Key, Node, Marker)>,
     path: &Arc<str>,
 ) -> Result<Map, Error> {
@@ -1289,6 +1290,19 @@ mod tests {
         // A quote on a continuation line of a plain scalar inside a flow
         // list is part of the scalar (fuzz finding: the scan opened a quote
         // there and shifted the lines after the list, `zz` among them).
+        // A quote inside a plain scalar opens nothing, in a flow list or a
+        // block value (`c:<<<:- '`, `x - 'y`).
+        for (text, key, want) in [
+            (
+                "b:\n  c: [2.5,\n  c:<<<:- ']\nzz: 'q'\n",
+                "b.c",
+                "- 2.5\n- c:<<<:- '\n",
+            ),
+            ("a: x - 'y\nb: [1,\n2]\nc: 'q'\n", "b", "- 1\n- 2\n"),
+        ] {
+            let n = load_ok(text);
+            assert_eq!(n.select(key).unwrap().unwrap().to_yaml(), want, "{text:?}");
+        }
         for tail in ["", "zz: 'q'\n"] {
             let text = format!("b:\n  c: [1 x\n- -6\n'p, d,\n0b,e: ~\n]\n{tail}");
             let n = load_ok(&text);

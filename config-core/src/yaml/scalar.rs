@@ -489,6 +489,12 @@ fn looks_like_timestamp(s: &str) -> bool {
 /// Python's `int()` or `float()` would accept `s` (approximately, erring on
 /// the side of yes: any numeric character counts as a digit).
 fn python_number(s: &str) -> bool {
+    // Most strings start with a letter that begins no number: no trimming.
+    if let Some(c) = s.as_bytes().first() {
+        if c.is_ascii_alphabetic() && !matches!(c, b'i' | b'I' | b'n' | b'N') {
+            return false;
+        }
+    }
     let t = s.trim();
     let t = t.strip_prefix(['+', '-']).unwrap_or(t);
     // Most strings fail on their first character: no allocation for them.

@@ -1,0 +1,39 @@
+//! CPU-time figures next to criterion's wall times: on the shared 2-core
+//! machine other work stretches wall times, much less the CPU time this
+//! thread runs (Linux's schedstat).
+
+/// CPU time this thread has run, in ns, from `/proc/thread-self/schedstat`.
+pub fn cpu_ns() -> Option<u64> {
+    let s = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    s.split_whitespace().next()?.parse().ok()
+}
+
+/// Runs `f` for about 3 s of wall time (at least 3 times) after a warm-up
+/// and prints its CPU time per call, and MB/s of CPU time when it processes
+/// `bytes` per call. Skipped under `--profile-time`, and where schedstat is
+/// missing.
+pub fn report_cpu(what: &str, bytes: Option<u64>, mut f: impl FnMut()) {
+    if std::env::args().any(|a| a == "--profile-time") {
+        return;
+    }
+    f();
+    let (Some(start), wall) = (cpu_ns(), std::time::Instant::now()) else {
+        return;
+    };
+    let mut rounds = 0u64;
+    while wall.elapsed().as_secs_f64() < 3.0 || rounds < 3 {
+        f();
+        rounds += 1;
+    }
+    let Some(end) = cpu_ns() else { return };
+    let secs = (end - start) as f64 / 1e9;
+    let per = secs / rounds as f64;
+    match bytes {
+        Some(b) => println!(
+            "{what}: {:.1} MB/s of CPU time ({rounds} rounds, {:.3} ms CPU each)",
+            (b * rounds) as f64 / 1e6 / secs,
+            per * 1e3
+        ),
+        None => println!("{what}: {:.3} ms CPU each ({rounds} rounds)", per * 1e3),
+    }
+}

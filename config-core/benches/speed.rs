@@ -1,0 +1,138 @@
+//! The figures of issue 13 ("speed to the floor"), on trees of
+//! `shared/bench/make_tree.py` (built once under `$COMPOSE_BENCH_DIR`, or
+//! the temp dir):
+//! - `speed_load/compose_files`: loading the files one compose of the
+//!   2,000-experiment tree reads (MB/s of YAML);
+//! - `speed_emit/composed`: `to_yaml` of that composed config (MB/s of YAML
+//!   written);
+//! - `speed_chain/<n>`: a compose whose experiment chain is `n` configs deep
+//!   (`--experiments n --chain n`): each level should cost the same;
+//! - `speed_keys/12000`: a compose of the tree with 12,000 keys per option
+//!   (`--keys 12000`, about 3.9 MB of YAML read), output included.
+//!
+//! Run: `cargo bench -p config-core --bench speed`. Peak memory and whole
+//! process times are measured outside criterion: `tools/bench-process/ab.py`.
+
+mod common;
+
+use common::report_cpu;
+use config_core::compose::Composer;
+use config_core::yaml::{load_str, Limits};
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// A tree of make_tree.py with `args`, named after them.
+fn tree(name: &str, args: &[&str]) -> PathBuf {
+    let base = std::env::var_os("COMPOSE_BENCH_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(std::env::temp_dir);
+    let dir = base.join(format!("speed-bench-{name}"));
+    if !dir.join("overrides.txt").exists() {
+        let script = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .ancestors()
+            .map(|a| a.join("shared/bench/make_tree.py"))
+            .find(|p| p.exists())
+            .unwrap_or_else(|| PathBuf::from("/work/shared/bench/make_tree.py"));
+        let status = Command::new("python3")
+            .arg(&script)
+            .arg(&dir)
+            .args(args)
+            .stdout(std::process::Stdio::null())
+            .status()
+            .expect("python3 runs make_tree.py");
+        assert!(status.success(), "make_tree.py failed");
+    }
+    dir
+}
+
+fn overrides(dir: &Path) -> Vec<String> {
+    std::fs::read_to_string(dir.join("overrides.txt"))
+        .unwrap()
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+fn load_and_emit(c: &mut Criterion) {
+    let dir = tree("default", &[]);
+    let ov = overrides(&dir);
+    let composer = Composer::builder().dir(&dir).build().unwrap();
+    let composition = composer.compose_full("config", &ov).unwrap();
+    let files: Vec<(String, String)> = composition
+        .defaults
+        .loaded_paths
+        .iter()
+        .map(|p| dir.join(format!("{p}.yaml")))
+        .filter(|path| path.exists()) // not Hydra's built-in configs
+        .map(|path| {
+            let text = std::fs::read_to_string(&path).unwrap();
+            (path.display().to_string(), text)
+        })
+        .collect();
+    let bytes: usize = files.iter().map(|(_, t)| t.len()).sum();
+    let mut g = c.benchmark_group("speed_load");
+    g.throughput(Throughput::Bytes(bytes as u64));
+    g.bench_function("compose_files", |b| {
+        b.iter(|| {
+            files
+                .iter()
+                .map(|(p, t)| load_str(t, p, &Limits::default()).unwrap())
+                .collect::<Vec<_>>()
+        })
+    });
+    g.finish();
+    report_cpu("load: compose files", Some(bytes as u64), || {
+        for (p, t) in &files {
+            drop(load_str(t, p, &Limits::default()).unwrap());
+        }
+    });
+    let yaml = composition.config.to_yaml();
+    let mut g = c.benchmark_group("speed_emit");
+    g.throughput(Throughput::Bytes(yaml.len() as u64));
+    g.bench_function("composed", |b| b.iter(|| composition.config.to_yaml()));
+    g.finish();
+    report_cpu("emit: composed", Some(yaml.len() as u64), || {
+        drop(composition.config.to_yaml())
+    });
+}
+
+fn chains(c: &mut Criterion) {
+    let mut g = c.benchmark_group("speed_chain");
+    g.sample_size(20);
+    for n in [100usize, 1_000] {
+        let n_s = n.to_string();
+        let dir = tree(
+            &format!("chain-{n}"),
+            &["--experiments", &n_s, "--chain", &n_s],
+        );
+        let ov = overrides(&dir);
+        let composer = Composer::builder().dir(&dir).build().unwrap();
+        g.bench_function(&n_s, |b| {
+            b.iter(|| composer.compose("config", &ov).unwrap())
+        });
+        report_cpu(&format!("chain: {n}"), None, || {
+            drop(composer.compose("config", &ov).unwrap())
+        });
+    }
+    g.finish();
+}
+
+fn big_keys(c: &mut Criterion) {
+    let dir = tree("keys-12000", &["--experiments", "20", "--keys", "12000"]);
+    let ov = overrides(&dir);
+    let composer = Composer::builder().dir(&dir).build().unwrap();
+    let mut g = c.benchmark_group("speed_keys");
+    g.sample_size(10);
+    g.bench_function("12000", |b| {
+        b.iter(|| composer.compose("config", &ov).unwrap().to_yaml().len())
+    });
+    g.finish();
+    report_cpu("keys: 12000", None, || {
+        drop(composer.compose("config", &ov).unwrap().to_yaml())
+    });
+}
+
+criterion_group!(benches, load_and_emit, chains, big_keys);
+criterion_main!(benches);
