@@ -243,7 +243,7 @@ impl ConfigSource for DirSource {
 
     /// Stats the file first: a missing file or a directory is no config
     /// (`Ok(None)`); a symlink out of the directory is refused before
-    /// anything is read; then [`yaml::read_text`] refuses FIFOs, devices and
+    /// anything is read; then `yaml::read_text` refuses FIFOs, devices and
     /// files over the size limit, and reads with a bound.
     fn load(&self, config_path: &str) -> Result<Option<RawConfig>, Error> {
         let file = self.file(config_path)?;
