@@ -289,12 +289,7 @@ fn from_config(origin: &Origin, config_path: &str) -> bool {
 }
 
 fn join(prefix: &str, key: &Key) -> String {
-    let key = key.to_string();
-    if prefix.is_empty() {
-        key
-    } else {
-        format!("{prefix}.{key}")
-    }
+    crate::path::child_key(prefix, key)
 }
 
 /// A value on one line, as it would be written in an override:
