@@ -353,6 +353,27 @@ pub fn registry() -> Registry {
     r
 }
 
+/// Builds the object the lazy description `desc` at `key` names, or says
+/// which config group fills it (`group=...`) when there is none.
+pub fn build<T: std::any::Any + Send + Sync>(
+    reg: &Registry,
+    desc: Option<&LazyDict>,
+    key: &str,
+    group: &str,
+) -> Result<std::sync::Arc<T>, Error> {
+    let desc = desc.ok_or_else(|| {
+        Error::new(
+            config_core::ErrorKind::MissingValue,
+            format!("no {key} configured"),
+        )
+        .with_key(key)
+        .with_hint(format!(
+            "choose one on the command line ({group}=...), or an experiment that sets it"
+        ))
+    })?;
+    reg.instantiate_at(desc, key)?.into_object::<T>()
+}
+
 /// Runs the flow on argv-style arguments: make, override, validate.
 pub fn load<I, S>(args: I) -> Result<TrainConfig, Error>
 where

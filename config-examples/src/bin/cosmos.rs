@@ -17,8 +17,8 @@
 
 use config_core::app::write_atomic;
 use config_core::prelude::*;
-use config_core::typed::Registry;
-use config_core::{dict, Error, ErrorKind};
+use config_core::{dict, Error};
+use config_examples::build;
 use config_examples::cosmos::objects::{registry, Net, Optimizer, Schedule};
 use config_examples::cosmos::{Config, SMOKE};
 use std::ffi::OsString;
@@ -97,36 +97,11 @@ fn with_smoke(mut args: Vec<OsString>) -> Vec<OsString> {
     args
 }
 
-fn build<T: std::any::Any + Send + Sync>(
-    reg: &Registry,
-    desc: Option<&LazyDict>,
-    key: &str,
-) -> Result<std::sync::Arc<T>, Error> {
-    let desc = desc.ok_or_else(|| {
-        Error::new(ErrorKind::MissingValue, format!("no {key} configured"))
-            .with_key(key)
-            .with_hint(format!(
-                "choose one on the command line ({}=...), or an experiment that sets it",
-                group_of(key)
-            ))
-    })?;
-    reg.instantiate_at(desc, key)?.into_object::<T>()
-}
-
-/// The config group that fills `key` (`model.config.net` → `net`).
-fn group_of(key: &str) -> &str {
-    match key {
-        "dataloader_train" => "data_train",
-        "dataloader_val" => "data_val",
-        k => k.rsplit('.').next().unwrap_or(k),
-    }
-}
-
 /// A mock training loop over the frozen config.
 fn train(cfg: &Frozen<Config>) -> Result<(), Error> {
     let reg = registry();
-    let opt = build::<Optimizer>(&reg, cfg.optimizer.as_ref(), "optimizer")?;
-    let sched = build::<Schedule>(&reg, cfg.scheduler.as_ref(), "scheduler")?;
+    let opt = build::<Optimizer>(&reg, cfg.optimizer.as_ref(), "optimizer", "optimizer")?;
+    let sched = build::<Schedule>(&reg, cfg.scheduler.as_ref(), "scheduler", "scheduler")?;
     let net_desc = cfg
         .model
         .as_ref()
@@ -135,7 +110,7 @@ fn train(cfg: &Frozen<Config>) -> Result<(), Error> {
         .filter(|n| !matches!(n.value, config_core::Value::Null))
         .map(|n| LazyDict::from_node_at(n, "model.config.net"))
         .transpose()?;
-    let net = build::<Net>(&reg, net_desc.as_ref(), "model.config.net")?;
+    let net = build::<Net>(&reg, net_desc.as_ref(), "model.config.net", "net")?;
     println!(
         "# training {}/{}/{} for {} iterations: {} lr={} on {} ({}x{}), {:?}",
         cfg.job.project,

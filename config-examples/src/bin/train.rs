@@ -15,9 +15,9 @@
 //! cargo run -p config-examples --bin train -- --json-schema           # JSON Schema of the config
 //! ```
 
-use config_core::typed::{Config, Frozen, LazyDict, Registry};
-use config_core::{Error, ErrorKind};
-use config_examples::{registry, Net, Optimizer, Scheduler, TrainConfig};
+use config_core::typed::{Config, Frozen, LazyDict};
+use config_core::Error;
+use config_examples::{build, registry, Net, Optimizer, Scheduler, TrainConfig};
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::mpsc;
@@ -71,18 +71,6 @@ fn main() -> ExitCode {
     )
 }
 
-/// Builds the object a lazy description at `key` names.
-fn build<T: std::any::Any + Send + Sync>(
-    reg: &Registry,
-    desc: Option<&LazyDict>,
-    key: &str,
-) -> Result<std::sync::Arc<T>, Error> {
-    let desc = desc.ok_or_else(|| {
-        Error::new(ErrorKind::MissingValue, format!("no {key} configured")).with_key(key)
-    })?;
-    reg.instantiate_at(desc, key)?.into_object::<T>()
-}
-
 /// A mock training loop: builds the lazy objects, and shares the frozen
 /// config with a checkpointing thread.
 /// What the loop needs from its job besides the config.
@@ -133,13 +121,13 @@ fn save_checkpoint(dir: &Path, iter: u64, loss: f64) -> Result<std::path::PathBu
 /// from the latest checkpoint after a requeue.
 fn train(cfg: &Frozen<TrainConfig>, run: &Run<'_>) -> Result<(), Error> {
     let reg = registry();
-    let opt = build::<Optimizer>(&reg, cfg.optimizer.as_ref(), "optimizer")?;
-    let sched = build::<Scheduler>(&reg, cfg.scheduler.as_ref(), "scheduler")?;
+    let opt = build::<Optimizer>(&reg, cfg.optimizer.as_ref(), "optimizer", "optimizer")?;
+    let sched = build::<Scheduler>(&reg, cfg.scheduler.as_ref(), "scheduler", "scheduler")?;
     let net_desc = cfg.model.as_ref().and_then(|m| m.get("net"));
     let net_desc = net_desc
         .map(|n| LazyDict::from_node_at(n, "model.net"))
         .transpose()?;
-    let net = build::<Net>(&reg, net_desc.as_ref(), "model.net")?;
+    let net = build::<Net>(&reg, net_desc.as_ref(), "model.net", "net")?;
     println!(
         "# training {} ({}/{}) for {} iterations: {} lr={} on a {}x{} net, {:?}",
         cfg.job.name,

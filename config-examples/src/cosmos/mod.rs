@@ -52,28 +52,8 @@ pub struct JobConfig {
     pub path_local: String,
 }
 
-/// How gradients are synchronised across ranks.
-#[derive(Config, Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Parallelism {
-    /// DistributedDataParallel.
-    #[default]
-    Ddp,
-    /// Fully sharded data parallel.
-    Fsdp,
-}
-
-/// DistributedDataParallel options.
-#[derive(Config, Debug, Clone, PartialEq)]
-pub struct DdpConfig {
-    /// Look for parameters that get no gradient.
-    pub find_unused_parameters: bool,
-    /// The graph does not change between iterations.
-    #[config(default = true)]
-    pub static_graph: bool,
-    /// Broadcast buffers at each forward.
-    #[config(default = true)]
-    pub broadcast_buffers: bool,
-}
+// Data parallelism and its DDP options are the `train` example's.
+pub use crate::{DdpConfig, Parallelism};
 
 /// cuDNN flags.
 #[derive(Config, Debug, Clone, PartialEq)]

@@ -7,37 +7,8 @@
 use config_core::prelude::*;
 use config_core::typed::Registry;
 
-/// Arguments of `FusedAdamW` and `AdamW`.
-#[derive(Config, Debug, Clone, PartialEq)]
-pub struct AdamWArgs {
-    /// Learning rate.
-    #[config(mandatory, validate(range(min = 0.0)))]
-    pub lr: f64,
-    /// Decoupled weight decay.
-    #[config(default = 0.0, validate(range(min = 0.0)))]
-    pub weight_decay: f64,
-    /// Coefficients of the running averages.
-    #[config(default = [0.9, 0.999])]
-    pub betas: Vec<f64>,
-    /// Added to the denominator for stability.
-    #[config(default = 1e-8)]
-    pub eps: f64,
-}
-
-/// Arguments of the piecewise-linear warm-up schedule (one entry per cycle).
-#[derive(Config, Debug, Clone, PartialEq)]
-pub struct LambdaLinearArgs {
-    /// Warm-up iterations of each cycle.
-    pub warm_up_steps: Vec<u64>,
-    /// Starting factor of each cycle.
-    pub f_start: Vec<f64>,
-    /// Peak factor of each cycle.
-    pub f_max: Vec<f64>,
-    /// Final factor of each cycle.
-    pub f_min: Vec<f64>,
-    /// Length of each cycle.
-    pub cycle_lengths: Vec<u64>,
-}
+// The optimizer's and the schedule's arguments are the `train` example's.
+pub use crate::{AdamWArgs, LambdaLinearArgs};
 
 /// Arguments of the video data loaders.
 #[derive(Config, Debug, Clone, PartialEq)]
