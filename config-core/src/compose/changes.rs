@@ -177,15 +177,13 @@ fn task_choices(choices: &[(String, Option<String>)]) -> BTreeMap<String, Option
 }
 
 /// The groups the command line names (`model=x`, `+experiment=y`, `~db`),
-/// as written before `=`, without `+`, `++`, `~` or `@package`.
+/// as the override parser reads them (no `+`, `~` or `@package`).
 fn group_arguments<S: AsRef<str>>(overrides: &[S]) -> Vec<String> {
     overrides
         .iter()
-        .filter_map(|o| {
-            let text = o.as_ref().trim_start_matches(['+', '~']);
-            let key = text.split('=').next()?;
-            Some(key.split('@').next().unwrap_or(key).to_string())
-        })
+        .enumerate()
+        .filter_map(|(i, o)| super::cli::parse(i + 1, o.as_ref()).ok())
+        .map(|o| o.key)
         .collect()
 }
 

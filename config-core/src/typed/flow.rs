@@ -282,16 +282,12 @@ impl<T: Config> Maker<T> {
 
     /// Runs the whole flow on argv-style arguments (see the module docs for
     /// the program-path rule) and returns the typed config.
-    pub fn override_with<I, S>(mut self, args: I) -> Result<T, Error>
+    pub fn override_with<I, S>(self, args: I) -> Result<T, Error>
     where
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
     {
-        self.print_warnings();
-        let resolvers = std::mem::take(&mut self.resolvers);
-        let targets = std::mem::take(&mut self.targets);
-        let composer = self.into_composer()?;
-        let tree = compose_tree::<T, _, _>(&composer, &resolvers, &targets, args)?;
+        let (tree, targets) = self.composed(args)?;
         type_tree(&tree, &targets)
     }
 
@@ -317,7 +313,21 @@ impl<T: Config> Maker<T> {
     /// let err = Train::make().build(["train", "max_iter=0"]).unwrap_err();
     /// assert!(err.message.ends_with("max_iter: must be at least 1, got 0 (set by command-line argument 1)"));
     /// ```
-    pub fn build<I, S>(mut self, args: I) -> Result<Frozen<T>, Error>
+    pub fn build<I, S>(self, args: I) -> Result<Frozen<T>, Error>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        let (tree, targets) = self.composed(args)?;
+        freeze_tree(tree, &targets)
+    }
+}
+
+impl<T: Config> Maker<T> {
+    /// The flow up to the resolved tree, shared by
+    /// [`Maker::override_with`] and [`Maker::build`]: warnings, compose,
+    /// resolve and the typed-lazy checks.
+    fn composed<I, S>(mut self, args: I) -> Result<(Node, TypedTargets), Error>
     where
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
@@ -327,7 +337,7 @@ impl<T: Config> Maker<T> {
         let targets = std::mem::take(&mut self.targets);
         let composer = self.into_composer()?;
         let tree = compose_tree::<T, _, _>(&composer, &resolvers, &targets, args)?;
-        freeze_tree(tree, &targets)
+        Ok((tree, targets))
     }
 }
 

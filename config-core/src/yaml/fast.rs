@@ -126,15 +126,8 @@ impl Fast<'_> {
             matches!(self.stack.last(), Some(l) if l.kind == Kind::Map && l.key.is_none());
         let value = plain(text, interp)?;
         if expecting_key {
-            let key = match value {
-                Value::Str(s) | Value::Interp(s) => Key::Str(s),
-                Value::Missing => Key::Str("???".into()),
-                Value::Int(i) => Key::Int(i),
-                Value::BigInt(digits) => Key::Str(digits.into()),
-                Value::Float(f) => Key::Float(f),
-                Value::Bool(b) => Key::Bool(b),
-                Value::Null | Value::Map(_) | Value::List(_) => return Err(Stop::Bail),
-            };
+            // A key saphyr's path refuses (null) is its to report.
+            let key = super::load::key_of(value).map_err(|_| Stop::Bail)?;
             self.charge(key.as_str().map_or(0, str::len), pos)?;
             if let Some(top) = self.stack.last_mut() {
                 top.key = Some((key, Marker::new(0, pos.0, pos.1)));

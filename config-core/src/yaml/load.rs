@@ -113,7 +113,8 @@ fn retry_shifted(
         return first;
     };
     let mut opened = Vec::new();
-    let shifted = saphyr_pass_collecting(&s.text, path, limits, &|m| s.unshift(m), &mut opened);
+    let shifted =
+        saphyr_pass_collecting(&s.text, path, limits, &|m| s.unshift(m), Some(&mut opened));
     // Only a parse that opened a collection wherever the scan saw one is
     // the document re-indented; otherwise the shift changed its meaning
     // (`- a\n[x\n- b` would become one multi-line scalar).
@@ -189,17 +190,17 @@ fn saphyr_pass(
     limits: &Limits,
     fix: &dyn Fn(Marker) -> Marker,
 ) -> Result<Option<Node>, Error> {
-    saphyr_pass_collecting(text, path, limits, fix, &mut Vec::new())
+    saphyr_pass_collecting(text, path, limits, fix, None)
 }
 
-/// [`saphyr_pass`], also noting where each collection opened (1-based
+/// [`saphyr_pass`], also noting (when asked) where each collection opened (1-based
 /// line, 0-based column, in the original text).
 fn saphyr_pass_collecting(
     text: &str,
     path: &Arc<str>,
     limits: &Limits,
     fix: &dyn Fn(Marker) -> Marker,
-    opened: &mut Vec<(usize, usize)>,
+    mut opened: Option<&mut Vec<(usize, usize)>>,
 ) -> Result<Option<Node>, Error> {
     let mut builder = Builder::new(path.clone(), limits, text.len());
     let swapped = reader::bom_stand_in(text);
@@ -217,8 +218,10 @@ fn saphyr_pass_collecting(
             builder.syntax_error(&e)
         })?;
         let start = fix(span.start);
-        if matches!(event, Event::SequenceStart(..) | Event::MappingStart(..)) {
-            opened.push((start.line(), start.col()));
+        if let Some(opened) = opened.as_deref_mut() {
+            if matches!(event, Event::SequenceStart(..) | Event::MappingStart(..)) {
+                opened.push((start.line(), start.col()));
+            }
         }
         builder.event(event, Span::new(start, fix(span.end)))?;
     }
@@ -818,7 +821,7 @@ fn unsupported_tag(tag: &Tag, on: &str) -> String {
 
 /// A scalar value as a mapping key (the error gets its origin from the
 /// caller).
-fn key_of(value: Value) -> Result<Key, Error> {
+pub(super) fn key_of(value: Value) -> Result<Key, Error> {
     let key = match value {
         Value::Str(s) | Value::Interp(s) => Key::Str(s),
         Value::Missing => Key::Str("???".into()),
