@@ -190,7 +190,8 @@ impl std::error::Error for Error {}
 /// `line | text` plus a caret line, for a 1-based line and column of `text`.
 /// A long line shows [`SNIPPET_WIDTH`] characters around the column;
 /// control characters are escaped.
-pub fn snippet(text: &str, line: u32, col: u32) -> Option<String> {
+#[cfg(test)]
+fn snippet(text: &str, line: u32, col: u32) -> Option<String> {
     let src = text.split('\n').nth(line.checked_sub(1)? as usize)?;
     let mut window = Window::around(col);
     src.bytes().all(|b| window.push(b));
@@ -362,7 +363,7 @@ fn escape_controls(text: &str) -> String {
     out
 }
 
-pub use crate::suggest::{did_you_mean, MAX_SUGGEST_CHARS};
+pub use crate::suggest::did_you_mean;
 
 #[cfg(test)]
 mod tests {

@@ -15,39 +15,48 @@
 //! assert_eq!(cfg.to_yaml(), "trainer:\n  max_iter: 10\n  lr: 0.001\n");
 //! ```
 
-pub mod access;
+// The modules follow the flow; most are private, and what a user needs is
+// re-exported below or lives in one of the public namespaces (`typed`,
+// `compose`, `overrides`, `interp`, `yaml`, `app`, `serde`), as Figment and
+// toml_edit do: the presentation can change without breaking users.
+mod access;
 #[cfg(feature = "cli")]
 pub mod app;
 pub mod compose;
-pub mod defaults;
-pub mod error;
-pub mod grammar;
-pub mod hydra;
+mod defaults;
+mod error;
+mod grammar;
+mod hydra;
 pub mod interp;
-pub mod merge;
-pub mod node;
-pub mod origin;
+mod merge;
+mod node;
+mod origin;
 pub mod overrides;
-pub mod path;
+mod path;
 #[cfg(test)]
 mod proptest_cases;
-pub mod python;
-pub mod repository;
+mod python;
+mod repository;
 #[cfg(feature = "serde")]
 pub mod serde;
-pub mod store;
+mod store;
 mod suggest;
 pub mod typed;
 pub mod yaml;
 
+/// The `config` tool's implementation, for its binary and the tests; not a
+/// stable API.
+#[cfg(feature = "cli")]
+#[doc(hidden)]
+pub mod cli;
+
 pub use access::UpdateMode;
 pub use error::{Error, ErrorKind};
 pub use merge::{merge, merge_hooked, merge_with, ListMerge, MergeHook};
-pub use node::{Flags, Key, Map, Node, Value};
+pub use node::{float_repr, Flags, Key, Map, Node, Value};
 pub use origin::Origin;
-
-#[cfg(feature = "cli")]
-pub mod cli;
+pub use path::parse_path;
+pub use store::{ConfigStore, StoreEntry};
 
 /// What a typed program imports: `use config_core::prelude::*;`.
 ///

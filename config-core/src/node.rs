@@ -396,7 +396,7 @@ impl From<String> for Node {
 /// the form OmegaConf users see in messages and string interpolation.
 ///
 /// ```
-/// assert_eq!(config_core::node::float_repr(1e-6), "1e-06");
+/// assert_eq!(config_core::float_repr(1e-6), "1e-06");
 /// ```
 pub fn float_repr(x: f64) -> String {
     let mut out = String::new();

@@ -17,6 +17,7 @@ use std::sync::Arc;
 /// assert_eq!(o.to_string(), "conf/config.yaml:9:3");
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Origin {
     /// Not recorded (values built by hand in tests, for instance).
     #[default]

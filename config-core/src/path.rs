@@ -7,7 +7,7 @@ use crate::node::Key;
 /// Splits a path into its segments.
 ///
 /// ```
-/// use config_core::path::parse_path;
+/// use config_core::parse_path;
 /// assert_eq!(parse_path("a.b[0]['x.y']").unwrap(), vec!["a", "b", "0", "x.y"]);
 /// assert!(parse_path("").unwrap().is_empty());
 /// ```
@@ -76,12 +76,6 @@ pub fn child_key(parent: &str, key: &Key) -> String {
 
 /// Appends a name to a full key: `a` + `b` = `a.b`, and at the root (an
 /// empty key) the name alone. The one rule for joining keys.
-///
-/// ```
-/// use config_core::path::join_key;
-/// assert_eq!(join_key("trainer", "lr"), "trainer.lr");
-/// assert_eq!(join_key("", "lr"), "lr");
-/// ```
 pub fn join_key(parent: &str, name: impl std::fmt::Display) -> String {
     if parent.is_empty() {
         name.to_string()
@@ -106,5 +100,15 @@ mod tests {
         assert_eq!(parse_path("['k.d'].x").unwrap(), vec!["k.d", "x"]);
         assert!(parse_path("a..b").is_err());
         assert!(parse_path("a[0").is_err());
+    }
+}
+
+#[cfg(test)]
+mod doc_examples {
+    #[test]
+    fn join_key_example() {
+        use crate::path::join_key;
+        assert_eq!(join_key("trainer", "lr"), "trainer.lr");
+        assert_eq!(join_key("", "lr"), "lr");
     }
 }

@@ -16,7 +16,7 @@
 //! # let dir = std::env::temp_dir().join(format!("repo-doc-{}", std::process::id()));
 //! # std::fs::create_dir_all(dir.join("db")).unwrap();
 //! # std::fs::write(dir.join("db/mysql.yaml"), "port: 3306\n").unwrap();
-//! use config_core::repository::Repository;
+//! use config_core::compose::Repository;
 //! let repo = Repository::new().with_dir(&dir).unwrap();
 //! assert!(repo.group_exists("db"));
 //! assert_eq!(repo.options("db"), vec!["mysql"]);
@@ -179,13 +179,6 @@ impl DirSource {
 /// (`eval/metrics/../../data/x` is `data/x`), as a file system does. A path
 /// that would climb above the root of the config source is the same error
 /// as before: the traversal guard is exactly as strict.
-///
-/// ```
-/// # use config_core::repository::normalize;
-/// assert_eq!(normalize("db/../common/base").unwrap(), "common/base");
-/// assert_eq!(normalize("db/mysql").unwrap(), "db/mysql");
-/// assert!(normalize("db/../../etc/passwd").is_err());
-/// ```
 pub fn normalize(config_path: &str) -> Result<std::borrow::Cow<'_, str>, Error> {
     let has_dots = config_path.split('/').any(|seg| seg == ".." || seg == ".");
     if !has_dots {
@@ -382,12 +375,6 @@ fn split_defaults(
 
 /// The `# @package` value of a YAML text: read from the leading comment
 /// lines, stopping at the first line that is neither blank nor a `# @` line.
-///
-/// ```
-/// use config_core::repository::package_header;
-/// assert_eq!(package_header("# @package _global_\na: 1").unwrap().as_deref(), Some("_global_"));
-/// assert_eq!(package_header("# note\n# @package x\na: 1").unwrap(), None);
-/// ```
 pub fn package_header(text: &str) -> Result<Option<String>, String> {
     let mut package = None;
     for line in text.lines() {
@@ -639,5 +626,27 @@ mod tests {
         let c = repo.load("db/mysql").unwrap().unwrap();
         assert_eq!(c.header_package.as_deref(), Some("_global_"));
         assert!(repo.load("db/pg").unwrap().is_none());
+    }
+}
+
+#[cfg(test)]
+mod doc_examples {
+    #[test]
+    fn normalize_example() {
+        use crate::repository::normalize;
+        assert_eq!(normalize("db/../common/base").unwrap(), "common/base");
+        assert_eq!(normalize("db/mysql").unwrap(), "db/mysql");
+        assert!(normalize("db/../../etc/passwd").is_err());
+    }
+    #[test]
+    fn package_header_example() {
+        use crate::repository::package_header;
+        assert_eq!(
+            package_header("# @package _global_\na: 1")
+                .unwrap()
+                .as_deref(),
+            Some("_global_")
+        );
+        assert_eq!(package_header("# note\n# @package x\na: 1").unwrap(), None);
     }
 }

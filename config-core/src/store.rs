@@ -16,7 +16,7 @@
 //! [`ComposerBuilder::store`](crate::compose::ComposerBuilder::store).
 //!
 //! ```
-//! use config_core::store::ConfigStore;
+//! use config_core::ConfigStore;
 //! use config_core::Node;
 //!
 //! let mut store = ConfigStore::new();
@@ -157,7 +157,7 @@ impl ConfigStore {
     /// `"dataset: ???"` or a fixed config path such as `"/base/common"`.
     ///
     /// ```
-    /// use config_core::store::ConfigStore;
+    /// use config_core::ConfigStore;
     /// use config_core::Node;
     /// let mut store = ConfigStore::new();
     /// store.add_primary("config", &["_self_", "db: mysql", "experiment: null"],
@@ -197,7 +197,7 @@ impl ConfigStore {
     /// precedence.
     ///
     /// ```
-    /// use config_core::store::ConfigStore;
+    /// use config_core::ConfigStore;
     /// use config_core::Node;
     /// let mut store = ConfigStore::new();
     /// store.add_generated("experiment", Some("_global_"),

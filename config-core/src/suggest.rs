@@ -17,12 +17,6 @@ const MAX_SUGGEST_CELLS: usize = 1 << 24;
 /// extends `word` at a word boundary (`env` → `env_set`) counts as close.
 /// The work is bounded (see [`MAX_SUGGEST_CHARS`]), so a huge key or a huge
 /// list of options cannot stall an error message.
-///
-/// ```
-/// use config_core::error::did_you_mean;
-/// assert_eq!(did_you_mean("max_itr", ["max_iter", "seed"]), ["max_iter"]);
-/// assert_eq!(did_you_mean("env", ["name", "env_set", "env_copy"]), ["env_set", "env_copy"]);
-/// ```
 pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
     suggest(word, candidates, MAX_SUGGEST_CELLS)
 }
@@ -148,5 +142,18 @@ mod tests {
             let got = edit_distance_within(&a, &b, max, &mut 0);
             proptest::prop_assert_eq!(got, (d <= max).then_some(d));
         }
+    }
+}
+
+#[cfg(test)]
+mod doc_examples {
+    #[test]
+    fn did_you_mean_example() {
+        use crate::error::did_you_mean;
+        assert_eq!(did_you_mean("max_itr", ["max_iter", "seed"]), ["max_iter"]);
+        assert_eq!(
+            did_you_mean("env", ["name", "env_set", "env_copy"]),
+            ["env_set", "env_copy"]
+        );
     }
 }

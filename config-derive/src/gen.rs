@@ -2,7 +2,7 @@
 //! the static schema table) for structs; `ConfigValue` and `Display` for
 //! unit enums. Everything is wrapped in `const _: () = { ... };` and refers
 //! to the runtime through the `crate` path ([`Paths`]). Both also implement
-//! the seal of `ConfigValue` (`__private::DeeplyImmutable`): a struct's
+//! the seal of `ConfigValue` (`__private_v0_1::DeeplyImmutable`): a struct's
 //! fields are all `ConfigValue`s (or `#[config(serde)]` values, which opt
 //! out of the check), so the struct has no interior mutability either.
 
@@ -13,11 +13,11 @@ use syn::spanned::Spanned;
 use syn::{Expr, Lit};
 
 /// The runtime paths the generated code names, built in one place:
-/// `typed` (the public trait layer) and `typed::__private` (the helpers).
+/// `typed` (the public trait layer) and `typed::__private_v0_1` (the helpers).
 pub struct Paths {
     /// `<crate>::typed`.
     pub t: TokenStream,
-    /// `<crate>::typed::__private`.
+    /// `<crate>::typed::__private_v0_1`.
     pub p: TokenStream,
 }
 
@@ -25,7 +25,7 @@ impl Paths {
     pub fn new(krate: &syn::Path) -> Paths {
         Paths {
             t: quote!(#krate::typed),
-            p: quote!(#krate::typed::__private),
+            p: quote!(#krate::typed::__private_v0_1),
         }
     }
 }
@@ -429,7 +429,7 @@ fn expand_enum(input: &Input, vs: &[Variant], paths: &Paths) -> TokenStream {
             }
 
             fn from_node(__node: &#p::Node, __key: &str) -> ::core::result::Result<Self, #p::Error> {
-                match #t::coerce::to_variant(__node, __key, &<Self as #t::ConfigValue>::TYPE)? {
+                match #p::to_variant(__node, __key, &<Self as #t::ConfigValue>::TYPE)? {
                     #(#indices => ::core::result::Result::Ok(#ident::#idents),)*
                     _ => ::core::result::Result::Err(#p::type_error(__key, "a variant name", __node)),
                 }

@@ -32,7 +32,7 @@
 //! for mandatory fields, validation) and `Config` (the static `SCHEMA`
 //! table, the defaults list, the registration hook). For a unit enum it
 //! generates `ConfigValue`, `Display` and `config_name()`. Both get the
-//! seal of `ConfigValue` (`__private::DeeplyImmutable`): `ConfigValue`
+//! seal of `ConfigValue` (`__private_v0_1::DeeplyImmutable`): `ConfigValue`
 //! cannot be implemented by hand, and every field type must be one, so a
 //! field with interior mutability (`Cell`, `Mutex`, `Arc<AtomicU64>`, ...)
 //! does not compile and `freeze()` is deep.

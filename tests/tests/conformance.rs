@@ -33,7 +33,7 @@ fn scalar_text(n: &Node) -> String {
         Value::Str(s) | Value::Interp(s) => s.clone(),
         Value::Int(i) => i.to_string(),
         Value::Bool(b) => if *b { "True" } else { "False" }.to_string(),
-        Value::Float(f) => config_core::node::float_repr(*f),
+        Value::Float(f) => config_core::float_repr(*f),
         other => format!("{other:?}"),
     }
 }

@@ -22,7 +22,7 @@
 mod common;
 
 use common::{case_yaml, corpus, load};
-use config_core::node::float_repr;
+use config_core::float_repr;
 use config_core::{Key, Map, Node, Value};
 use std::io::Read;
 use std::path::{Path, PathBuf};

@@ -10,7 +10,8 @@ use super::logging::Logging;
 use super::ranks::{torchrun_env, Rank};
 use super::rundir::{absolute, create_output_dir, write_atomic};
 use super::{sweeper, App};
-use crate::compose::{cli, CliOverride, Composer, Composition, RunMode};
+use crate::compose::override_arg;
+use crate::compose::{CliOverride, Composer, Composition, RunMode};
 use crate::error::{Error, ErrorKind};
 use crate::hydra::{complete, register_resolver, set_leaf, strings, RunContext};
 use crate::interp::{resolve, resolve_path, Resolvers};
@@ -75,7 +76,7 @@ impl<'a> Runner<'a> {
         let parsed: Vec<CliOverride> = overrides
             .iter()
             .enumerate()
-            .map(|(i, o)| cli::parse(i + 1, o))
+            .map(|(i, o)| override_arg::parse(i + 1, o))
             .collect::<Result<_, _>>()?;
         if let Some(check) = &self.app.check_override {
             for o in &parsed {

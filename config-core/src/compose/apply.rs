@@ -2,10 +2,11 @@
 //! to right to the composed tree after it was put in struct mode, with the
 //! rules of Hydra 1.3's `_apply_overrides_to_config`.
 
-use super::cli::{CliOverride, OverrideKind};
+use super::CliOverride;
 use crate::access::UpdateMode;
 use crate::error::{did_you_mean, Error, ErrorKind};
 use crate::node::{Node, Value};
+use crate::overrides::OverrideKind;
 use crate::path::{join_key, parse_path};
 use crate::python::{python_str as py_str, python_type, Number};
 

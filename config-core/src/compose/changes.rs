@@ -182,7 +182,7 @@ fn group_arguments<S: AsRef<str>>(overrides: &[S]) -> Vec<String> {
     overrides
         .iter()
         .enumerate()
-        .filter_map(|(i, o)| super::cli::parse(i + 1, o.as_ref()).ok())
+        .filter_map(|(i, o)| super::override_arg::parse(i + 1, o.as_ref()).ok())
         .map(|o| o.key)
         .collect()
 }
@@ -310,7 +310,7 @@ pub(crate) fn inline(value: &Value) -> String {
                 .collect();
             format!("{{{}}}", items.join(", "))
         }
-        other => crate::interp::render::python_str(other),
+        other => crate::python::python_str(other),
     }
 }
 

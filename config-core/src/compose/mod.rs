@@ -43,7 +43,7 @@
 //!
 //! ```
 //! use config_core::compose::Composer;
-//! use config_core::store::ConfigStore;
+//! use config_core::ConfigStore;
 //! use config_core::Node;
 //!
 //! let mut store = ConfigStore::new();
@@ -66,7 +66,7 @@
 //!
 //! ```
 //! # use config_core::compose::{explain, Composer};
-//! # use config_core::store::ConfigStore;
+//! # use config_core::ConfigStore;
 //! # use config_core::Node;
 //! # let mut store = ConfigStore::new();
 //! # store.add_primary("config", &["_self_", "experiment: null"],
@@ -92,7 +92,7 @@
 //!
 //! ```
 //! # use config_core::compose::Composer;
-//! # use config_core::store::ConfigStore;
+//! # use config_core::ConfigStore;
 //! # use config_core::Node;
 //! # let mut store = ConfigStore::new();
 //! # store.add_primary("config", &["_self_", "db@src: mysql"], Node::empty_map());
@@ -113,21 +113,23 @@
 
 mod apply;
 mod changes;
-pub mod cli;
 mod explain;
+pub(crate) mod override_arg;
 
+pub use crate::defaults::{DefaultsList, ResultDefault, MAX_DEFAULTS_DEPTH, MAX_DEFAULTS_NODES};
+pub use crate::overrides::OverrideKind;
+pub use crate::repository::{ConfigSource, DirSource, RawConfig, Repository, StoreSource};
 #[cfg(feature = "serde")]
 pub use changes::changes_json;
 pub use changes::{changes, changes_between, render_changes, Change, ChangeKind};
-pub use cli::{CliOverride, OverrideKind, SweepKind};
 pub use explain::explain;
+pub use override_arg::{CliOverride, SweepKind};
 
-use crate::defaults::{self, Choice, DefaultsList, Entry, GroupOverrides};
+use crate::defaults::{self, Choice, Entry, GroupOverrides};
 use crate::error::{did_you_mean, Error, ErrorKind};
 use crate::merge::{merge_hooked, MergeHook, NoHook};
 use crate::node::{Key, Map, Node, Value};
 use crate::origin::Origin;
-use crate::repository::{ConfigSource, Repository};
 use crate::store::ConfigStore;
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -319,7 +321,7 @@ impl Composer {
         let parsed = overrides
             .iter()
             .enumerate()
-            .map(|(i, o)| cli::parse(i + 1, o.as_ref()))
+            .map(|(i, o)| override_arg::parse(i + 1, o.as_ref()))
             .collect::<Result<Vec<_>, _>>()?;
         self.compose_parsed(config_name, &parsed)
     }

@@ -300,7 +300,7 @@ fn keys_past_the_part_limit_are_errors_not_stack_overflows() {
         err.to_string().contains("its package has 129 parts"),
         "{err}"
     );
-    let mut built = cli::parse(1, "+x=1").unwrap();
+    let mut built = override_arg::parse(1, "+x=1").unwrap();
     built.key = key(200_000);
     let err = composer().compose_parsed("config", &[built]).unwrap_err();
     assert!(

@@ -326,33 +326,6 @@ impl Entry {
             _ => false,
         }
     }
-
-    /// The entry as Hydra's `--info defaults-tree` spells it.
-    pub fn describe(&self) -> String {
-        let pkg = self.final_package();
-        let at = |s: String| {
-            if pkg.is_empty() {
-                s
-            } else {
-                format!("{s} (package {pkg})")
-            }
-        };
-        match &self.kind {
-            EntryKind::SelfRef => "_self_".into(),
-            EntryKind::Config { .. } => at(self.config_path()),
-            EntryKind::Group {
-                value: Choice::Null,
-                ..
-            } => format!("{}: null", self.override_key()),
-            EntryKind::Group {
-                value: Choice::Options(o),
-                ..
-            } => {
-                format!("{}: [{}]", self.override_key(), o.join(", "))
-            }
-            EntryKind::Group { .. } => at(self.config_path()),
-        }
-    }
 }
 
 /// Parses the `defaults` value of the config at `config_path` into entries,
@@ -415,7 +388,7 @@ fn parse_item(config_path: &str, item: &Node) -> Result<Entry, Error> {
                     ErrorKind::DefaultsList,
                     format!(
                         "In {config_path}: {what} {}",
-                        crate::interp::render::python_repr(&item.value)
+                        crate::python::python_repr(&item.value)
                     ),
                 )
                 .with_origin(origin)

@@ -8,34 +8,17 @@
 //! `override` entries, `optional`, `null` and `???` choices, multi-select
 //! lists, interpolated entries, relative and absolute groups, `@pkg`,
 //! `@_here_`, `@_global_`, and `# @package` headers.
-//!
-//! ```
-//! use config_core::defaults::{build, GroupOverrides};
-//! use config_core::repository::Repository;
-//! use config_core::store::ConfigStore;
-//! use config_core::Node;
-//! use std::sync::Arc;
-//!
-//! let mut store = ConfigStore::new();
-//! store.add("", "config", Node::from_yaml_str("defaults: [{db: mysql}, _self_]\nseed: 1").unwrap());
-//! store.add("db", "mysql", Node::from_yaml_str("port: 3306").unwrap());
-//! let repo = Repository::new().with_store(Arc::new(store));
-//! let list = build(&repo, "config", &GroupOverrides::default()).unwrap();
-//! let order: Vec<_> = list.defaults.iter().map(|d| (d.config_path.as_str(), d.package.as_str())).collect();
-//! assert_eq!(order, vec![("db/mysql", "db"), ("config", "")]);
-//! ```
 
 mod entry;
 mod overrides;
 mod tree;
 
-pub use entry::{parse_defaults, Choice, Entry, EntryKind};
-pub use overrides::{display_choice, GroupOverrides};
-pub(crate) use tree::MAX_LISTED_OPTIONS;
-pub use tree::{
-    build, build_with_hydra, DefaultsList, DefaultsTree, LoadedConfig, ResultDefault, TreeNode,
-    MAX_DEFAULTS_DEPTH, MAX_DEFAULTS_NODES, VIRTUAL_ROOT,
-};
+pub(crate) use entry::{Choice, Entry, EntryKind};
+pub(crate) use overrides::{display_choice, GroupOverrides};
+#[cfg(test)]
+pub(crate) use tree::build;
+pub(crate) use tree::{build_with_hydra, DefaultsTree, MAX_LISTED_OPTIONS};
+pub use tree::{DefaultsList, ResultDefault, MAX_DEFAULTS_DEPTH, MAX_DEFAULTS_NODES};
 
 impl DefaultsTree {
     /// The tree as Hydra's `--info defaults-tree` prints it. The walk keeps
@@ -129,5 +112,33 @@ impl DefaultsList {
             }
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod doc_examples {
+    #[test]
+    fn defaults_module_example() {
+        use crate::defaults::{build, GroupOverrides};
+        use crate::repository::Repository;
+        use crate::ConfigStore;
+        use crate::Node;
+        use std::sync::Arc;
+
+        let mut store = ConfigStore::new();
+        store.add(
+            "",
+            "config",
+            Node::from_yaml_str("defaults: [{db: mysql}, _self_]\nseed: 1").unwrap(),
+        );
+        store.add("db", "mysql", Node::from_yaml_str("port: 3306").unwrap());
+        let repo = Repository::new().with_store(Arc::new(store));
+        let list = build(&repo, "config", &GroupOverrides::default()).unwrap();
+        let order: Vec<_> = list
+            .defaults
+            .iter()
+            .map(|d| (d.config_path.as_str(), d.package.as_str()))
+            .collect();
+        assert_eq!(order, vec![("db/mysql", "db"), ("config", "")]);
     }
 }

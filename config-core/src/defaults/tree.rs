@@ -60,6 +60,7 @@ pub struct DefaultsTree {
 
 /// One config to merge, in order: where it comes from and where it goes.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ResultDefault {
     /// The config path (`db/mysql`).
     pub config_path: String,
@@ -79,11 +80,12 @@ pub struct ResultDefault {
 
 /// The outcome of the defaults stage.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct DefaultsList {
     /// Configs to merge, in order.
     pub defaults: Vec<ResultDefault>,
     /// The tree they came from (for `--info defaults-tree`).
-    pub tree: DefaultsTree,
+    pub(crate) tree: DefaultsTree,
     /// The final choice of each group (Hydra's `hydra.runtime.choices`).
     pub choices: Vec<(String, Option<String>)>,
     /// Every config path loaded while building (the files composition read).
@@ -97,6 +99,7 @@ pub struct DefaultsList {
 
 /// Builds the defaults list of `config_name` over `repo` with the
 /// command line's group overrides.
+#[cfg(test)]
 pub fn build(
     repo: &Repository,
     config_name: &str,
@@ -788,7 +791,7 @@ impl Builder<'_> {
                         format!(
                             "Defaults list interpolation '{text}' gave {} '{}', not the name of a config",
                             other.type_name(),
-                            crate::interp::render::python_str(&other)
+                            crate::python::python_str(&other)
                         ),
                     )
                     .with_origin(e.origin.clone())

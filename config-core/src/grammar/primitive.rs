@@ -12,17 +12,6 @@ use crate::node::Value;
 
 /// The typed value of an unquoted primitive whose surrounding whitespace is
 /// already trimmed, or `None` when it is a plain string.
-///
-/// ```
-/// use config_core::grammar::primitive::type_primitive;
-/// use config_core::Value;
-/// assert_eq!(type_primitive("1_000"), Some(Value::Int(1000)));
-/// assert_eq!(type_primitive("-INF"), Some(Value::Float(f64::NEG_INFINITY)));
-/// assert_eq!(type_primitive("True"), Some(Value::Bool(true)));
-/// assert_eq!(type_primitive("NULL"), Some(Value::Null));
-/// assert_eq!(type_primitive("010"), None);
-/// assert_eq!(type_primitive("yes"), None);
-/// ```
 pub fn type_primitive(text: &str) -> Option<Value> {
     if is_int(text) {
         let digits: String = text.chars().filter(|c| *c != '_').collect();
@@ -163,5 +152,23 @@ mod tests {
             assert!(!is_float(bad), "{bad}");
         }
         assert_eq!(type_primitive("5."), Some(Value::Float(5.0)));
+    }
+}
+
+#[cfg(test)]
+mod doc_examples {
+    #[test]
+    fn type_primitive_example() {
+        use crate::grammar::primitive::type_primitive;
+        use crate::Value;
+        assert_eq!(type_primitive("1_000"), Some(Value::Int(1000)));
+        assert_eq!(
+            type_primitive("-INF"),
+            Some(Value::Float(f64::NEG_INFINITY))
+        );
+        assert_eq!(type_primitive("True"), Some(Value::Bool(true)));
+        assert_eq!(type_primitive("NULL"), Some(Value::Null));
+        assert_eq!(type_primitive("010"), None);
+        assert_eq!(type_primitive("yes"), None);
     }
 }

@@ -8,27 +8,14 @@
 //! fills in what only the run knows (the overrides, the group choices, the
 //! job's name, the override dirname), [`check`] holds it to Hydra's schema,
 //! and [`register_resolver`] makes `${hydra:KEY}` read it.
-//!
-//! ```
-//! use config_core::compose::Composer;
-//! # let dir = std::env::temp_dir().join(format!("hydra-doc-{}", std::process::id()));
-//! # std::fs::create_dir_all(&dir).unwrap();
-//! # std::fs::write(dir.join("config.yaml"), "lr: 0.1\nhydra:\n  job:\n    chdir: true\n").unwrap();
-//! let composer = Composer::builder().dir(&dir).build().unwrap();
-//! let c = composer.compose_full("config", &["hydra.run.dir=out", "lr=0.2"]).unwrap();
-//! assert_eq!(c.config.to_yaml(), "lr: 0.2\n");         // the task config has no `hydra` key
-//! assert_eq!(c.hydra.select("run.dir").unwrap().unwrap().as_str(), Some("out"));
-//! assert_eq!(c.hydra.select("job.chdir").unwrap().unwrap().value, config_core::Value::Bool(true));
-//! # std::fs::remove_dir_all(&dir).unwrap();
-//! ```
 
 mod builtin;
 mod complete;
 mod resolver;
 mod schema;
 
-pub use builtin::{builtin_store, HydraSource};
-pub use complete::{complete, override_dirname, set_leaf, strings, RunContext};
+pub use builtin::HydraSource;
+pub use complete::{complete, set_leaf, strings, RunContext};
 pub use resolver::register_resolver;
 pub use schema::check;
 
@@ -36,15 +23,44 @@ pub use schema::check;
 /// `hydra/launcher`. The one definition of the rule (Hydra's
 /// `Override.is_hydra_override`): such overrides are recorded in
 /// `hydra.overrides.hydra`, the others in `hydra.overrides.task`.
-///
-/// ```
-/// use config_core::hydra::is_hydra_key;
-/// assert!(is_hydra_key("hydra.job.chdir") && is_hydra_key("hydra/launcher"));
-/// assert!(!is_hydra_key("hydra_cfg.x") && !is_hydra_key("db"));
-/// ```
 pub fn is_hydra_key(key: &str) -> bool {
     key.starts_with("hydra.") || key.starts_with("hydra/")
 }
 
 /// Hydra's version whose semantics this layer implements.
 pub const HYDRA_VERSION: &str = "1.3.8";
+
+#[cfg(test)]
+mod doc_examples {
+    #[test]
+    fn hydra_module_example() {
+        use crate::compose::Composer;
+        let dir = std::env::temp_dir().join(format!("hydra-doc-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("config.yaml"),
+            "lr: 0.1\nhydra:\n  job:\n    chdir: true\n",
+        )
+        .unwrap();
+        let composer = Composer::builder().dir(&dir).build().unwrap();
+        let c = composer
+            .compose_full("config", &["hydra.run.dir=out", "lr=0.2"])
+            .unwrap();
+        assert_eq!(c.config.to_yaml(), "lr: 0.2\n"); // the task config has no `hydra` key
+        assert_eq!(
+            c.hydra.select("run.dir").unwrap().unwrap().as_str(),
+            Some("out")
+        );
+        assert_eq!(
+            c.hydra.select("job.chdir").unwrap().unwrap().value,
+            crate::Value::Bool(true)
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+    #[test]
+    fn is_hydra_key_example() {
+        use crate::hydra::is_hydra_key;
+        assert!(is_hydra_key("hydra.job.chdir") && is_hydra_key("hydra/launcher"));
+        assert!(!is_hydra_key("hydra_cfg.x") && !is_hydra_key("db"));
+    }
+}

@@ -2,7 +2,7 @@
 //! and `OmegaConfGrammarParser.g4`), parsed by hand in one left-to-right
 //! pass: every byte is looked at a bounded number of times, so parsing is
 //! linear in the input (Hydra once spent 27 s on one long interpolation in
-//! the ANTLR grammar). Nesting is capped at [`MAX_DEPTH`] so hostile input
+//! the ANTLR grammar). Nesting is capped at [`MAX_INTERPOLATION_NESTING`] so hostile input
 //! cannot exhaust the stack.
 //!
 //! Place in the flow: the resolver ([`super::resolve()`]) parses each string
@@ -18,8 +18,7 @@
 use std::fmt;
 use std::ops::Range;
 
-/// Deepest nesting of interpolations, lists and dicts accepted.
-pub const MAX_DEPTH: usize = 200;
+use super::limits::MAX_INTERPOLATION_NESTING;
 
 /// A string that may contain interpolations: a config value, or the content
 /// of a quoted resolver argument.
@@ -104,14 +103,14 @@ pub struct ResolverCall {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Arg {
     /// The parsed argument.
-    pub element: Element,
+    pub element: ArgValue,
     /// Where its text is in the parsed string.
     pub span: Range<usize>,
 }
 
 /// An element of the VALUE mode: a resolver argument, a list item, a dict value.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Element {
+pub enum ArgValue {
     /// An empty slot (`a,,b`): the empty string, deprecated (omegaconf #572).
     Empty,
     /// Unquoted text, possibly with interpolations and escapes.
@@ -121,7 +120,7 @@ pub enum Element {
     /// `[a, b]`.
     List(Vec<Arg>),
     /// `{k: v}`: keys are typed primitives without interpolations.
-    Dict(Vec<(Vec<Piece>, Element)>),
+    Dict(Vec<(Vec<Piece>, ArgValue)>),
 }
 
 /// A piece of an unquoted primitive.
@@ -169,11 +168,11 @@ pub fn parse(text: &str) -> Result<Text, GrammarError> {
 /// Parses one element in VALUE mode (`singleElement` rule), as `oc.decode` does.
 ///
 /// ```
-/// use config_core::interp::grammar::{parse_element, Element};
-/// assert!(matches!(parse_element("[1, 2]").unwrap(), Element::List(_)));
+/// use config_core::interp::grammar::{parse_element, ArgValue};
+/// assert!(matches!(parse_element("[1, 2]").unwrap(), ArgValue::List(_)));
 /// assert!(parse_element("[1, 2").is_err());
 /// ```
-pub fn parse_element(text: &str) -> Result<Element, GrammarError> {
+pub fn parse_element(text: &str) -> Result<ArgValue, GrammarError> {
     let mut p = Parser::new(text);
     if p.at_end() {
         return Err(p.err("empty input: expected a value"));
@@ -287,8 +286,10 @@ impl<'a> Parser<'a> {
 
     fn enter(&mut self) -> Result<(), GrammarError> {
         self.depth += 1;
-        if self.depth > MAX_DEPTH {
-            return Err(self.err(&format!("nesting deeper than {MAX_DEPTH} levels")));
+        if self.depth > MAX_INTERPOLATION_NESTING {
+            return Err(self.err(&format!(
+                "nesting deeper than {MAX_INTERPOLATION_NESTING} levels"
+            )));
         }
         Ok(())
     }
@@ -478,8 +479,8 @@ impl<'a> Parser<'a> {
         loop {
             let start = self.pos;
             let element = match self.peek() {
-                Some(b',') => Element::Empty,
-                Some(c) if c == close => Element::Empty,
+                Some(b',') => ArgValue::Empty,
+                Some(c) if c == close => ArgValue::Empty,
                 None => return Err(self.err(&format!("missing '{}'", char::from(close)))),
                 Some(_) => self.element(true)?,
             };
@@ -515,14 +516,14 @@ impl<'a> Parser<'a> {
 
     /// One element. `delimited` is true inside a sequence or dict, where the
     /// whitespace before `,` `]` `}` belongs to that delimiter.
-    fn element(&mut self, delimited: bool) -> Result<Element, GrammarError> {
+    fn element(&mut self, delimited: bool) -> Result<ArgValue, GrammarError> {
         match self.peek() {
             Some(q @ (b'\'' | b'"')) => {
                 self.pos += 1;
                 self.enter()?;
                 let t = self.text(Some(q))?;
                 self.leave();
-                Ok(Element::Quoted(t))
+                Ok(ArgValue::Quoted(t))
             }
             Some(b'[') => {
                 self.pos += 1;
@@ -530,7 +531,7 @@ impl<'a> Parser<'a> {
                 self.skip_ws();
                 let items = self.sequence(b']')?;
                 self.leave();
-                Ok(Element::List(items))
+                Ok(ArgValue::List(items))
             }
             Some(b'{') => {
                 self.pos += 1;
@@ -538,14 +539,14 @@ impl<'a> Parser<'a> {
                 self.skip_ws();
                 let d = self.dict()?;
                 self.leave();
-                Ok(Element::Dict(d))
+                Ok(ArgValue::Dict(d))
             }
             _ => self.primitive(delimited),
         }
     }
 
     /// The inside of `{...}` after the brace; consumes the closing brace.
-    fn dict(&mut self) -> Result<Vec<(Vec<Piece>, Element)>, GrammarError> {
+    fn dict(&mut self) -> Result<Vec<(Vec<Piece>, ArgValue)>, GrammarError> {
         let mut pairs = Vec::new();
         if self.peek() == Some(b'}') {
             self.pos += 1;
@@ -608,7 +609,7 @@ impl<'a> Parser<'a> {
     }
 
     /// An unquoted primitive: text, escapes and interpolations.
-    fn primitive(&mut self, delimited: bool) -> Result<Element, GrammarError> {
+    fn primitive(&mut self, delimited: bool) -> Result<ArgValue, GrammarError> {
         let mut pieces = Vec::new();
         loop {
             match self.peek() {
@@ -635,7 +636,7 @@ impl<'a> Parser<'a> {
         if pieces.is_empty() {
             return Err(self.err(&format!("expected a value but found {}", self.describe())));
         }
-        Ok(Element::Primitive(pieces))
+        Ok(ArgValue::Primitive(pieces))
     }
 
     /// A run of escapes `\x`, appended as one [`Piece::Esc`].
@@ -804,25 +805,25 @@ mod tests {
         let r = call("${oc.env:HOME, 'a, b: c' , [1, x], {k: 1}}");
         assert_eq!(r.name.len(), 2);
         assert_eq!(r.args.len(), 4);
-        assert!(matches!(r.args[1].element, Element::Quoted(_)));
-        assert!(matches!(r.args[2].element, Element::List(ref l) if l.len() == 2));
-        assert!(matches!(r.args[3].element, Element::Dict(ref d) if d.len() == 1));
+        assert!(matches!(r.args[1].element, ArgValue::Quoted(_)));
+        assert!(matches!(r.args[2].element, ArgValue::List(ref l) if l.len() == 2));
+        assert!(matches!(r.args[3].element, ArgValue::Dict(ref d) if d.len() == 1));
         let src = "${f:a , b}";
         let r = call(src);
         assert_eq!(&src[r.args[0].span.clone()], "a");
         assert_eq!(
             r.args[1].element,
-            Element::Primitive(vec![Piece::Text("b".into())])
+            ArgValue::Primitive(vec![Piece::Text("b".into())])
         );
         assert!(call("${f:}").args.is_empty());
         assert!(call("${f: }").args.is_empty());
         let r = call("${f:a,,}");
         assert_eq!(r.args.len(), 3);
-        assert_eq!(r.args[1].element, Element::Empty);
+        assert_eq!(r.args[1].element, ArgValue::Empty);
         let r = call(r"${f:a\,b}");
         assert_eq!(
             r.args[0].element,
-            Element::Primitive(vec![
+            ArgValue::Primitive(vec![
                 Piece::Text("a".into()),
                 Piece::Esc(",".into()),
                 Piece::Text("b".into())
@@ -831,7 +832,7 @@ mod tests {
         let r = call(r"${f:'it\'s'}");
         assert_eq!(
             r.args[0].element,
-            Element::Quoted(Text {
+            ArgValue::Quoted(Text {
                 parts: vec![Part::Lit("it's".into())]
             })
         );
@@ -840,7 +841,7 @@ mod tests {
         let r = call("${f:a: b }");
         assert_eq!(
             r.args[0].element,
-            Element::Primitive(vec![Piece::Text("a: b".into())])
+            ArgValue::Primitive(vec![Piece::Text("a: b".into())])
         );
     }
 
@@ -863,11 +864,11 @@ mod tests {
     fn single_element() {
         assert!(matches!(
             parse_element("{a: 1, b: [x]}").unwrap(),
-            Element::Dict(_)
+            ArgValue::Dict(_)
         ));
         assert_eq!(
             parse_element(" 42").unwrap(),
-            Element::Primitive(vec![Piece::Text(" 42".into())])
+            ArgValue::Primitive(vec![Piece::Text(" 42".into())])
         );
         assert!(parse_element("[1] ").is_err());
         assert!(parse_element("").is_err());

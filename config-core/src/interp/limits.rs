@@ -21,6 +21,10 @@
 
 use crate::node::{Key, Map, Node, Value};
 
+/// Deepest nesting of interpolations, lists and dicts inside one string
+/// (`${a:${b:[1, {k: ${c}}]}}`), checked by the parser.
+pub const MAX_INTERPOLATION_NESTING: usize = 200;
+
 /// Longest chain of interpolations followed at once (`a -> b -> ...`):
 /// deeper chains are reported instead of exhausting the stack.
 pub const MAX_CHAIN: usize = 1000;

@@ -4,14 +4,16 @@
 //! composition, [`resolve()`] rewrites every interpolation of the tree in
 //! place; [`resolve_path`] gives one resolved value without touching the tree.
 //!
-//! - [`grammar`]: the hand-written, linear-time lexer and parser.
-//! - [`resolve`](mod@resolve): the evaluator (references, relative keys, cycles, errors).
-//! - [`resolvers`]: the resolver registry, a value ([`Resolvers`]) holding the
-//!   built-ins and user closures, with its cache and warnings.
+//! - [`resolve()`] and [`resolve_path`]: the evaluator (references,
+//!   relative keys, cycles, errors), over a hand-written, linear-time parser
+//!   of the `${...}` language.
+//! - [`Resolvers`]: the resolver registry, a value holding the built-ins and
+//!   user closures, with its cache and warnings.
 //! - [`limits`]: the guard rails against hostile interpolations (nesting,
 //!   chains, copies, string sizes), each a constant.
-//! - [`render`]: how values print inside strings (Python's `str`).
-//! - [`strftime`]: Python's strftime behind `${now:...}`, in local time (jiff reads the zone).
+//!
+//! Values print inside strings as Python's `str` does, and `${now:...}`
+//! formats with Python's strftime in local time (jiff reads the zone).
 //!
 //! Semantics follow OmegaConf 2.3 as `to_yaml(cfg, resolve=True)` shows them;
 //! the registry is a value (no global state), `now` is pinned per registry,
@@ -30,12 +32,12 @@
 //! ```
 
 mod builtins;
+#[doc(hidden)]
 pub mod grammar;
 pub mod limits;
-pub mod render;
-pub mod resolve;
-pub mod resolvers;
-pub mod strftime;
+pub(crate) mod resolve;
+mod resolvers;
+pub(crate) mod strftime;
 
 pub use resolve::{resolve, resolve_path};
 pub use resolvers::{Call, ResolverFn, Resolvers};

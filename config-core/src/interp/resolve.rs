@@ -32,7 +32,7 @@
 //! while copying a container name the node in its new place.
 
 use super::grammar::{
-    self, Element, GrammarError, Interp, KeyPart, NodeRef, Part, Piece, ResolverCall, Text,
+    self, ArgValue, GrammarError, Interp, KeyPart, NodeRef, Part, Piece, ResolverCall, Text,
 };
 use super::limits::{
     self, charged_clone, stack_addr, Budget, Exceeded, MAX_CALL_DEPTH, MAX_COPY_BYTES,
@@ -1259,23 +1259,28 @@ impl<'e> Engine<'e> {
     /// Evaluates a resolver argument, list item or dict value.
     pub(crate) fn eval_element(
         &mut self,
-        e: &Element,
+        e: &ArgValue,
         src: &str,
         base: &[usize],
     ) -> Result<Node, Error> {
         self.deeper(|engine| engine.eval_element_here(e, src, base))
     }
 
-    fn eval_element_here(&mut self, e: &Element, src: &str, base: &[usize]) -> Result<Node, Error> {
+    fn eval_element_here(
+        &mut self,
+        e: &ArgValue,
+        src: &str,
+        base: &[usize],
+    ) -> Result<Node, Error> {
         Ok(match e {
-            Element::Empty => {
+            ArgValue::Empty => {
                 self.resolvers.warn(format!(
                     "In the interpolation `{}` some elements are missing: please replace them with empty quoted strings. See https://github.com/omry/omegaconf/issues/572 for details.",
                     truncate(src)
                 ));
                 Node::new(Value::Str(String::new()))
             }
-            Element::Primitive(pieces) => match pieces.as_slice() {
+            ArgValue::Primitive(pieces) => match pieces.as_slice() {
                 [Piece::Text(t)] => {
                     Node::new(type_primitive(t).unwrap_or_else(|| Value::Str(t.clone())))
                 }
@@ -1307,15 +1312,15 @@ impl<'e> Engine<'e> {
                     Node::new(Value::Str(s))
                 }
             },
-            Element::Quoted(t) => Node::new(Value::Str(self.render_text(t, src, base)?)),
-            Element::List(items) => {
+            ArgValue::Quoted(t) => Node::new(Value::Str(self.render_text(t, src, base)?)),
+            ArgValue::List(items) => {
                 let mut out = Vec::with_capacity(items.len());
                 for item in items {
                     out.push(self.eval_element(&item.element, src, base)?);
                 }
                 Node::new(Value::List(out))
             }
-            Element::Dict(pairs) => {
+            ArgValue::Dict(pairs) => {
                 let mut m = Map::with_capacity(pairs.len());
                 for (k, v) in pairs {
                     let key = dict_key(k)?;

@@ -50,16 +50,6 @@ const MONTHS: [&str; 12] = [
 /// %B %c %C %d %D %e %f %F %g %G %h %H %I %j %k %l %m %M %n %p %P %r %R %s
 /// %S %t %T %u %U %V %w %W %x %X %y %Y %z %Z %%`; other directives are kept
 /// as written.
-///
-/// ```
-/// use config_core::interp::strftime::format;
-/// use jiff::{tz::{self, TimeZone}, Timestamp};
-///
-/// let t = Timestamp::from_second(1_700_000_000).unwrap();
-/// assert_eq!(format(t, &TimeZone::UTC, "%Y-%m-%d_%H-%M-%S"), "2023-11-14_22-13-20");
-/// let tokyo = TimeZone::fixed(tz::offset(9));
-/// assert_eq!(format(t, &tokyo, "%a %b %e %j %I%p %f|%z|%Z"), "Wed Nov 15 319 07AM 000000||");
-/// ```
 pub fn format(ts: Timestamp, tz: &TimeZone, pattern: &str) -> String {
     let local = Local {
         dt: tz.to_datetime(ts),
@@ -365,6 +355,29 @@ mod tests {
         assert_eq!(
             format(at(1_700_000_000), &kolkata, "%Y-%m-%d_%H-%M-%S|%z|%Z"),
             "2023-11-15_03-43-20||"
+        );
+    }
+}
+
+#[cfg(test)]
+mod doc_examples {
+    #[test]
+    fn strftime_format_example() {
+        use crate::interp::strftime::format;
+        use jiff::{
+            tz::{self, TimeZone},
+            Timestamp,
+        };
+
+        let t = Timestamp::from_second(1_700_000_000).unwrap();
+        assert_eq!(
+            format(t, &TimeZone::UTC, "%Y-%m-%d_%H-%M-%S"),
+            "2023-11-14_22-13-20"
+        );
+        let tokyo = TimeZone::fixed(tz::offset(9));
+        assert_eq!(
+            format(t, &tokyo, "%a %b %e %j %I%p %f|%z|%Z"),
+            "Wed Nov 15 319 07AM 000000||"
         );
     }
 }

@@ -52,6 +52,7 @@ impl Quote {
 /// assert_eq!(e.value_str(), "[1,'a',{k:null}]");
 /// ```
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub enum Element {
     /// `null` (any case).
     Null,

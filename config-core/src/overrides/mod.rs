@@ -75,7 +75,7 @@ mod sweep;
 pub use element::{Element, Quote};
 pub use functions::FUNCTIONS;
 pub(crate) use parser::{check_key_depth, shorten};
-pub use parser::{MAX_DEPTH, MAX_KEY_SEGMENTS};
+pub use parser::{MAX_KEY_SEGMENTS, MAX_OVERRIDE_NESTING};
 pub use sweep::{
     fnmatch, ChoiceSweep, GlobSweep, IntervalSweep, Number, RangeSweep, Sweep, SweepRng,
     MAX_SWEEP_VALUES,
@@ -123,6 +123,7 @@ impl OverrideKind {
 
 /// The part after `=`: one element, or a sweep over several.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum OverrideValue {
     /// A single value.
     Element(Element),
@@ -140,6 +141,7 @@ pub enum OverrideValue {
 /// assert!(o.value.is_none());
 /// ```
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct Override {
     /// The override as written.
     pub input: String,

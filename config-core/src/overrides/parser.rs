@@ -2,7 +2,7 @@
 //! function calls evaluated as they are parsed. Input: the tokens from
 //! [`lexer`](super::lexer); output: an [`Override`]. Each token is looked at
 //! a bounded number of times, so parsing is linear; nesting is limited to
-//! [`MAX_DEPTH`] so that no input can exhaust the stack.
+//! [`MAX_OVERRIDE_NESTING`] so that no input can exhaust the stack.
 
 use super::element::{unescape_quoted, Element, Quote};
 use super::functions::{self, FnError, FUNCTIONS};
@@ -16,7 +16,7 @@ use crate::{Error, ErrorKind};
 use std::collections::HashMap;
 
 /// How deeply lists, dicts and function calls may nest.
-pub const MAX_DEPTH: usize = 128;
+pub const MAX_OVERRIDE_NESTING: usize = 128;
 
 /// How many parts a key (`a.b.c`, `group/sub`) or a package (`@a.b`) may
 /// have. Each part is one level of the config: the YAML loader reads 128
@@ -432,10 +432,10 @@ impl ValueParser<'_, '_> {
 
     fn enter(&mut self) -> Res<()> {
         self.depth += 1;
-        if self.depth > MAX_DEPTH {
+        if self.depth > MAX_OVERRIDE_NESTING {
             return fail(
                 self.here(),
-                format!("values nest more than {MAX_DEPTH} levels deep"),
+                format!("values nest more than {MAX_OVERRIDE_NESTING} levels deep"),
             );
         }
         Ok(())

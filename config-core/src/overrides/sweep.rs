@@ -10,6 +10,7 @@ use crate::{Error, ErrorKind};
 /// A number argument of `range()` or `interval()`: Python keeps ints and
 /// floats apart (and a bool counts as an int).
 #[derive(Clone, Copy, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum Number {
     /// An integer.
     Int(i64),
@@ -56,6 +57,7 @@ impl Number {
 /// assert_eq!(text, ["0.0", "0.25", "0.5", "0.75"]);
 /// ```
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum Sweep {
     /// A discrete choice among elements.
     Choice(ChoiceSweep),

@@ -50,13 +50,11 @@ impl ConfigValue for DictConfig {
 }
 
 /// An empty list for `dict!` to fill.
-#[doc(hidden)]
 pub fn new_list() -> Vec<Node> {
     Vec::new()
 }
 
 /// The text of a `dict!` key: an identifier, or a string literal.
-#[doc(hidden)]
 pub fn key_text(tokens: &str) -> String {
     let t = tokens.trim();
     match t.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
@@ -109,13 +107,13 @@ macro_rules! dict {
         $crate::dict!(@put $m $k $crate::dict!($e)); $( $crate::dict!(@map $m $($rest)*); )?
     };
     (@put $m:ident $k:tt $v:expr) => {
-        $m.insert($crate::Key::Str($crate::typed::dict::key_text(stringify!($k))), $v);
+        $m.insert($crate::Key::Str($crate::typed::__private_v0_1::key_text(stringify!($k))), $v);
     };
     (null) => { $crate::Node::new($crate::Value::Null) };
     (???) => { $crate::Node::new($crate::Value::Missing) };
     ([]) => { $crate::Node::new($crate::Value::List(::std::vec::Vec::new())) };
     ([ $($tt:tt)+ ]) => {{
-        let mut v = $crate::typed::dict::new_list();
+        let mut v = $crate::typed::__private_v0_1::new_list();
         $crate::dict!(@list v $($tt)+);
         $crate::Node::new($crate::Value::List(v))
     }};

@@ -23,12 +23,13 @@
 //! Errors name an override by its position in the arguments as given, so
 //! with `std::env::args()` "command-line argument 2" is `argv[2]`.
 
-use crate::compose::cli::{self, CliOverride, OverrideKind};
+use crate::compose::override_arg::{self, CliOverride};
 use crate::compose::Composer;
 use crate::error::Error;
 use crate::interp::Resolvers;
 use crate::node::Node;
 use crate::node::{Key, Value};
+use crate::overrides::OverrideKind;
 use crate::store::ConfigStore;
 use crate::typed::primary;
 use crate::typed::{Config, Frozen, Lookup, Registry, SchemaHook, TypeDesc, TypedTargets};
@@ -433,7 +434,7 @@ where
 {
     let parsed = split_args(args)
         .into_iter()
-        .map(|(i, text)| cli::parse(i, &text))
+        .map(|(i, text)| override_arg::parse(i, &text))
         .collect::<Result<Vec<_>, _>>()?;
     let chosen = targets.with_command_line(&parsed);
     for o in &parsed {

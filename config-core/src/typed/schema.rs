@@ -15,6 +15,7 @@ use crate::typed::coerce;
 
 /// The type of a field, as data.
 #[derive(Clone, Copy, Debug)]
+#[non_exhaustive]
 pub enum TypeDesc {
     /// `bool`.
     Bool,
@@ -126,6 +127,7 @@ impl TypeDesc {
 
 /// A built-in or custom field validator, as data.
 #[derive(Clone, Copy, Debug)]
+#[non_exhaustive]
 pub enum Validator {
     /// `range(min = .., max = ..)`, inclusive.
     Range {
@@ -176,6 +178,7 @@ pub struct Schema {
 
 /// What a key path names in the schema.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub enum Lookup<'a> {
     /// A typed value (field, list item or map value).
     Typed(&'a TypeDesc, Option<&'a FieldSchema>),
@@ -350,7 +353,7 @@ fn default_text(n: &Node) -> String {
     #[cfg(feature = "serde")]
     return crate::serde::to_json(n);
     #[cfg(not(feature = "serde"))]
-    return crate::interp::render::python_repr(&n.value);
+    return crate::python::python_repr(&n.value);
 }
 
 /// "no such key" with the closest field names as a did-you-mean.

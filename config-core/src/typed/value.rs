@@ -31,7 +31,7 @@ pub(crate) mod sealed {
     /// The seal of [`ConfigValue`](super::ConfigValue): types whose values
     /// cannot change through a shared reference, at any depth. Implemented
     /// in `typed::value` for the supported field types and by
-    /// `#[derive(Config)]` (through `typed::__private`) for derived types,
+    /// `#[derive(Config)]` (through `typed::__private_v0_1`) for derived types,
     /// whose fields are all `ConfigValue`s themselves. Not to be implemented
     /// by hand: that would reopen the hole `freeze()` closes.
     #[diagnostic::on_unimplemented(

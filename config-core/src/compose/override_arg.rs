@@ -5,20 +5,7 @@
 use crate::error::{Error, ErrorKind};
 use crate::node::Node;
 use crate::origin::Origin;
-use crate::overrides::shorten;
-
-/// What an override does.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum OverrideKind {
-    /// `key=value`
-    Change,
-    /// `+key=value`
-    Add,
-    /// `++key=value`
-    ForceAdd,
-    /// `~key[=value]`
-    Delete,
-}
+use crate::overrides::{shorten, OverrideKind};
 
 /// A sweep found on the command line (an error outside multirun).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -65,7 +52,7 @@ impl CliOverride {
 
 /// Parses override `text`, the `index`-th (1-based) on the command line.
 pub fn parse(index: usize, text: &str) -> Result<CliOverride, Error> {
-    use crate::overrides::{parse_override, OverrideKind as K};
+    use crate::overrides::parse_override;
     let origin = Origin::arg(index, text);
     let o = parse_override(text).map_err(|e| {
         // A limit error is about a huge argument: name it shortened.
@@ -75,12 +62,6 @@ pub fn parse(index: usize, text: &str) -> Result<CliOverride, Error> {
             e.with_origin(origin.clone())
         }
     })?;
-    let kind = match o.kind {
-        K::Change => OverrideKind::Change,
-        K::Add => OverrideKind::Add,
-        K::ForceAdd => OverrideKind::ForceAdd,
-        K::Delete => OverrideKind::Delete,
-    };
     let sweep = match o.value_type() {
         Some("simple_choice_sweep") => Some(SweepKind::SimpleChoice),
         _ if o.is_sweep() => Some(SweepKind::Other),
@@ -96,7 +77,7 @@ pub fn parse(index: usize, text: &str) -> Result<CliOverride, Error> {
     Ok(CliOverride {
         index,
         text: text.to_string(),
-        kind,
+        kind: o.kind,
         key: o.key_or_group().to_string(),
         package: o.package().map(str::to_string),
         value,
