@@ -65,12 +65,6 @@ pub(crate) fn type_name(value: &Value) -> &'static str {
 
 /// OmegaConf's name for the type of a node's value, for messages such as
 /// `` `5` is of type int ``: containers are `DictConfig` and `ListConfig`.
-///
-/// ```
-/// use config_core::{python::python_type, Value};
-/// assert_eq!(python_type(&Value::Int(5)), "int");
-/// assert_eq!(python_type(&Value::List(vec![])), "ListConfig");
-/// ```
 pub fn python_type(value: &Value) -> &'static str {
     match value {
         Value::Map(_) => "DictConfig",
@@ -82,13 +76,6 @@ pub fn python_type(value: &Value) -> &'static str {
 /// Python's `str()` of a value: strings as they are, containers as their
 /// Python `repr`. Messages of every stage print values this way, so they
 /// read like the reference's.
-///
-/// ```
-/// use config_core::{python::python_str, Value};
-/// assert_eq!(python_str(&Value::Bool(true)), "True");
-/// assert_eq!(python_str(&Value::Null), "None");
-/// assert_eq!(python_str(&Value::Float(1e-6)), "1e-06");
-/// ```
 pub fn python_str(value: &Value) -> String {
     let mut out = String::new();
     write_str(value, &mut out);
@@ -104,11 +91,6 @@ fn write_str(value: &Value, out: &mut String) {
 }
 
 /// Python's `repr()` of a value (strings quoted, containers recursive).
-///
-/// ```
-/// use config_core::{python::python_repr, Value};
-/// assert_eq!(python_repr(&Value::Str("it's".into())), "\"it's\"");
-/// ```
 pub fn python_repr(value: &Value) -> String {
     let mut out = String::new();
     write_repr(value, &mut out);
@@ -388,5 +370,27 @@ mod tests {
             Value::BigInt("1".repeat(30).into()).loose_eq(&Value::Int(1)),
             None
         );
+    }
+}
+
+#[cfg(test)]
+mod doc_examples {
+    #[test]
+    fn python_type_example() {
+        use crate::{python::python_type, Value};
+        assert_eq!(python_type(&Value::Int(5)), "int");
+        assert_eq!(python_type(&Value::List(vec![])), "ListConfig");
+    }
+    #[test]
+    fn python_str_example() {
+        use crate::{python::python_str, Value};
+        assert_eq!(python_str(&Value::Bool(true)), "True");
+        assert_eq!(python_str(&Value::Null), "None");
+        assert_eq!(python_str(&Value::Float(1e-6)), "1e-06");
+    }
+    #[test]
+    fn python_repr_example() {
+        use crate::{python::python_repr, Value};
+        assert_eq!(python_repr(&Value::Str("it's".into())), "\"it's\"");
     }
 }

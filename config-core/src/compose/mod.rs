@@ -87,8 +87,9 @@
 //!
 //! [`Composer::compose_full`] also returns the [`DefaultsList`]: the ordered
 //! configs with their packages, the tree they came from, and the final
-//! choice of every group. `render()` on the list and on its tree give the
-//! text of `--info defaults` and `--info defaults-tree`.
+//! choice of every group. [`DefaultsList::render`] and
+//! [`DefaultsList::render_tree`] give the text of `--info defaults` and
+//! `--info defaults-tree`.
 //!
 //! ```
 //! # use config_core::compose::Composer;
@@ -102,7 +103,7 @@
 //! // Hydra's own groups are chosen too (`hydra/launcher: basic`, ...).
 //! let mine: Vec<_> = c.defaults.choices.iter().filter(|(g, _)| !g.starts_with("hydra/")).collect();
 //! assert_eq!(mine, [&("db@src".to_string(), Some("mysql".to_string()))]);
-//! assert!(c.defaults.tree.render().ends_with("  config:\n    _self_\n    db@src: mysql\n"));
+//! assert!(c.defaults.render_tree().ends_with("  config:\n    _self_\n    db@src: mysql\n"));
 //! ```
 //!
 //! # Threads

@@ -67,6 +67,12 @@ impl DefaultsTree {
 }
 
 impl DefaultsList {
+    /// The tree the list came from, as Hydra's `--info defaults-tree`
+    /// prints it.
+    pub fn render_tree(&self) -> String {
+        self.tree.render()
+    }
+
     /// The final list as Hydra's `--info defaults` prints it: config path,
     /// package, `_self_` and parent, one row per merged config, plus where
     /// each entry was written (or the override that chose it).

@@ -12,17 +12,6 @@ use std::time::SystemTime;
 /// `start` so that every `${now:}` of the run agrees. As in Hydra, a key
 /// that is absent or `???` gives null (`x_${hydra:job.id}` is `x_None` in a
 /// single run).
-///
-/// ```
-/// use config_core::{hydra::register_resolver, interp::{resolve, Resolvers}, Node, Value};
-/// let hydra = Node::from_yaml_str("job: {name: train, num: ???}\nrun: {dir: 'out/${hydra.job.name}'}").unwrap();
-/// let mut r = Resolvers::default();
-/// register_resolver(&mut r, &hydra, None);
-/// let mut cfg = Node::from_yaml_str("a: ${hydra:run.dir}\nb: n_${hydra:job.num}").unwrap();
-/// resolve(&mut cfg, &r).unwrap();
-/// assert_eq!(cfg.get("a").unwrap().as_str(), Some("out/train"));
-/// assert_eq!(cfg.get("b").unwrap().as_str(), Some("n_None"));
-/// ```
 pub fn register_resolver(resolvers: &mut Resolvers, hydra: &Node, start: Option<SystemTime>) {
     let mut m = Map::new();
     m.insert(Key::from("hydra"), hydra.clone());
@@ -46,4 +35,19 @@ pub fn register_resolver(resolvers: &mut Resolvers, hydra: &Node, start: Option<
     };
     // `replace` fails only on an invalid name; `hydra` is valid.
     let _ = resolvers.replace("hydra", f, false);
+}
+
+#[cfg(test)]
+mod doc_examples {
+    #[test]
+    fn register_resolver_example() {
+        use crate::{hydra::register_resolver, interp::{resolve, Resolvers}, Node, Value};
+        let hydra = Node::from_yaml_str("job: {name: train, num: ???}\nrun: {dir: 'out/${hydra.job.name}'}").unwrap();
+        let mut r = Resolvers::default();
+        register_resolver(&mut r, &hydra, None);
+        let mut cfg = Node::from_yaml_str("a: ${hydra:run.dir}\nb: n_${hydra:job.num}").unwrap();
+        resolve(&mut cfg, &r).unwrap();
+        assert_eq!(cfg.get("a").unwrap().as_str(), Some("out/train"));
+        assert_eq!(cfg.get("b").unwrap().as_str(), Some("n_None"));
+    }
 }
