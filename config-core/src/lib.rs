@@ -51,6 +51,11 @@ pub mod yaml;
 pub mod cli;
 
 pub use access::UpdateMode;
+/// `#[derive(Config)]`, re-exported so a program depends on one crate
+/// (feature `derive`, on by default): `use config_core::Config;` names the
+/// derive macro (the trait is [`typed::Config`], in another namespace).
+#[cfg(feature = "derive")]
+pub use config_derive::Config;
 pub use error::{Error, ErrorKind};
 pub use merge::{merge, merge_hooked, merge_with, ListMerge, MergeHook};
 pub use node::{float_repr, Flags, Key, Map, Node, Value};

@@ -41,8 +41,15 @@ pub fn register_resolver(resolvers: &mut Resolvers, hydra: &Node, start: Option<
 mod doc_examples {
     #[test]
     fn register_resolver_example() {
-        use crate::{hydra::register_resolver, interp::{resolve, Resolvers}, Node, Value};
-        let hydra = Node::from_yaml_str("job: {name: train, num: ???}\nrun: {dir: 'out/${hydra.job.name}'}").unwrap();
+        use crate::{
+            hydra::register_resolver,
+            interp::{resolve, Resolvers},
+            Node, Value,
+        };
+        let hydra = Node::from_yaml_str(
+            "job: {name: train, num: ???}\nrun: {dir: 'out/${hydra.job.name}'}",
+        )
+        .unwrap();
         let mut r = Resolvers::default();
         register_resolver(&mut r, &hydra, None);
         let mut cfg = Node::from_yaml_str("a: ${hydra:run.dir}\nb: n_${hydra:job.num}").unwrap();
