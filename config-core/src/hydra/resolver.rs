@@ -44,7 +44,7 @@ mod doc_examples {
         use crate::{
             hydra::register_resolver,
             interp::{resolve, Resolvers},
-            Node, Value,
+            Node,
         };
         let hydra = Node::from_yaml_str(
             "job: {name: train, num: ???}\nrun: {dir: 'out/${hydra.job.name}'}",
