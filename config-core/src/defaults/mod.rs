@@ -17,7 +17,9 @@ pub(crate) use entry::{Choice, Entry, EntryKind};
 pub(crate) use overrides::{display_choice, GroupOverrides};
 #[cfg(test)]
 pub(crate) use tree::build;
-pub(crate) use tree::{build_with_hydra, DefaultsTree, MAX_LISTED_OPTIONS};
+#[cfg(feature = "cli")]
+pub(crate) use tree::MAX_LISTED_OPTIONS;
+pub(crate) use tree::{build_with_hydra, DefaultsTree};
 pub use tree::{DefaultsList, ResultDefault, MAX_DEFAULTS_DEPTH, MAX_DEFAULTS_NODES};
 
 impl DefaultsTree {

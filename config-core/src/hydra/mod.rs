@@ -9,13 +9,18 @@
 //! job's name, the override dirname), [`check`] holds it to Hydra's schema,
 //! and [`register_resolver`] makes `${hydra:KEY}` read it.
 
+// Completing the node and `${hydra:}` serve the application layer only.
 mod builtin;
+#[cfg(feature = "cli")]
 mod complete;
+#[cfg(feature = "cli")]
 mod resolver;
 mod schema;
 
 pub use builtin::HydraSource;
+#[cfg(feature = "cli")]
 pub use complete::{complete, set_leaf, strings, RunContext};
+#[cfg(feature = "cli")]
 pub use resolver::register_resolver;
 pub use schema::check;
 
@@ -28,6 +33,7 @@ pub fn is_hydra_key(key: &str) -> bool {
 }
 
 /// Hydra's version whose semantics this layer implements.
+#[cfg(feature = "cli")]
 pub const HYDRA_VERSION: &str = "1.3.8";
 
 #[cfg(test)]
