@@ -80,21 +80,27 @@ pub enum ErrorKind {
 /// use config_core::{Error, ErrorKind};
 /// let io = std::io::Error::new(std::io::ErrorKind::NotFound, "no such file");
 /// let e = Error::from(io);
-/// assert_eq!(e.kind, ErrorKind::Io);
+/// assert_eq!(e.kind(), ErrorKind::Io);
 /// assert_eq!(format!("{e:?}"), e.render());
 /// ```
+///
+/// The fields are private (read them with [`kind`](Error::kind),
+/// [`message`](Error::message), [`key`](Error::key),
+/// [`origin`](Error::origin) and [`hints`](Error::hints)), so the
+/// presentation can change without breaking users; the error is one
+/// pointer wide, so `Result<T, Error>` stays small.
 #[derive(Clone, PartialEq)]
 pub struct Error {
-    /// The kind of failure.
-    pub kind: ErrorKind,
-    /// What is wrong, in one sentence.
-    pub message: String,
-    /// The full key path (`a.b[0].c`), when the error concerns a node.
-    pub key: Option<String>,
-    /// Where the offending value came from.
-    pub origin: Option<Origin>,
-    /// How to fix it: valid options, did-you-mean, the command that works.
-    pub hints: Vec<String>,
+    inner: Box<Inner>,
+}
+
+#[derive(Clone, PartialEq)]
+struct Inner {
+    kind: ErrorKind,
+    message: String,
+    key: Option<String>,
+    origin: Option<Origin>,
+    hints: Vec<String>,
 }
 
 impl fmt::Debug for Error {
@@ -103,11 +109,11 @@ impl fmt::Debug for Error {
             return f.write_str(&self.render());
         }
         f.debug_struct("Error")
-            .field("kind", &self.kind)
-            .field("message", &self.message)
-            .field("key", &self.key)
-            .field("origin", &self.origin)
-            .field("hints", &self.hints)
+            .field("kind", &self.inner.kind)
+            .field("message", &self.inner.message)
+            .field("key", &self.inner.key)
+            .field("origin", &self.inner.origin)
+            .field("hints", &self.inner.hints)
             .finish()
     }
 }
@@ -123,34 +129,115 @@ impl Error {
     /// A new error of `kind` with `message`.
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Error {
         Error {
-            kind,
-            message: message.into(),
-            key: None,
-            origin: None,
-            hints: Vec::new(),
+            inner: Box::new(Inner {
+                kind,
+                message: message.into(),
+                key: None,
+                origin: None,
+                hints: Vec::new(),
+            }),
         }
+    }
+
+    /// What kind of failure this is.
+    ///
+    /// ```
+    /// use config_core::{Error, ErrorKind};
+    /// let e = Error::new(ErrorKind::MissingValue, "Missing mandatory value: lr");
+    /// assert_eq!(e.kind(), ErrorKind::MissingValue);
+    /// ```
+    pub fn kind(&self) -> ErrorKind {
+        self.inner.kind
+    }
+
+    /// What is wrong, in one sentence: without the key, the origin or the
+    /// hints, which have their own accessors.
+    ///
+    /// ```
+    /// use config_core::{Error, ErrorKind};
+    /// let e = Error::new(ErrorKind::Type, "expected a float, got 'abc'").with_key("lr");
+    /// assert_eq!(e.message(), "expected a float, got 'abc'");
+    /// ```
+    pub fn message(&self) -> &str {
+        &self.inner.message
+    }
+
+    /// The full key path (`a.b[0].c`) of the node the error concerns.
+    ///
+    /// ```
+    /// use config_core::{Error, ErrorKind};
+    /// let e = Error::new(ErrorKind::KeyNotFound, "no such key").with_key("model.depth");
+    /// assert_eq!(e.key(), Some("model.depth"));
+    /// assert_eq!(Error::new(ErrorKind::Io, "x").key(), None);
+    /// ```
+    pub fn key(&self) -> Option<&str> {
+        self.inner.key.as_deref()
+    }
+
+    /// Where the offending value came from: a file position or a
+    /// command-line argument.
+    ///
+    /// ```
+    /// use config_core::{Error, ErrorKind, Origin};
+    /// let e = Error::new(ErrorKind::Yaml, "bad").with_origin(Origin::file("a.yaml", 3, 7));
+    /// assert_eq!(e.origin(), Some(&Origin::file("a.yaml", 3, 7)));
+    /// ```
+    pub fn origin(&self) -> Option<&Origin> {
+        self.inner.origin.as_ref()
+    }
+
+    /// How to fix it: valid options, did-you-mean, the command that works.
+    ///
+    /// ```
+    /// use config_core::{Error, ErrorKind};
+    /// let e = Error::new(ErrorKind::KeyNotFound, "no such key 'lrr'")
+    ///     .with_hint("did you mean 'lr'?");
+    /// assert_eq!(e.hints(), ["did you mean 'lr'?"]);
+    /// ```
+    pub fn hints(&self) -> &[String] {
+        &self.inner.hints
     }
 
     /// Sets the full key, if not set yet.
     pub fn with_key(mut self, key: impl Into<String>) -> Error {
-        if self.key.is_none() {
-            self.key = Some(key.into());
+        if self.inner.key.is_none() {
+            self.inner.key = Some(key.into());
         }
         self
     }
 
     /// Sets the origin, if not set yet and the given one is known.
     pub fn with_origin(mut self, origin: Origin) -> Error {
-        if self.origin.is_none() && !origin.is_unknown() {
-            self.origin = Some(origin);
+        if self.inner.origin.is_none() && !origin.is_unknown() {
+            self.inner.origin = Some(origin);
         }
         self
     }
 
     /// Adds a hint line.
     pub fn with_hint(mut self, hint: impl Into<String>) -> Error {
-        self.hints.push(hint.into());
+        self.inner.hints.push(hint.into());
         self
+    }
+
+    /// Replaces the message (crate-internal: context belongs on the chain).
+    pub(crate) fn set_message(&mut self, message: impl Into<String>) {
+        self.inner.message = message.into();
+    }
+
+    /// Replaces the key, set or not.
+    pub(crate) fn set_key(&mut self, key: Option<String>) {
+        self.inner.key = key;
+    }
+
+    /// Replaces the origin, set or not.
+    pub(crate) fn set_origin(&mut self, origin: Option<Origin>) {
+        self.inner.origin = origin;
+    }
+
+    /// The hints, to add or reorder.
+    pub(crate) fn hints_mut(&mut self) -> &mut Vec<String> {
+        &mut self.inner.hints
     }
 
     /// The message plus, for a file origin, a snippet of the source line
@@ -159,7 +246,7 @@ impl Error {
     /// a file cannot drive the terminal.
     pub fn render(&self) -> String {
         let mut out = self.to_string();
-        if let Some(Origin::File { path, line, col }) = &self.origin {
+        if let Some(Origin::File { path, line, col }) = &self.inner.origin {
             if let Some(snippet) = snippet_from_file(path, *line, *col) {
                 out.push('\n');
                 out.push_str(&snippet);
@@ -171,14 +258,14 @@ impl Error {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)?;
-        if let Some(key) = &self.key {
+        f.write_str(&self.inner.message)?;
+        if let Some(key) = &self.inner.key {
             write!(f, "\n    full_key: {key}")?;
         }
-        if let Some(origin) = &self.origin {
+        if let Some(origin) = &self.inner.origin {
             write!(f, "\n    at {origin}")?;
         }
-        for hint in &self.hints {
+        for hint in &self.inner.hints {
             write!(f, "\n  help: {hint}")?;
         }
         Ok(())

@@ -666,11 +666,8 @@ fn resolve_in_place(root: &mut Node, resolvers: &Resolvers) -> Result<(), Error>
     // Each round fixes one interpolation; a tree has finitely many.
     for _ in 0..100_000 {
         match resolve(root, resolvers) {
-            Err(e) if e.kind == ErrorKind::InterpolationToMissing => {
-                let node = e
-                    .key
-                    .as_deref()
-                    .and_then(|k| root.select_mut_raw(k).ok().flatten());
+            Err(e) if e.kind() == ErrorKind::InterpolationToMissing => {
+                let node = e.key().and_then(|k| root.select_mut_raw(k).ok().flatten());
                 match node {
                     Some(n) if matches!(n.value, Value::Interp(_)) => n.value = Value::Missing,
                     _ => return Err(e),

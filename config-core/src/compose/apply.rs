@@ -23,11 +23,15 @@ pub(super) fn apply(cfg: &mut Node, o: &CliOverride) -> Result<(), Error> {
         value.value = Value::Missing;
     }
     let wrap = |e: Error| -> Error {
-        if matches!(e.kind, ErrorKind::Struct | ErrorKind::KeyNotFound) {
+        if matches!(e.kind(), ErrorKind::Struct | ErrorKind::KeyNotFound) {
             e
         } else {
             let mut e = e;
-            e.message = format!("Error merging override {}\n{}", o.text, e.message);
+            e.set_message(format!(
+                "Error merging override {}\n{}",
+                o.text,
+                e.message()
+            ));
             e.with_origin(origin.clone())
         }
     };
@@ -96,7 +100,7 @@ pub(super) fn apply(cfg: &mut Node, o: &CliOverride) -> Result<(), Error> {
                 },
             )
             .map_err(|e| {
-                if matches!(e.kind, ErrorKind::Struct | ErrorKind::KeyNotFound) {
+                if matches!(e.kind(), ErrorKind::Struct | ErrorKind::KeyNotFound) {
                     fail(cfg)
                 } else {
                     wrap(e)

@@ -226,9 +226,11 @@ impl Overrides {
             let mut err =
                 Error::new(ErrorKind::DefaultsList, msg.clone()).with_origin(meta.origin.clone());
             if meta.external {
-                err.message.push_str(&format!(
-                    "\nTo append to your default list use +{key}={choice}"
-                ));
+                let msg = format!(
+                    "{}\nTo append to your default list use +{key}={choice}",
+                    err.message()
+                );
+                err.set_message(msg);
                 let suffix = format!("/{group}");
                 let nested: Vec<&String> = self
                     .known_choices

@@ -261,7 +261,7 @@ mod tests {
         n.origin = Origin::arg(2, "trainer.max_iter=abc");
         let e = to_int(&n, "trainer.max_iter", &U64).unwrap_err();
         assert_eq!(
-            e.message,
+            e.message(),
             "trainer.max_iter expects an unsigned integer, got 'abc' (command-line argument 2)"
         );
     }

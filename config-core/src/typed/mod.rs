@@ -64,9 +64,9 @@
 //! assert_eq!(frozen.trainer.callbacks, vec!["log"]);
 //!
 //! let err = Train::make().override_with(["prog", "trainer.max_iter=abc"]).unwrap_err();
-//! assert_eq!(err.message, "trainer.max_iter expects an unsigned integer, got 'abc' (command-line argument 1)");
+//! assert_eq!(err.message(), "trainer.max_iter expects an unsigned integer, got 'abc' (command-line argument 1)");
 //! let err = Train::make().override_with(["prog", "trainer.max_itr=5"]).unwrap_err();
-//! assert_eq!(err.hints, ["did you mean trainer.max_iter?"]);
+//! assert_eq!(err.hints(), ["did you mean trainer.max_iter?"]);
 //! ```
 //!
 //! Modules: [`value`] (field conversions), [`coerce`] (OmegaConf's typed
@@ -176,7 +176,7 @@ pub trait Config: ConfigValue + Default + Clone + Send + Sync + 'static {
     /// }
     ///
     /// let err = Train::make().build(["train", "strategy=dp"]).unwrap_err();
-    /// assert_eq!(err.message, "1 validation error:\nstrategy: must be one of [auto, ddp, fsdp], got 'dp' (set by command-line argument 1)");
+    /// assert_eq!(err.message(), "1 validation error:\nstrategy: must be one of [auto, ddp, fsdp], got 'dp' (set by command-line argument 1)");
     /// ```
     fn validate_in(&self, tree: &Node) -> Result<(), Errors> {
         self.validate().map_err(|mut e| {

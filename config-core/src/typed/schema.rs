@@ -208,7 +208,7 @@ impl Schema {
     ///     name: "max_iter", ty: TypeDesc::Int { name: "u64", min: 0, max: u64::MAX as i128 },
     ///     doc: "", default: None, mandatory: false, validators: &[], merge: ListMerge::Replace }] };
     /// let err = S.lookup("max_itr").unwrap_err();
-    /// assert_eq!(err.hints, vec!["did you mean max_iter?"]);
+    /// assert_eq!(err.hints(), vec!["did you mean max_iter?"]);
     /// ```
     pub fn lookup(&self, path: &str) -> Result<Lookup<'_>, Error> {
         let segs = parse_path(path)?;

@@ -48,7 +48,7 @@ fn validation_errors_carry_file_and_argument_origins() {
         .unwrap_err();
     let file = dir.join("training/default.yaml");
     assert_eq!(
-        err.message,
+        err.message(),
         format!(
             "2 validation errors:\n\
              training.strategy: must be one of [auto, ddp, fsdp], got 'dp' ({}:3:11)\n\
@@ -86,7 +86,7 @@ fn frozen_config_explains_its_values() {
     assert!(cfg.explain("training.max_itr").is_err());
     // A value frozen by hand has no tree, and says how to get one.
     let bare = Job::default().freeze();
-    assert!(bare.explain("training").unwrap_err().hints[0].contains("build(args)"));
+    assert!(bare.explain("training").unwrap_err().hints()[0].contains("build(args)"));
 }
 
 mod typed_lazy {
@@ -182,19 +182,19 @@ mod typed_lazy {
             .build(["train", "optimizer.lr=abc", "+no_such_group=x"])
             .unwrap_err();
         assert_eq!(
-            err.message,
+            err.message(),
             "optimizer.lr expects a float, got 'abc' (command-line argument 1)"
         );
-        assert_eq!(err.key.as_deref(), Some("optimizer.lr"));
+        assert_eq!(err.key(), Some("optimizer.lr"));
         assert_eq!(
-            err.hints,
+            err.hints(),
             ["'lr' is an argument of the typed targets Adam, SGD"]
         );
         // Without the registry, the arguments are untyped, as before.
         let err = Train::make()
             .build(["train", "optimizer.lr=abc", "+no_such_group=x"])
             .unwrap_err();
-        assert_ne!(err.kind, ErrorKind::Type);
+        assert_ne!(err.kind(), ErrorKind::Type);
         // With an untyped constructor registered, the check waits for the
         // composed target, and still comes before the typed value exists.
         let err = Train::make()
@@ -202,7 +202,7 @@ mod typed_lazy {
             .build(["train", "optimizer.lr=abc"])
             .unwrap_err();
         assert_eq!(
-            err.message,
+            err.message(),
             "optimizer.lr expects a float, got 'abc' (command-line argument 1)"
         );
         // A target named on the command line is the one checked, before
@@ -223,7 +223,7 @@ mod typed_lazy {
             ])
             .unwrap_err();
         assert_eq!(
-            err.message,
+            err.message(),
             "optimizer.lr expects a float, got 'abc' (command-line argument 2)"
         );
     }
@@ -245,7 +245,7 @@ mod typed_lazy {
             .unwrap_err();
         let file = dir.join("optimizer/fast.yaml");
         assert_eq!(
-            err.message,
+            err.message(),
             format!(
                 "optimizer.lr expects a float, got 'quick' ({}:4:7)",
                 file.display()
@@ -256,14 +256,14 @@ mod typed_lazy {
             .with_registry(&reg)
             .build(["train", "+optimizer.lrr=1"])
             .unwrap_err();
-        assert_eq!(err.hints, ["did you mean optimizer.lr?"]);
+        assert_eq!(err.hints(), ["did you mean optimizer.lr?"]);
         // Validators of the argument struct run too.
         let err = Train::make()
             .with_registry(&reg)
             .build(["train", "optimizer.lr=-1"])
             .unwrap_err();
         assert!(
-            err.message.ends_with(
+            err.message().ends_with(
                 "optimizer.lr: must be at least 0, got -1 (set by command-line argument 1)"
             ),
             "{err}"
@@ -291,7 +291,7 @@ mod typed_lazy {
             .instantiate_as::<Sgd>(cfg.optimizer.as_ref().unwrap())
             .err()
             .unwrap();
-        assert_eq!(err.key.as_deref(), Some("optimizer.lr"));
+        assert_eq!(err.key(), Some("optimizer.lr"));
         let cfg = Train::make()
             .with_registry(&reg)
             .build(["train", "optimizer=sgd", "optimizer.lr=0.2"])
@@ -401,14 +401,14 @@ mod yaml_primary {
             .with_primary(&dir, "config")
             .build(["app", "trainer.max_itr=5"])
             .unwrap_err();
-        assert_eq!(err.hints, ["did you mean trainer.max_iter?"]);
+        assert_eq!(err.hints(), ["did you mean trainer.max_iter?"]);
         // ... and the struct's validators run.
         let err = App::make()
             .with_primary(&dir, "config")
             .build(["app", "trainer.max_iter=0"])
             .unwrap_err();
         assert!(
-            err.message.ends_with(
+            err.message().ends_with(
                 "trainer.max_iter: must be at least 1, got 0 (set by command-line argument 1)"
             ),
             "{err}"
@@ -435,7 +435,7 @@ mod yaml_primary {
             .unwrap_err();
         let file = dir.join("config.yaml");
         assert!(
-            err.message.ends_with(&format!(
+            err.message().ends_with(&format!(
                 "trainer.max_iter expects an unsigned integer, got 'many' ({}:4:13)",
                 file.display()
             )),
@@ -445,7 +445,7 @@ mod yaml_primary {
             .with_primary(&dir, "main")
             .build(["app"])
             .unwrap_err();
-        assert!(err.message.ends_with("main.yaml does not exist"), "{err}");
+        assert!(err.message().ends_with("main.yaml does not exist"), "{err}");
     }
 
     #[test]
@@ -632,7 +632,7 @@ mod serde_fields {
             .build(["svc", "endpoint.port=http"])
             .unwrap_err();
         assert_eq!(
-            err.message,
+            err.message(),
             "endpoint.port: invalid type: string \"http\", expected u16 (command-line argument 1)"
         );
     }

@@ -67,8 +67,8 @@ use std::path::Path;
 /// let cfg = load_str("a:\n  b: 1\n", "conf.yaml", &Limits::default()).unwrap();
 /// assert_eq!(cfg.select("a.b").unwrap().unwrap().origin, Origin::file("conf.yaml", 2, 6));
 /// let err = load_str("a: 1\na: 2\n", "conf.yaml", &Limits::default()).unwrap_err();
-/// assert_eq!(err.kind, ErrorKind::DuplicateKey);
-/// assert_eq!(err.origin, Some(Origin::file("conf.yaml", 2, 1)));
+/// assert_eq!(err.kind(), ErrorKind::DuplicateKey);
+/// assert_eq!(err.origin(), Some(&Origin::file("conf.yaml", 2, 1)));
 /// ```
 pub fn load_str(text: &str, source: &str, limits: &Limits) -> Result<Node, Error> {
     load::load(text, source, limits)

@@ -253,7 +253,7 @@ fn wait(sub: &Submission, max_poll_s: f64) -> Result<Vec<State>, Error> {
                 if failures > 30 {
                     return Err(e);
                 }
-                eprintln!("warning: {} (retrying)", e.message);
+                eprintln!("warning: {} (retrying)", e.message());
                 std::thread::sleep(Duration::from_secs_f64(pause));
                 pause = (pause * 1.5).min(max_poll_s);
                 continue;
