@@ -474,12 +474,8 @@ pub(crate) fn write_stdout(text: &str) {
 }
 
 fn cwd() -> Result<PathBuf, Error> {
-    std::env::current_dir().map_err(|e| {
-        Error::new(
-            ErrorKind::Io,
-            format!("cannot read the working directory: {e}"),
-        )
-    })
+    std::env::current_dir()
+        .map_err(|e| Error::new(ErrorKind::Io, "cannot read the working directory").with_source(e))
 }
 
 /// A usage error: clap's message (which names the argument), exit 2; or

@@ -738,12 +738,15 @@ impl CwdGuard {
         let Some(dir) = dir else {
             return Ok(CwdGuard(None));
         };
-        let old = std::env::current_dir().map_err(|e| Error::new(ErrorKind::Io, e.to_string()))?;
+        let old = std::env::current_dir().map_err(|e| {
+            Error::new(ErrorKind::Io, "cannot read the working directory").with_source(e)
+        })?;
         std::env::set_current_dir(dir).map_err(|e| {
             Error::new(
                 ErrorKind::Io,
-                format!("cannot change into {}: {e}", dir.display()),
+                format!("cannot change into {}", dir.display()),
             )
+            .with_source(e)
         })?;
         Ok(CwdGuard(Some(old)))
     }

@@ -26,13 +26,8 @@ pub(super) fn apply(cfg: &mut Node, o: &CliOverride) -> Result<(), Error> {
         if matches!(e.kind(), ErrorKind::Struct | ErrorKind::KeyNotFound) {
             e
         } else {
-            let mut e = e;
-            e.set_message(format!(
-                "Error merging override {}\n{}",
-                o.text,
-                e.message()
-            ));
-            e.with_origin(origin.clone())
+            e.with_context(format!("while merging override '{}'", o.text))
+                .with_origin(origin.clone())
         }
     };
     if o.kind != OverrideKind::Delete {

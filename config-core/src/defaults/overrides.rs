@@ -226,11 +226,9 @@ impl Overrides {
             let mut err =
                 Error::new(ErrorKind::DefaultsList, msg.clone()).with_origin(meta.origin.clone());
             if meta.external {
-                let msg = format!(
-                    "{}\nTo append to your default list use +{key}={choice}",
-                    err.message()
-                );
-                err.set_message(msg);
+                err = err.with_hint(format!(
+                    "to append to your default list use +{key}={choice}"
+                ));
                 let suffix = format!("/{group}");
                 let nested: Vec<&String> = self
                     .known_choices

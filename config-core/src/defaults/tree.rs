@@ -261,8 +261,8 @@ impl Builder<'_> {
             let mut e = e.with_origin(self.origin_of(idx));
             if let Some(parent) = self.tree.nodes[idx].parent {
                 let p = self.entry(parent).config_path();
-                if p != VIRTUAL_ROOT && !e.message().starts_with("In '") {
-                    e.set_message(format!("In '{p}': {}", e.message()));
+                if p != VIRTUAL_ROOT && !e.message().starts_with("In '") && e.context().is_empty() {
+                    e = e.with_context(format!("in config '{p}'"));
                 }
             }
             e

@@ -1513,15 +1513,11 @@ fn truncate(s: &str) -> String {
 }
 
 fn grammar_error(text: &str, g: &GrammarError) -> Error {
-    let mut e = Error::new(
+    let e = Error::new(
         ErrorKind::Grammar,
         format!("Invalid interpolation '{}': {}", truncate(text), g.message),
     );
-    if text.len() <= 160 && !text.contains('\n') {
-        let col = text[..g.offset.min(text.len())].chars().count();
-        e = e.with_hint(format!("here:\n      {text}\n      {}^", " ".repeat(col)));
-    }
-    e
+    e.with_snippet(text, g.offset)
 }
 
 /// Resolver errors keep interpolation errors as they are; anything else is

@@ -415,7 +415,7 @@ impl Registry {
     /// let sgd = reg.instantiate_as::<Sgd>(&lazy!("SGD", lr = 0.1)).unwrap();
     /// assert_eq!((sgd.lr, sgd.momentum), (0.1, 0.9));
     /// let err = reg.instantiate(&lazy!("SGD", lr = "fast")).unwrap_err();
-    /// assert!(err.message().contains("lr expects a float, got 'fast'"), "{err}");
+    /// assert_eq!((err.message(), err.key()), ("expected a float, got 'fast'", Some("lr")), "{err}");
     /// ```
     pub fn register_typed<A, T, F>(&mut self, target: &str, ctor: F) -> &mut Registry
     where
@@ -514,12 +514,9 @@ impl Registry {
             })));
         }
         ctor(&args).map(Built::Object).map_err(|e| {
-            let mut e = e;
-            e.set_message(format!(
-                "Error in call to target '{target}': {}",
-                e.message()
-            ));
-            e.with_key(key.to_string()).with_origin(node.origin.clone())
+            e.with_context(format!("in the call to target '{target}'"))
+                .with_key(key.to_string())
+                .with_origin(node.origin.clone())
         })
     }
 

@@ -288,8 +288,9 @@ impl Schema {
     /// Checks a value about to be written at `path` (an override, say):
     /// the key must exist and the value must convert to its type.
     ///
-    /// The error reads `trainer.max_iter expects an unsigned integer, got
-    /// 'abc' (command-line argument 2)`.
+    /// The error reads `expected an unsigned integer, got 'abc'`, with the
+    /// key (`trainer.max_iter`) and the origin (`command-line argument 2`)
+    /// as its own.
     pub fn check_value(&self, path: &str, value: &Node) -> Result<(), Error> {
         match self
             .lookup(path)

@@ -33,11 +33,9 @@ pub(crate) fn read_text(
         return Err(too_big(label, Some(meta.len()), limits));
     }
     let io_error = |e: std::io::Error| {
-        Error::new(
-            ErrorKind::Io,
-            format!("cannot read config file '{label}': {e}"),
-        )
-        .with_hint("check the path and its permissions")
+        Error::new(ErrorKind::Io, format!("cannot read config file '{label}'"))
+            .with_source(e)
+            .with_hint("check the path and its permissions")
     };
     let file = File::open(path).map_err(io_error)?;
     regular(file.metadata().map_err(io_error)?.file_type(), label)?;

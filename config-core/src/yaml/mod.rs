@@ -81,11 +81,9 @@ pub fn load_str(text: &str, source: &str, limits: &Limits) -> Result<Node, Error
 pub fn load_file(path: &Path, limits: &Limits) -> Result<Node, Error> {
     let label = path.display().to_string();
     let meta = std::fs::metadata(path).map_err(|e| {
-        Error::new(
-            ErrorKind::Io,
-            format!("cannot read config file '{label}': {e}"),
-        )
-        .with_hint("check the path and its permissions")
+        Error::new(ErrorKind::Io, format!("cannot read config file '{label}'"))
+            .with_source(e)
+            .with_hint("check the path and its permissions")
     })?;
     let text = file::read_text(path, &meta, &label, limits)?;
     load_str(&text, &label, limits)
