@@ -59,6 +59,8 @@ pub enum ErrorKind {
     Compose,
     /// A value that fails validation.
     Validation,
+    /// A command line the tool does not accept (a usage error: exit 2).
+    Usage,
 }
 
 /// An error with what, where and how to fix it.

@@ -256,7 +256,7 @@ impl App {
                 ExitCode::SUCCESS
             }
             Err(e) => {
-                eprintln!("error: {}", e.render());
+                print_error(&e);
                 ExitCode::FAILURE
             }
         }
@@ -467,6 +467,17 @@ struct NoArgs;
 
 /// Prints `text` to stdout; a reader that went away (`| head`) is not an
 /// error worth a panic.
+/// Prints `e` to standard error after `error: `: coloured when standard
+/// error is a terminal and `NO_COLOR` is unset or empty (<https://no-color.org>),
+/// plain otherwise. The one place the tool and the app layer decide colour;
+/// the library's own renderings never look at the environment.
+pub(crate) fn print_error(e: &Error) {
+    use std::io::IsTerminal;
+    let color = std::io::stderr().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    eprintln!("error: {}", e.render_for_terminal(color));
+}
+
 pub(crate) fn write_stdout(text: &str) {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
