@@ -725,6 +725,22 @@ mod tests {
         assert!(file_error(&path, 1, 1).contains("1 | a: 1"));
     }
 
+    /// A FIFO named as the origin is never opened (opening it would block
+    /// until a writer came).
+    #[cfg(unix)]
+    #[test]
+    fn fifos_are_never_opened() {
+        let path = temp_file("pipe.yaml", b"");
+        std::fs::remove_file(&path).unwrap();
+        let made = std::process::Command::new("mkfifo").arg(&path).status();
+        if !made.is_ok_and(|s| s.success()) {
+            return; // no mkfifo here
+        }
+        let text = file_error(&path, 1, 1);
+        assert!(!text.contains(" | "), "{text}");
+        std::fs::remove_file(&path).unwrap();
+    }
+
     #[test]
     fn long_lines_show_a_window_around_the_column() {
         let line = format!("{}X{}", "a".repeat(59_999), "b".repeat(100_000));
@@ -825,6 +841,39 @@ mod render_tests {
         assert!(!e.message().contains("os error"), "{}", e.message());
         let text = e.render().replace(&dir.display().to_string(), "[DIR]");
         insta::assert_snapshot!("io_error", text);
+    }
+
+    /// One pointer: `Result<T, Error>` stays small in users' crates
+    /// (clippy's `result_large_err`).
+    #[test]
+    fn an_error_is_one_pointer_wide() {
+        assert_eq!(
+            std::mem::size_of::<super::Error>(),
+            std::mem::size_of::<usize>()
+        );
+        assert_eq!(
+            std::mem::size_of::<Result<(), super::Error>>(),
+            std::mem::size_of::<usize>()
+        );
+    }
+
+    #[test]
+    fn context_and_causes_are_a_chain_not_a_message() {
+        use super::{Error, ErrorKind};
+        use std::error::Error as _;
+        let io = std::io::Error::other("disk on fire");
+        let e = Error::new(ErrorKind::Io, "cannot write the run dir")
+            .with_source(io)
+            .with_context("while saving the config")
+            .with_hint("check the permissions");
+        assert_eq!(e.message(), "cannot write the run dir");
+        assert_eq!(e.source().unwrap().to_string(), "disk on fire");
+        assert_eq!(
+            e.to_string(),
+            "cannot write the run dir\n    while saving the config\n    caused by: disk on fire\n  help: check the permissions"
+        );
+        // Clones compare equal, sources by their text.
+        assert_eq!(e.clone(), e);
     }
 
     #[test]
