@@ -110,7 +110,8 @@ fn typed_error_names_key_and_argument() {
 #[test]
 fn unknown_key_did_you_mean() {
     let e = run(&["trainer.max_itr=10"]).unwrap_err();
-    assert_eq!(e.message(), "no such key: trainer.max_itr");
+    assert_eq!(e.message(), "no such key in TrainerConfig");
+    assert_eq!(e.key(), Some("trainer.max_itr"));
     assert_eq!(e.hints(), vec!["did you mean trainer.max_iter?"]);
     assert!(e.to_string().contains("command-line argument 1"), "{e}");
     let e = run(&["~trainer.callbakcs"]).unwrap_err();

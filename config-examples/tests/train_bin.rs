@@ -98,7 +98,7 @@ fn unknown_key_exits_with_did_you_mean() {
     assert!(!out.status.success());
     let err = text(&out.stderr);
     assert!(
-        err.contains("no such key: trainer.max_itr")
+        err.contains("no such key in TrainerConfig\n    full_key: trainer.max_itr")
             && err.contains("did you mean trainer.max_iter?"),
         "{err}"
     );

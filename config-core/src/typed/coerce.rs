@@ -32,15 +32,12 @@ pub fn type_error(key: &str, expected: &str, node: &Node) -> Error {
 
 /// The error for `???` left in a field after composition.
 pub fn missing_error(key: &str, node: &Node) -> Error {
-    Error::new(
-        ErrorKind::MissingValue,
-        format!("missing mandatory value: {key}"),
-    )
-    .with_key(key)
-    .with_origin(node.origin.clone())
-    .with_hint(format!(
-        "set it on the command line with `{key}=<value>`, or in a config file or experiment"
-    ))
+    Error::new(ErrorKind::MissingValue, "missing mandatory value")
+        .with_key(key)
+        .with_origin(node.origin.clone())
+        .with_hint(format!(
+            "set it on the command line with `{key}=<value>`, or in a config file or experiment"
+        ))
 }
 
 fn unresolved(key: &str, node: &Node) -> Option<Error> {

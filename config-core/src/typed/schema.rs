@@ -358,8 +358,9 @@ fn default_text(n: &Node) -> String {
 pub(crate) fn no_such_key(schema: &Schema, prefix: &str, seg: &str) -> Error {
     let full = join(prefix, seg);
     let names = schema.fields.iter().map(|f| f.name);
-    let mut err =
-        Error::new(ErrorKind::Struct, format!("no such key: {full}")).with_key(full.clone());
+    // The key has its own line (`full_key:`): not repeated here.
+    let mut err = Error::new(ErrorKind::Struct, format!("no such key in {}", schema.name))
+        .with_key(full.clone());
     match did_you_mean(seg, names).first() {
         Some(best) => err = err.with_hint(format!("did you mean {}?", join(prefix, best))),
         None => {
