@@ -855,6 +855,10 @@ mod render_tests {
             std::mem::size_of::<Result<(), super::Error>>(),
             std::mem::size_of::<usize>()
         );
+        // And it crosses threads, into `Box<dyn Error + Send + Sync>` (a
+        // task's error) with `?`.
+        fn send_sync<T: Send + Sync + std::error::Error + 'static>() {}
+        send_sync::<super::Error>();
     }
 
     #[test]

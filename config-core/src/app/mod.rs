@@ -475,7 +475,13 @@ pub(crate) fn print_error(e: &Error) {
     use std::io::IsTerminal;
     let color = std::io::stderr().is_terminal()
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    eprintln!("error: {}", e.render_for_terminal(color));
+    let style = annotate_snippets::renderer::DEFAULT_ERROR_STYLE;
+    let label = if color {
+        format!("{style}error{style:#}")
+    } else {
+        "error".to_string()
+    };
+    eprintln!("{label}: {}", e.render_for_terminal(color));
 }
 
 pub(crate) fn write_stdout(text: &str) {
