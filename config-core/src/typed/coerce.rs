@@ -46,7 +46,7 @@ fn unresolved(key: &str, node: &Node) -> Option<Error> {
         Value::Interp(s) => Some(
             Error::new(
                 ErrorKind::Interpolation,
-                format!("{key} holds the unresolved interpolation '{s}'"),
+                format!("holds the unresolved interpolation '{s}'"),
             )
             .with_key(key)
             .with_origin(node.origin.clone())
