@@ -107,7 +107,7 @@ impl Node {
     /// cfg.select_mut("a.b").unwrap().unwrap().value = Value::Int(5);
     /// cfg.get_mut("a").unwrap().unwrap().set_readonly(true);
     /// let err = cfg.select_mut("a.b").unwrap_err();
-    /// assert_eq!((err.kind, err.key.as_deref()), (ErrorKind::Readonly, Some("a.b")));
+    /// assert_eq!((err.kind(), err.key()), (ErrorKind::Readonly, Some("a.b")));
     /// assert!(cfg.select_mut("c").is_ok());
     /// ```
     pub fn select_mut(&mut self, path: &str) -> Result<Option<&mut Node>, Error> {
@@ -248,7 +248,7 @@ impl Node {
     /// let mut cfg = Node::from_yaml_str("a: {b: 1}\nc: 2").unwrap();
     /// cfg.get_mut("a").unwrap().unwrap().set_readonly(true);
     /// let err = cfg.delete("a").unwrap_err();
-    /// assert_eq!((err.kind, err.key.as_deref()), (ErrorKind::Readonly, Some("a")));
+    /// assert_eq!((err.kind(), err.key()), (ErrorKind::Readonly, Some("a")));
     /// assert!(cfg.delete("c").is_ok());
     /// ```
     pub fn delete(&mut self, path: &str) -> Result<Node, Error> {
@@ -469,11 +469,7 @@ mod tests {
 
     fn assert_readonly<T: std::fmt::Debug>(r: Result<T, Error>, key: Option<&str>) {
         let e = r.unwrap_err();
-        assert_eq!(
-            (e.kind, e.key.as_deref()),
-            (ErrorKind::Readonly, key),
-            "{e}"
-        );
+        assert_eq!((e.kind(), e.key()), (ErrorKind::Readonly, key), "{e}");
     }
 
     #[test]

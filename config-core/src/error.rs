@@ -6,7 +6,9 @@
 //! valid options and a "did you mean").
 
 use crate::origin::Origin;
+use annotate_snippets::renderer::Style;
 use std::fmt;
+use std::sync::Arc;
 
 /// What kind of failure an [`Error`] is. Mirrors OmegaConf's and Hydra's
 /// exception classes, so users of the reference recognise them.
@@ -57,6 +59,8 @@ pub enum ErrorKind {
     Compose,
     /// A value that fails validation.
     Validation,
+    /// A command line the tool does not accept (a usage error: exit 2).
+    Usage,
 }
 
 /// An error with what, where and how to fix it.
@@ -67,12 +71,23 @@ pub enum ErrorKind {
 ///     .with_key("optimizer.lrr")
 ///     .with_origin(Origin::arg(2, "optimizer.lrr=1"))
 ///     .with_hint("did you mean 'optimizer.lr'?");
-/// let text = e.to_string();
-/// assert!(text.contains("full_key: optimizer.lrr"));
-/// assert!(text.contains("command-line argument 2"));
+/// assert_eq!(
+///     e.to_string(),
+///     "Key 'lrr' not found\n    full_key: optimizer.lrr\n    at command-line argument 2 (`optimizer.lrr=1`)\n  help: did you mean 'optimizer.lr'?"
+/// );
 /// ```
 ///
-/// `Debug` prints the rendered error (with its snippet), so `fn main() ->
+/// The rendering, each piece once and in this order: the message; the
+/// full key (`full_key: a.b`); where (`at conf/a.yaml:3:5`, `at
+/// command-line argument 2`); a snippet of the source line with a caret
+/// under the column, drawn by `annotate-snippets`; the context lines, innermost
+/// first ([`context`](Error::context)); the chain of causes (`caused by:
+/// ...`, [`source`](std::error::Error::source)); the hints (`help: ...`).
+/// `Display` does no I/O: it shows the snippets of text the error carries (an
+/// override, an interpolation) but not of files. [`render`](Error::render)
+/// reads the file line too, and escapes control characters.
+///
+/// `Debug` prints [`render`](Error::render), so `fn main() ->
 /// Result<(), config_core::Error>` shows what a user can act on; `{:#?}`
 /// prints the fields.
 ///
@@ -80,21 +95,42 @@ pub enum ErrorKind {
 /// use config_core::{Error, ErrorKind};
 /// let io = std::io::Error::new(std::io::ErrorKind::NotFound, "no such file");
 /// let e = Error::from(io);
-/// assert_eq!(e.kind, ErrorKind::Io);
+/// assert_eq!(e.kind(), ErrorKind::Io);
 /// assert_eq!(format!("{e:?}"), e.render());
 /// ```
+///
+/// The fields are private (read them with [`kind`](Error::kind),
+/// [`message`](Error::message), [`key`](Error::key),
+/// [`origin`](Error::origin), [`hints`](Error::hints) and
+/// [`context`](Error::context)), so the presentation can change without
+/// breaking users; the error is one pointer wide, so `Result<T, Error>`
+/// stays small.
 #[derive(Clone, PartialEq)]
 pub struct Error {
-    /// The kind of failure.
-    pub kind: ErrorKind,
-    /// What is wrong, in one sentence.
-    pub message: String,
-    /// The full key path (`a.b[0].c`), when the error concerns a node.
-    pub key: Option<String>,
-    /// Where the offending value came from.
-    pub origin: Option<Origin>,
-    /// How to fix it: valid options, did-you-mean, the command that works.
-    pub hints: Vec<String>,
+    inner: Box<Inner>,
+}
+
+#[derive(Clone, PartialEq)]
+struct Inner {
+    kind: ErrorKind,
+    message: String,
+    key: Option<String>,
+    origin: Option<Origin>,
+    hints: Vec<String>,
+    context: Vec<String>,
+    source: Option<Source>,
+    snippet: Option<Line>,
+}
+
+/// A foreign error kept as the cause: shared, so [`Error`] stays `Clone`;
+/// two are equal when they read the same.
+#[derive(Clone)]
+struct Source(Arc<dyn std::error::Error + Send + Sync>);
+
+impl PartialEq for Source {
+    fn eq(&self, other: &Source) -> bool {
+        self.0.to_string() == other.0.to_string()
+    }
 }
 
 impl fmt::Debug for Error {
@@ -103,19 +139,22 @@ impl fmt::Debug for Error {
             return f.write_str(&self.render());
         }
         f.debug_struct("Error")
-            .field("kind", &self.kind)
-            .field("message", &self.message)
-            .field("key", &self.key)
-            .field("origin", &self.origin)
-            .field("hints", &self.hints)
+            .field("kind", &self.inner.kind)
+            .field("message", &self.inner.message)
+            .field("key", &self.inner.key)
+            .field("origin", &self.inner.origin)
+            .field("hints", &self.inner.hints)
+            .field("context", &self.inner.context)
+            .field("source", &self.inner.source.as_ref().map(|s| &s.0))
             .finish()
     }
 }
 
 impl From<std::io::Error> for Error {
-    /// An [`ErrorKind::Io`] error saying what `e` says.
+    /// An [`ErrorKind::Io`] error saying what `e` says, with `e` as its
+    /// [`source`](std::error::Error::source).
     fn from(e: std::io::Error) -> Error {
-        Error::new(ErrorKind::Io, e.to_string())
+        Error::new(ErrorKind::Io, e.to_string()).with_source(e)
     }
 }
 
@@ -123,69 +162,282 @@ impl Error {
     /// A new error of `kind` with `message`.
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Error {
         Error {
-            kind,
-            message: message.into(),
-            key: None,
-            origin: None,
-            hints: Vec::new(),
+            inner: Box::new(Inner {
+                kind,
+                message: message.into(),
+                key: None,
+                origin: None,
+                hints: Vec::new(),
+                context: Vec::new(),
+                source: None,
+                snippet: None,
+            }),
         }
+    }
+
+    /// What kind of failure this is.
+    ///
+    /// ```
+    /// use config_core::{Error, ErrorKind};
+    /// let e = Error::new(ErrorKind::MissingValue, "Missing mandatory value: lr");
+    /// assert_eq!(e.kind(), ErrorKind::MissingValue);
+    /// ```
+    pub fn kind(&self) -> ErrorKind {
+        self.inner.kind
+    }
+
+    /// What is wrong, in one sentence: without the key, the origin, the
+    /// context, the cause or the hints, which have their own accessors.
+    ///
+    /// ```
+    /// use config_core::{Error, ErrorKind};
+    /// let e = Error::new(ErrorKind::Type, "expected a float, got 'abc'").with_key("lr");
+    /// assert_eq!(e.message(), "expected a float, got 'abc'");
+    /// ```
+    pub fn message(&self) -> &str {
+        &self.inner.message
+    }
+
+    /// The full key path (`a.b[0].c`) of the node the error concerns.
+    ///
+    /// ```
+    /// use config_core::{Error, ErrorKind};
+    /// let e = Error::new(ErrorKind::KeyNotFound, "no such key").with_key("model.depth");
+    /// assert_eq!(e.key(), Some("model.depth"));
+    /// assert_eq!(Error::new(ErrorKind::Io, "x").key(), None);
+    /// ```
+    pub fn key(&self) -> Option<&str> {
+        self.inner.key.as_deref()
+    }
+
+    /// Where the offending value came from: a file position or a
+    /// command-line argument.
+    ///
+    /// ```
+    /// use config_core::{Error, ErrorKind, Origin};
+    /// let e = Error::new(ErrorKind::Yaml, "bad").with_origin(Origin::file("a.yaml", 3, 7));
+    /// assert_eq!(e.origin(), Some(&Origin::file("a.yaml", 3, 7)));
+    /// ```
+    pub fn origin(&self) -> Option<&Origin> {
+        self.inner.origin.as_ref()
+    }
+
+    /// How to fix it: valid options, did-you-mean, the command that works.
+    ///
+    /// ```
+    /// use config_core::{Error, ErrorKind};
+    /// let e = Error::new(ErrorKind::KeyNotFound, "no such key 'lrr'")
+    ///     .with_hint("did you mean 'lr'?");
+    /// assert_eq!(e.hints(), ["did you mean 'lr'?"]);
+    /// ```
+    pub fn hints(&self) -> &[String] {
+        &self.inner.hints
+    }
+
+    /// What was being done when the error happened, innermost first (as
+    /// Figment's and anyhow's chains): `while merging override
+    /// 'db=mysql'`, `in config 'db/mysql'`. Each line is added by
+    /// [`with_context`](Error::with_context) on the way out.
+    ///
+    /// ```
+    /// use config_core::{Error, ErrorKind};
+    /// let e = Error::new(ErrorKind::Type, "cannot merge a list into a mapping")
+    ///     .with_context("while merging override 'db=[1]'")
+    ///     .with_context("in config 'train'");
+    /// assert_eq!(e.message(), "cannot merge a list into a mapping");
+    /// assert_eq!(e.context(), ["while merging override 'db=[1]'", "in config 'train'"]);
+    /// ```
+    pub fn context(&self) -> &[String] {
+        &self.inner.context
     }
 
     /// Sets the full key, if not set yet.
     pub fn with_key(mut self, key: impl Into<String>) -> Error {
-        if self.key.is_none() {
-            self.key = Some(key.into());
+        if self.inner.key.is_none() {
+            self.inner.key = Some(key.into());
         }
         self
     }
 
     /// Sets the origin, if not set yet and the given one is known.
     pub fn with_origin(mut self, origin: Origin) -> Error {
-        if self.origin.is_none() && !origin.is_unknown() {
-            self.origin = Some(origin);
+        if self.inner.origin.is_none() && !origin.is_unknown() {
+            self.inner.origin = Some(origin);
         }
         self
     }
 
     /// Adds a hint line.
     pub fn with_hint(mut self, hint: impl Into<String>) -> Error {
-        self.hints.push(hint.into());
+        self.inner.hints.push(hint.into());
         self
     }
 
-    /// The message plus, for a file origin, a snippet of the source line
-    /// with a caret under the column (the line is read again from the file;
-    /// best effort). Control characters are escaped (`\x1b`), so text from
-    /// a file cannot drive the terminal.
-    pub fn render(&self) -> String {
-        let mut out = self.to_string();
-        if let Some(Origin::File { path, line, col }) = &self.origin {
-            if let Some(snippet) = snippet_from_file(path, *line, *col) {
-                out.push('\n');
-                out.push_str(&snippet);
-            }
+    /// Adds a line of context (what was being done), after those already
+    /// there: the message stays what went wrong.
+    pub fn with_context(mut self, context: impl Into<String>) -> Error {
+        self.inner.context.push(context.into());
+        self
+    }
+
+    /// Keeps `source` as the cause: [`source`](std::error::Error::source)
+    /// returns it, and the rendering shows it as `caused by: ...` (with its
+    /// own causes), so the message need not repeat it.
+    ///
+    /// ```
+    /// use config_core::{Error, ErrorKind};
+    /// use std::error::Error as _;
+    /// let io = std::io::Error::new(std::io::ErrorKind::PermissionDenied, "permission denied");
+    /// let e = Error::new(ErrorKind::Io, "cannot read config file 'conf/a.yaml'").with_source(io);
+    /// assert_eq!(e.source().unwrap().to_string(), "permission denied");
+    /// assert_eq!(e.to_string(), "cannot read config file 'conf/a.yaml'\n    caused by: permission denied");
+    /// ```
+    pub fn with_source(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Error {
+        self.inner.source = Some(Source(Arc::new(source)));
+        self
+    }
+
+    /// Shows `text` (an override, an interpolation: text the error does not
+    /// read from a file) with a caret under the character at byte `at`.
+    pub(crate) fn with_snippet(mut self, text: &str, at: usize) -> Error {
+        let mut at = at.min(text.len());
+        while !text.is_char_boundary(at) {
+            at -= 1;
         }
-        escape_controls(&out)
+        let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+        let line = text[..start].matches('\n').count() as u32 + 1;
+        let col = text[start..at].chars().count() as u32 + 1;
+        let mut window = Window::around(col);
+        text[start..].bytes().all(|b| window.push(b));
+        let mut shown = window.line(line);
+        shown.numbered = text.contains('\n');
+        self.inner.snippet = Some(shown);
+        self
+    }
+
+    /// Replaces the message (crate-internal: context belongs on the chain).
+    pub(crate) fn set_message(&mut self, message: impl Into<String>) {
+        self.inner.message = message.into();
+    }
+
+    /// Replaces the key, set or not.
+    pub(crate) fn set_key(&mut self, key: Option<String>) {
+        self.inner.key = key;
+    }
+
+    /// Replaces the origin, set or not.
+    pub(crate) fn set_origin(&mut self, origin: Option<Origin>) {
+        self.inner.origin = origin;
+    }
+
+    /// The hints, to add or reorder.
+    pub(crate) fn hints_mut(&mut self) -> &mut Vec<String> {
+        &mut self.inner.hints
+    }
+
+    /// The whole error as plain text, for a log or a file: what `Display`
+    /// shows plus, for a file origin, a snippet of the source line with a
+    /// caret under the column (the line is read again from the file; best
+    /// effort; never a pseudo-origin such as `<string>`, never anything but
+    /// a regular file, never more than the window around the column).
+    /// Control characters are escaped (`\x1b`), so text from a file cannot
+    /// drive the terminal.
+    ///
+    /// ```
+    /// use config_core::{Error, ErrorKind, Origin};
+    /// let e = Error::new(ErrorKind::Yaml, "bad").with_origin(Origin::file("<string>", 1, 2));
+    /// assert_eq!(e.render(), "bad\n    at <string>:1:2");
+    /// ```
+    pub fn render(&self) -> String {
+        self.report(true, false)
+    }
+
+    /// [`render`](Error::render) with colour (ANSI escapes) when `color`,
+    /// for a terminal. The library never decides this by itself: a
+    /// program asks, e.g. `std::io::stderr().is_terminal()` and `NO_COLOR`
+    /// unset (the `config` tool and the app layer do).
+    ///
+    /// ```
+    /// use config_core::{Error, ErrorKind, Origin};
+    /// let e = Error::new(ErrorKind::Yaml, "bad").with_hint("fix it");
+    /// assert_eq!(e.render_for_terminal(false), e.render());
+    /// assert!(e.render_for_terminal(true).contains('\u{1b}'));
+    /// ```
+    pub fn render_for_terminal(&self, color: bool) -> String {
+        self.report(true, color)
+    }
+
+    /// The rendering: `read_files` adds file snippets and escapes control
+    /// characters; `color` styles it for a terminal.
+    fn report(&self, read_files: bool, color: bool) -> String {
+        use fmt::Write;
+        let text = |s: &str| -> String {
+            if read_files {
+                escape_controls(s)
+            } else {
+                s.to_string()
+            }
+        };
+        let paint = |style: Style, s: &str| -> String {
+            if color {
+                format!("{style}{s}{style:#}")
+            } else {
+                s.to_string()
+            }
+        };
+        let inner = &self.inner;
+        let mut out = paint(BOLD, &text(&inner.message));
+        if let Some(key) = &inner.key {
+            let _ = write!(out, "\n    full_key: {}", text(key));
+        }
+        if let Some(origin) = &inner.origin {
+            let _ = write!(out, "\n    at {}", text(&origin.to_string()));
+        }
+        let file_line = match (&inner.snippet, &inner.origin) {
+            (None, Some(Origin::File { path, line, col })) if read_files => {
+                line_from_file(path, *line, *col)
+            }
+            _ => None,
+        };
+        if let Some(line) = inner.snippet.as_ref().or(file_line.as_ref()) {
+            out.push('\n');
+            out.push_str(&line.draw(color));
+        }
+        for context in &inner.context {
+            let _ = write!(out, "\n    {}", text(context));
+        }
+        let mut cause = inner
+            .source
+            .as_ref()
+            .map(|s| &*s.0 as &(dyn std::error::Error + 'static));
+        while let Some(c) = cause {
+            let _ = write!(out, "\n    caused by: {}", text(&c.to_string()));
+            cause = c.source();
+        }
+        for hint in &inner.hints {
+            let _ = write!(out, "\n  {}: {}", paint(HELP, "help"), text(hint));
+        }
+        out
     }
 }
+
+const BOLD: Style = Style::new().effects(annotate_snippets::renderer::Effects::BOLD);
+const HELP: Style = annotate_snippets::renderer::DEFAULT_HELP_STYLE;
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)?;
-        if let Some(key) = &self.key {
-            write!(f, "\n    full_key: {key}")?;
-        }
-        if let Some(origin) = &self.origin {
-            write!(f, "\n    at {origin}")?;
-        }
-        for hint in &self.hints {
-            write!(f, "\n  help: {hint}")?;
-        }
-        Ok(())
+        f.write_str(&self.report(false, false))
     }
 }
 
-impl std::error::Error for Error {}
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.inner
+            .source
+            .as_ref()
+            .map(|s| &*s.0 as &(dyn std::error::Error + 'static))
+    }
+}
 
 /// `line | text` plus a caret line, for a 1-based line and column of `text`.
 /// A long line shows [`SNIPPET_WIDTH`] characters around the column;
@@ -195,7 +447,44 @@ fn snippet(text: &str, line: u32, col: u32) -> Option<String> {
     let src = text.split('\n').nth(line.checked_sub(1)? as usize)?;
     let mut window = Window::around(col);
     src.bytes().all(|b| window.push(b));
-    Some(window.snippet(line))
+    Some(window.line(line).draw(false))
+}
+
+/// One source line as a snippet shows it: escaped, windowed, and where the
+/// caret goes.
+#[derive(Clone, Debug, PartialEq)]
+struct Line {
+    /// The 1-based line number.
+    number: u32,
+    /// Whether the number is shown (not for a one-line text).
+    numbered: bool,
+    /// The shown text: escaped, `…` where the window cuts it.
+    text: String,
+    /// The caret's byte offset in `text`.
+    caret: usize,
+}
+
+impl Line {
+    /// The snippet, by the one renderer (rustc's, annotate-snippets).
+    fn draw(&self, color: bool) -> String {
+        use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+        let end = self.text[self.caret..]
+            .chars()
+            .next()
+            .map_or(self.caret, |c| self.caret + c.len_utf8());
+        let group = Group::with_level(Level::ERROR).element(
+            Snippet::source(&self.text)
+                .line_start(self.number as usize)
+                .line_numbering(self.numbered)
+                .annotation(AnnotationKind::Primary.span(self.caret..end)),
+        );
+        let renderer = if color {
+            Renderer::styled()
+        } else {
+            Renderer::plain()
+        };
+        renderer.render(&[group])
+    }
 }
 
 /// Widest part of a source line a snippet shows, in characters.
@@ -208,7 +497,7 @@ const SNIPPET_SCAN: u64 = 1 << 30;
 /// at most [`SNIPPET_WIDTH`] characters of it: never the whole file. Not
 /// for pseudo-origins such as `<string>` (no file), nor for anything but a
 /// regular file (a FIFO would block, a device never end).
-fn snippet_from_file(path: &str, line: u32, col: u32) -> Option<String> {
+fn line_from_file(path: &str, line: u32, col: u32) -> Option<Line> {
     use std::io::BufRead;
     if is_label(path) || !std::fs::metadata(path).ok()?.is_file() {
         return None;
@@ -221,7 +510,7 @@ fn snippet_from_file(path: &str, line: u32, col: u32) -> Option<String> {
         let buf = reader.fill_buf().ok()?;
         if buf.is_empty() {
             // The end of the file ends the last line.
-            return (skip == 0).then(|| window.snippet(line));
+            return (skip == 0).then(|| window.line(line));
         }
         let mut used = 0;
         while skip > 0 && used < buf.len() {
@@ -237,7 +526,7 @@ fn snippet_from_file(path: &str, line: u32, col: u32) -> Option<String> {
         let len = buf.len();
         reader.consume(len);
         if done {
-            return Some(window.snippet(line));
+            return Some(window.line(line));
         }
     }
 }
@@ -297,28 +586,31 @@ impl Window {
         true
     }
 
-    /// `line | text` and the caret line.
-    fn snippet(&self, line: u32) -> String {
+    /// The line as a snippet shows it, numbered.
+    fn line(&self, number: u32) -> Line {
         let text = String::from_utf8_lossy(&self.bytes);
         let text = text.strip_suffix('\r').unwrap_or(&text);
         let mut shown = String::from(if self.start > 0 { "…" } else { "" });
         // Past the end of the line, the caret stays just after it.
-        let mut caret_at = shown.chars().count();
+        let mut caret = shown.len();
         for (i, c) in text.chars().enumerate() {
+            if self.start + i == self.caret {
+                caret = shown.len();
+            }
             push_escaped(&mut shown, c);
             if self.start + i < self.caret {
-                caret_at = shown.chars().count();
+                caret = shown.len();
             }
         }
         if self.cut {
             shown.push('…');
         }
-        let num = line.to_string();
-        let pad = " ".repeat(num.len());
-        format!(
-            "{pad} |\n{num} | {shown}\n{pad} | {}^",
-            " ".repeat(caret_at)
-        )
+        Line {
+            number,
+            numbered: true,
+            text: shown,
+            caret,
+        }
     }
 }
 
@@ -434,6 +726,22 @@ mod tests {
         assert!(file_error(&path, 1, 1).contains("1 | a: 1"));
     }
 
+    /// A FIFO named as the origin is never opened (opening it would block
+    /// until a writer came).
+    #[cfg(unix)]
+    #[test]
+    fn fifos_are_never_opened() {
+        let path = temp_file("pipe.yaml", b"");
+        std::fs::remove_file(&path).unwrap();
+        let made = std::process::Command::new("mkfifo").arg(&path).status();
+        if !made.is_ok_and(|s| s.success()) {
+            return; // no mkfifo here
+        }
+        let text = file_error(&path, 1, 1);
+        assert!(!text.contains(" | "), "{text}");
+        std::fs::remove_file(&path).unwrap();
+    }
+
     #[test]
     fn long_lines_show_a_window_around_the_column() {
         let line = format!("{}X{}", "a".repeat(59_999), "b".repeat(100_000));
@@ -484,5 +792,100 @@ mod some_of_tests {
         let items: Vec<String> = (1..=5).map(|i| i.to_string()).collect();
         assert_eq!(super::some_of(&items, 12), "1, 2, 3, 4, 5");
         assert_eq!(super::some_of(&items, 3), "1, 2, 3, ... and 2 more");
+    }
+}
+
+/// Snapshots of the rendering: each piece of information once.
+#[cfg(test)]
+mod render_tests {
+    use crate::overrides::parse_override;
+    use crate::Node;
+
+    fn temp_dir(name: &str) -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!("error-render-{name}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    #[test]
+    fn a_yaml_error_shows_its_line_with_a_caret() {
+        let dir = temp_dir("yaml");
+        let path = dir.join("model.yaml");
+        std::fs::write(&path, "model:\n  depth: 12\n  width: [64, 128]]\n").unwrap();
+        let e = Node::from_yaml_file(&path).unwrap_err();
+        let text = e.render().replace(&dir.display().to_string(), "[DIR]");
+        insta::assert_snapshot!("yaml_error", text);
+    }
+
+    #[test]
+    fn an_override_error_points_at_its_column() {
+        let e = parse_override("trainer.devices=[0,1").unwrap_err();
+        insta::assert_snapshot!("override_error", e.render());
+    }
+
+    #[test]
+    fn an_interpolation_error_points_at_its_column() {
+        let mut cfg = Node::from_yaml_str("a: 1\nb: x_${a.${}}\n").unwrap();
+        let e = crate::interp::resolve(&mut cfg, &Default::default()).unwrap_err();
+        insta::assert_snapshot!("interpolation_error", e.render());
+    }
+
+    #[test]
+    fn an_io_error_keeps_its_cause() {
+        let dir = temp_dir("io");
+        let e = Node::from_yaml_file(dir.join("missing.yaml")).unwrap_err();
+        let source = std::error::Error::source(&e).expect("the io::Error is the source");
+        assert_eq!(
+            source.downcast_ref::<std::io::Error>().map(|e| e.kind()),
+            Some(std::io::ErrorKind::NotFound)
+        );
+        assert!(!e.message().contains("os error"), "{}", e.message());
+        let text = e.render().replace(&dir.display().to_string(), "[DIR]");
+        insta::assert_snapshot!("io_error", text);
+    }
+
+    /// One pointer: `Result<T, Error>` stays small in users' crates
+    /// (clippy's `result_large_err`).
+    #[test]
+    fn an_error_is_one_pointer_wide() {
+        assert_eq!(
+            std::mem::size_of::<super::Error>(),
+            std::mem::size_of::<usize>()
+        );
+        assert_eq!(
+            std::mem::size_of::<Result<(), super::Error>>(),
+            std::mem::size_of::<usize>()
+        );
+        // And it crosses threads, into `Box<dyn Error + Send + Sync>` (a
+        // task's error) with `?`.
+        fn send_sync<T: Send + Sync + std::error::Error + 'static>() {}
+        send_sync::<super::Error>();
+    }
+
+    #[test]
+    fn context_and_causes_are_a_chain_not_a_message() {
+        use super::{Error, ErrorKind};
+        use std::error::Error as _;
+        let io = std::io::Error::other("disk on fire");
+        let e = Error::new(ErrorKind::Io, "cannot write the run dir")
+            .with_source(io)
+            .with_context("while saving the config")
+            .with_hint("check the permissions");
+        assert_eq!(e.message(), "cannot write the run dir");
+        assert_eq!(e.source().unwrap().to_string(), "disk on fire");
+        assert_eq!(
+            e.to_string(),
+            "cannot write the run dir\n    while saving the config\n    caused by: disk on fire\n  help: check the permissions"
+        );
+        // Clones compare equal, sources by their text.
+        assert_eq!(e.clone(), e);
+    }
+
+    #[test]
+    fn colour_only_when_asked() {
+        let e = parse_override("x=[1").unwrap_err();
+        assert!(!e.render().contains('\u{1b}'));
+        assert!(!e.to_string().contains('\u{1b}'));
+        assert!(e.render_for_terminal(true).contains('\u{1b}'));
     }
 }

@@ -359,7 +359,7 @@ mod tests {
         assert_eq!(a, y("a: ~\nb: {y: 2}\nc: 5\nn: {q: 1}\nnew: 3"));
         let mut l = y("a: [1]");
         assert_eq!(
-            merge(&mut l, y("a: {x: 1}")).unwrap_err().kind,
+            merge(&mut l, y("a: {x: 1}")).unwrap_err().kind(),
             ErrorKind::Type
         );
     }

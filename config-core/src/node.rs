@@ -280,7 +280,7 @@ impl Node {
     /// cfg.as_map_mut().unwrap().unwrap().shift_remove(&Key::from("a"));
     /// cfg.get_mut("b").unwrap().unwrap().set_readonly(true);
     /// let err = cfg.as_map_mut().unwrap_err();
-    /// assert_eq!((err.kind, err.key.as_deref()), (ErrorKind::Readonly, Some("b")));
+    /// assert_eq!((err.kind(), err.key()), (ErrorKind::Readonly, Some("b")));
     /// ```
     pub fn as_map_mut(&mut self) -> Result<Option<&mut Map>, crate::Error> {
         if self.as_map().is_some() {

@@ -569,7 +569,7 @@ mod tests {
         let repo = Repository::new().with_dir(&dir).unwrap();
         for name in ["db/zero", "db/random"] {
             let e = repo.load(name).unwrap_err();
-            assert!(e.message.contains("outside the config directory"), "{e}");
+            assert!(e.message().contains("outside the config directory"), "{e}");
         }
         // Inside the directory, a device or a FIFO is named for what it is.
         let source = DirSource {
@@ -581,7 +581,7 @@ mod tests {
         std::os::unix::fs::symlink("/dev/zero", dir.join("dev/zero.yaml")).unwrap();
         let e = source.load("dev/zero").unwrap_err();
         assert!(
-            e.message
+            e.message()
                 .contains("not a regular file: it is a character device"),
             "{e}"
         );
@@ -589,7 +589,7 @@ mod tests {
         let made = std::process::Command::new("mkfifo").arg(&fifo).status();
         if made.is_ok_and(|s| s.success()) {
             let e = repo.load("db/pipe").unwrap_err();
-            assert!(e.message.contains("a FIFO"), "{e}");
+            assert!(e.message().contains("a FIFO"), "{e}");
             assert_eq!(repo.options("db"), vec!["ok"]);
         }
         assert!(repo.load("db/ok").unwrap().is_some());
@@ -608,8 +608,8 @@ mod tests {
         let repo = Repository::new().with_dir(&dir).unwrap();
         let start = std::time::Instant::now();
         let e = repo.load("db/huge").unwrap_err();
-        assert_eq!(e.kind, ErrorKind::Limit, "{e}");
-        assert!(e.message.contains("2147483648 bytes"), "{e}");
+        assert_eq!(e.kind(), ErrorKind::Limit, "{e}");
+        assert!(e.message().contains("2147483648 bytes"), "{e}");
         assert!(start.elapsed().as_millis() < 1000);
         std::fs::remove_dir_all(&dir).unwrap();
     }

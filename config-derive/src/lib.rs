@@ -58,7 +58,7 @@
 //! assert_eq!((cfg.max_iter, cfg.data.as_str()), (1000, "/datasets/a"));
 //! assert_eq!(cfg.callbacks, ["ema"]);
 //! let err = Trainer::make().build(["train"]).unwrap_err();
-//! assert_eq!(err.message, "missing mandatory value: data");
+//! assert_eq!((err.message(), err.key()), ("missing mandatory value", Some("data")));
 //! assert_eq!(Trainer::SCHEMA.fields[0].doc, "Iterations to train for.");
 //! ```
 

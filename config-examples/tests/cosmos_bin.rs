@@ -150,18 +150,18 @@ fn typed_lazy_arguments_fail_before_composing() {
     for (arg, want, before_composing) in [
         (
             "optimizer.lr=abc",
-            "optimizer.lr expects a float, got 'abc' (command-line argument 2)",
+            "expected a float, got 'abc'\n    full_key: optimizer.lr\n    at command-line argument 2",
             true,
         ),
         (
             "trainer.max_iter=abc",
-            "trainer.max_iter expects an unsigned integer",
+            "got 'abc'\n    full_key: trainer.max_iter\n",
             true,
         ),
         // A lazy object inside a typed argument is checked once resolved.
         (
             "model.config.net.num_blocks=abc",
-            "model.config.net.num_blocks expects an unsigned integer",
+            "got 'abc'\n    full_key: model.config.net.num_blocks\n",
             false,
         ),
     ] {

@@ -352,10 +352,15 @@ fn state_checks_the_yaml_against_its_schema() {
     let e = fails(&["data.kwargs.num_worker=3"]);
     assert!(e.contains("did you mean data.kwargs.num_workers?"), "{e}");
     let e = fails(&["training.lr=abc"]);
-    assert!(e.contains("training.lr expects a float, got 'abc'"), "{e}");
+    assert!(
+        e.contains("expected a float, got 'abc'\n    full_key: training.lr\n"),
+        "{e}"
+    );
     let e = fails(&["training.strategy=dp"]);
     assert!(
-        e.contains("must be one of [auto, ddp, fsdp], got 'dp' (set by command-line argument 1)"),
+        e.contains(
+            "must be one of [auto, ddp, fsdp], got 'dp'\n    full_key: training.strategy\n    at command-line argument 1"
+        ),
         "{e}"
     );
     // model.kwargs is open: any key goes.

@@ -843,7 +843,8 @@ fn t5_failed_job_fails_the_sweep() {
     );
     check!(
         sb,
-        sb.read("sw/0/stderr.log").contains("validation error"),
+        sb.read("sw/0/stderr.log")
+            .contains("full_key: checkpoint.save_iter"),
         "job 0's stderr.log has its error"
     );
     check!(
@@ -857,7 +858,7 @@ fn t5_failed_job_fails_the_sweep() {
         sb,
         run.stderr
             .contains(&format!("SLURM job {id}_0 exited with 1"))
-            && run.stderr.contains("validation error")
+            && run.stderr.contains("must be at least 1, got 0")
             && run.stderr.contains(
                 "job #0 (experiment=base_2b trainer.max_iter=5 checkpoint.save_iter=0) failed"
             ),
@@ -866,8 +867,8 @@ fn t5_failed_job_fails_the_sweep() {
 }
 
 /// The failed job's error in full: which value is wrong, as a direct run
-/// prints it (`error: 1 validation error:` then `checkpoint.save_iter: must
-/// be at least 1, got 0`), in the job's `stderr.log` and the sweep's error.
+/// prints it (`error: must be at least 1, got 0` then `full_key:
+/// checkpoint.save_iter`), in the job's `stderr.log` and the sweep's error.
 #[test]
 fn t5_failed_job_error_names_the_wrong_value() {
     if !slurm() {
@@ -876,7 +877,7 @@ fn t5_failed_job_error_names_the_wrong_value() {
     let sb = Sandbox::new("failed-detail");
     let run = failing_sweep(&sb);
     check!(sb, run.code == Some(1), "a failed job: exit 1");
-    let wanted = "checkpoint.save_iter: must be at least 1, got 0";
+    let wanted = "must be at least 1, got 0\n    full_key: checkpoint.save_iter";
     check!(
         sb,
         sb.read("sw/0/stderr.log").contains(wanted),
@@ -884,7 +885,8 @@ fn t5_failed_job_error_names_the_wrong_value() {
     );
     check!(
         sb,
-        run.stderr.contains(wanted),
+        run.stderr.contains("must be at least 1, got 0")
+            && run.stderr.contains("full_key: checkpoint.save_iter"),
         "the sweep's error should say {wanted:?}"
     );
 }

@@ -86,7 +86,7 @@ fn typed_error_exits_non_zero() {
     let err = text(&out.stderr);
     assert!(
         err.contains(
-            "trainer.max_iter expects an unsigned integer, got 'abc' (command-line argument 2)"
+            "expected an unsigned integer, got 'abc'\n    full_key: trainer.max_iter\n    at command-line argument 2"
         ),
         "{err}"
     );
@@ -98,7 +98,7 @@ fn unknown_key_exits_with_did_you_mean() {
     assert!(!out.status.success());
     let err = text(&out.stderr);
     assert!(
-        err.contains("no such key: trainer.max_itr")
+        err.contains("no such key in TrainerConfig\n    full_key: trainer.max_itr")
             && err.contains("did you mean trainer.max_iter?"),
         "{err}"
     );
@@ -143,7 +143,9 @@ fn a_typed_optimizer_argument_fails_before_the_run() {
     assert!(!out.status.success());
     let err = text(&out.stderr);
     assert!(
-        err.contains("optimizer.lr expects a float, got 'abc' (command-line argument 2)"),
+        err.contains(
+            "expected a float, got 'abc'\n    full_key: optimizer.lr\n    at command-line argument 2"
+        ),
         "{err}"
     );
     let out = train(&["--help"]);

@@ -43,8 +43,9 @@ fn run(args: &[String], env: &[(String, String)]) -> Result<String, String> {
     for (k, v) in env {
         std::env::set_var(k, v);
     }
-    let out = std::panic::catch_unwind(|| cli::execute(args.iter().cloned()))
-        .unwrap_or_else(|_| Err("PANIC".into()));
+    let out =
+        std::panic::catch_unwind(|| cli::execute(args.iter().cloned()).map_err(|e| e.render()))
+            .unwrap_or_else(|_| Err("PANIC".into()));
     for (k, _) in env {
         std::env::remove_var(k);
     }

@@ -19,7 +19,7 @@ fn fixtures() -> String {
 fn tool_error(args: &[&str]) -> String {
     let mut argv = vec!["config".to_string()];
     argv.extend(args.iter().map(|a| a.replace("$F", &fixtures())));
-    let err = cli::execute(argv).expect_err("the command fails");
+    let err = cli::execute(argv).expect_err("the command fails").render();
     err.replace(&fixtures(), "fixtures")
 }
 

@@ -183,8 +183,9 @@ fn open_log(path: &Path) -> Result<std::fs::File, Error> {
         .map_err(|e| {
             Error::new(
                 ErrorKind::Io,
-                format!("cannot open the job log {}: {e}", path.display()),
+                format!("cannot open the job log {}", path.display()),
             )
+            .with_source(e)
         })
 }
 

@@ -256,7 +256,7 @@ impl App {
                 ExitCode::SUCCESS
             }
             Err(e) => {
-                eprintln!("error: {}", e.render());
+                print_error(&e);
                 ExitCode::FAILURE
             }
         }
@@ -467,6 +467,23 @@ struct NoArgs;
 
 /// Prints `text` to stdout; a reader that went away (`| head`) is not an
 /// error worth a panic.
+/// Prints `e` to standard error after `error: `: coloured when standard
+/// error is a terminal and `NO_COLOR` is unset or empty (<https://no-color.org>),
+/// plain otherwise. The one place the tool and the app layer decide colour;
+/// the library's own renderings never look at the environment.
+pub(crate) fn print_error(e: &Error) {
+    use std::io::IsTerminal;
+    let color = std::io::stderr().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let style = annotate_snippets::renderer::DEFAULT_ERROR_STYLE;
+    let label = if color {
+        format!("{style}error{style:#}")
+    } else {
+        "error".to_string()
+    };
+    eprintln!("{label}: {}", e.render_for_terminal(color));
+}
+
 pub(crate) fn write_stdout(text: &str) {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
@@ -474,12 +491,8 @@ pub(crate) fn write_stdout(text: &str) {
 }
 
 fn cwd() -> Result<PathBuf, Error> {
-    std::env::current_dir().map_err(|e| {
-        Error::new(
-            ErrorKind::Io,
-            format!("cannot read the working directory: {e}"),
-        )
-    })
+    std::env::current_dir()
+        .map_err(|e| Error::new(ErrorKind::Io, "cannot read the working directory").with_source(e))
 }
 
 /// A usage error: clap's message (which names the argument), exit 2; or

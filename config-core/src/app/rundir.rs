@@ -87,11 +87,11 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), Error> {
 }
 
 fn io_error(path: &Path, what: &str, e: std::io::Error) -> Error {
-    Error::new(
-        ErrorKind::Io,
-        format!("cannot {what} {}: {e}", path.display()),
-    )
-    .with_hint("check that the directory is writable (hydra.run.dir / hydra.sweep.dir choose it)")
+    Error::new(ErrorKind::Io, format!("cannot {what} {}", path.display()))
+        .with_source(e)
+        .with_hint(
+            "check that the directory is writable (hydra.run.dir / hydra.sweep.dir choose it)",
+        )
 }
 
 #[cfg(test)]

@@ -667,11 +667,8 @@ fn resolve_in_place(root: &mut Node, resolvers: &Resolvers) -> Result<(), Error>
     // Each round fixes one interpolation; a tree has finitely many.
     for _ in 0..100_000 {
         match resolve(root, resolvers) {
-            Err(e) if e.kind == ErrorKind::InterpolationToMissing => {
-                let node = e
-                    .key
-                    .as_deref()
-                    .and_then(|k| root.select_mut_raw(k).ok().flatten());
+            Err(e) if e.kind() == ErrorKind::InterpolationToMissing => {
+                let node = e.key().and_then(|k| root.select_mut_raw(k).ok().flatten());
                 match node {
                     Some(n) if matches!(n.value, Value::Interp(_)) => n.value = Value::Missing,
                     _ => return Err(e),
@@ -742,12 +739,15 @@ impl CwdGuard {
         let Some(dir) = dir else {
             return Ok(CwdGuard(None));
         };
-        let old = std::env::current_dir().map_err(|e| Error::new(ErrorKind::Io, e.to_string()))?;
+        let old = std::env::current_dir().map_err(|e| {
+            Error::new(ErrorKind::Io, "cannot read the working directory").with_source(e)
+        })?;
         std::env::set_current_dir(dir).map_err(|e| {
             Error::new(
                 ErrorKind::Io,
-                format!("cannot change into {}: {e}", dir.display()),
+                format!("cannot change into {}", dir.display()),
             )
+            .with_source(e)
         })?;
         Ok(CwdGuard(Some(old)))
     }

@@ -56,7 +56,7 @@ fn locate(e: Error, i: usize, from_params: usize, text: &str) -> Error {
         return e.with_key(format!("hydra.sweeper.params.{key}"));
     }
     let index = i - from_params + 1;
-    if e.kind == ErrorKind::Limit {
+    if e.kind() == ErrorKind::Limit {
         e.with_origin(Origin::arg(index, crate::overrides::shorten(text)))
     } else {
         e.with_origin(Origin::arg(index, text))
@@ -201,9 +201,9 @@ mod tests {
         let values: Vec<String> = (0..500_000).map(|i| i.to_string()).collect();
         let task = [format!("x={}", values.join(","))];
         let err = batches(&node, &task, &Repository::new()).unwrap_err();
-        assert_eq!(err.kind, ErrorKind::Limit);
+        assert_eq!(err.kind(), ErrorKind::Limit);
         assert!(
-            err.message
+            err.message()
                 .starts_with("The a,b,... sweep has 500000 values"),
             "{err}"
         );

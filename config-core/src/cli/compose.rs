@@ -8,6 +8,7 @@
 
 use crate::compose::{changes, changes_json, explain, render_changes, Composer, Composition};
 use crate::defaults::DefaultsList;
+use crate::error::Error;
 use crate::node::Node;
 use crate::repository::Repository;
 use std::path::PathBuf;
@@ -43,7 +44,7 @@ pub struct ComposeArgs {
 }
 
 /// Runs `config compose`: the output text, or the error text.
-pub fn run(args: &ComposeArgs) -> Result<String, String> {
+pub fn run(args: &ComposeArgs) -> Result<String, Error> {
     compose(args).map(|(out, _trees)| out)
 }
 
@@ -58,25 +59,19 @@ pub(crate) struct Trees {
 }
 
 /// [`run`], with the trees the output came from.
-pub(crate) fn compose(args: &ComposeArgs) -> Result<(String, Trees), String> {
-    let composer = Composer::builder()
-        .dir(&args.config_dir)
-        .build()
-        .map_err(|e| e.render())?;
+pub(crate) fn compose(args: &ComposeArgs) -> Result<(String, Trees), Error> {
+    let composer = Composer::builder().dir(&args.config_dir).build()?;
     let Composition {
         config: mut cfg,
         hydra,
         defaults,
         repository,
-    } = composer
-        .compose_full(&args.config_name, &args.overrides)
-        .map_err(|e| e.render())?;
+    } = composer.compose_full(&args.config_name, &args.overrides)?;
     for warning in &defaults.warnings {
         eprintln!("warning: {warning}");
     }
     if args.resolve {
-        crate::interp::resolve(&mut cfg, &crate::interp::Resolvers::default())
-            .map_err(|e| e.render())?;
+        crate::interp::resolve(&mut cfg, &crate::interp::Resolvers::default())?;
     }
     let mut out = String::new();
     match args.info.as_deref() {
@@ -90,8 +85,7 @@ pub(crate) fn compose(args: &ComposeArgs) -> Result<(String, Trees), String> {
     }
     for key in &args.explain {
         if key == "changed" {
-            let rows =
-                changes(&composer, &args.config_name, &args.overrides).map_err(|e| e.render())?;
+            let rows = changes(&composer, &args.config_name, &args.overrides)?;
             match args.format.as_str() {
                 "json" => {
                     out.push_str(&changes_json(&rows));
@@ -100,7 +94,7 @@ pub(crate) fn compose(args: &ComposeArgs) -> Result<(String, Trees), String> {
                 _ => out.push_str(&render_changes(&rows)),
             }
         } else {
-            out.push_str(&explain(&cfg, key).map_err(|e| e.render())?);
+            out.push_str(&explain(&cfg, key)?);
         }
     }
     if out.is_empty() {

@@ -1,6 +1,7 @@
 //! The `config` command-line tool: `resolve`, `merge`, `parse-override` and
 //! `compose`. Errors go to standard error with a non-zero exit status.
 
+use crate::error::{Error, ErrorKind};
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -91,7 +92,7 @@ where
                 }
             }
             Err(e) => {
-                eprintln!("error: {}", e.render());
+                crate::app::print_error(&e);
                 ExitCode::FAILURE
             }
         };
@@ -104,8 +105,8 @@ where
                 std::mem::forget(trees);
                 ExitCode::SUCCESS
             }
-            Err(message) => {
-                eprintln!("error: {message}");
+            Err(e) => {
+                crate::app::print_error(&e);
                 ExitCode::FAILURE
             }
         };
@@ -115,33 +116,46 @@ where
             crate::app::write_stdout(&out);
             ExitCode::SUCCESS
         }
-        Err(message) => {
-            eprintln!("error: {message}");
+        Err(e) => {
+            crate::app::print_error(&e);
             ExitCode::FAILURE
         }
     }
 }
 
 /// Runs the tool on `args` and returns what it would print: standard output
-/// on success, the error text on failure. Tests drive the tool through this.
-pub fn execute<I, T>(args: I) -> Result<String, String>
+/// on success, the error on failure (its [`Error::render`] is what the tool
+/// prints after `error: `; a command line clap refuses is an
+/// [`ErrorKind::Usage`] error). Tests drive the tool through this.
+///
+/// ```
+/// use config_core::{cli, ErrorKind};
+/// let e = cli::execute(["config", "parse-override", "--", "a=[1"]).unwrap_err();
+/// assert_eq!(e.kind(), ErrorKind::OverrideParse);
+/// assert_eq!(e.context(), ["in override 1 of 1"]);
+/// let e = cli::execute(["config", "no-such-command"]).unwrap_err();
+/// assert_eq!(e.kind(), ErrorKind::Usage);
+/// ```
+pub fn execute<I, T>(args: I) -> Result<String, Error>
 where
     I: IntoIterator<Item = T>,
     T: Into<std::ffi::OsString> + Clone,
 {
-    let cli = Cli::try_parse_from(args).map_err(|e| e.to_string())?;
+    let cli = Cli::try_parse_from(args)
+        .map_err(|e| Error::new(ErrorKind::Usage, e.to_string().trim_end()))?;
     dispatch(cli)
 }
 
-fn dispatch(cli: Cli) -> Result<String, String> {
+fn dispatch(cli: Cli) -> Result<String, Error> {
     match cli.command {
         Command::Resolve { file } => load::resolve(&file),
         Command::Merge { files } => load::merge_files(&files),
         Command::ParseOverride { overrides } => parse_override::run(&overrides),
         Command::Compose(args) => compose::run(&args),
-        Command::Run { .. } => Err("`config run` runs through `config_core::cli::run`".into()),
-        Command::Status { dir } => crate::app::slurm::status_report(&dir)
-            .map(|(text, _)| text)
-            .map_err(|e| e.render()),
+        Command::Run { .. } => Err(Error::new(
+            ErrorKind::Usage,
+            "`config run` runs through `config_core::cli::run`",
+        )),
+        Command::Status { dir } => crate::app::slurm::status_report(&dir).map(|(text, _)| text),
     }
 }

@@ -10,11 +10,12 @@
 
 use crate::node::float_repr;
 use crate::overrides::{Element, OverrideParser, OverrideValue, Sweep, SweepRng};
+use crate::Error;
 use std::fmt::Write;
 
 /// Parses every override and renders the YAML list; the first invalid
 /// override is the error.
-pub fn run(overrides: &[String]) -> Result<String, String> {
+pub fn run(overrides: &[String]) -> Result<String, Error> {
     let mut parser = OverrideParser::new(0);
     let mut rng = SweepRng::new(0);
     let mut out = String::new();
@@ -24,7 +25,7 @@ pub fn run(overrides: &[String]) -> Result<String, String> {
     for (i, text) in overrides.iter().enumerate() {
         let o = parser
             .parse(text)
-            .map_err(|e| format!("override {} of {}: {e}", i + 1, overrides.len()))?;
+            .map_err(|e| e.with_context(format!("in override {} of {}", i + 1, overrides.len())))?;
         let _ = writeln!(out, "- input: {}", quote(&o.input));
         let _ = writeln!(out, "  key: {}", quote(&o.key_or_group));
         let _ = writeln!(
@@ -57,7 +58,7 @@ pub fn run(overrides: &[String]) -> Result<String, String> {
             Some(OverrideValue::Sweep(s)) => {
                 let values = s
                     .expand(None, &mut rng)
-                    .map_err(|e| format!("override {}: {text}: {e}", i + 1))?;
+                    .map_err(|e| e.with_context(format!("in override {}: {text}", i + 1)))?;
                 let _ = writeln!(out, "  sweep: {}", yaml(&Element::List(values)));
             }
         }

@@ -24,12 +24,11 @@ pub(super) fn apply(cfg: &mut Node, o: &CliOverride) -> Result<(), Error> {
         value.value = Value::Missing;
     }
     let wrap = |e: Error| -> Error {
-        if matches!(e.kind, ErrorKind::Struct | ErrorKind::KeyNotFound) {
+        if matches!(e.kind(), ErrorKind::Struct | ErrorKind::KeyNotFound) {
             e
         } else {
-            let mut e = e;
-            e.message = format!("Error merging override {}\n{}", o.text, e.message);
-            e.with_origin(origin.clone())
+            e.with_context(format!("while merging override '{}'", o.text))
+                .with_origin(origin.clone())
         }
     };
     if o.kind != OverrideKind::Delete {
@@ -97,7 +96,7 @@ pub(super) fn apply(cfg: &mut Node, o: &CliOverride) -> Result<(), Error> {
                 },
             )
             .map_err(|e| {
-                if matches!(e.kind, ErrorKind::Struct | ErrorKind::KeyNotFound) {
+                if matches!(e.kind(), ErrorKind::Struct | ErrorKind::KeyNotFound) {
                     fail(cfg)
                 } else {
                     wrap(e)

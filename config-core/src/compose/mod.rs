@@ -663,9 +663,8 @@ fn merge_defaults(list: &mut DefaultsList, hook: &dyn MergeHook) -> Result<Node,
             ));
         };
         merge_hooked(&mut cfg, embed(node, &d.package), hook).map_err(|e| {
-            let mut e = e;
-            e.message = format!("In '{}': {}", d.config_path, e.message);
-            e.with_origin(d.origin.clone())
+            e.with_context(format!("in config '{}'", d.config_path))
+                .with_origin(d.origin.clone())
         })?;
     }
     Ok(cfg)

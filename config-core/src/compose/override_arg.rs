@@ -56,7 +56,7 @@ pub fn parse(index: usize, text: &str) -> Result<CliOverride, Error> {
     let origin = Origin::arg(index, text);
     let o = parse_override(text).map_err(|e| {
         // A limit error is about a huge argument: name it shortened.
-        if e.kind == ErrorKind::Limit {
+        if e.kind() == ErrorKind::Limit {
             e.with_origin(Origin::arg(index, shorten(text)))
         } else {
             e.with_origin(origin.clone())

@@ -66,7 +66,7 @@ fn plus_against_a_slot_says_what_works() {
 fn group_at_package_needs_its_key() {
     let err = composer().compose("config", &["db=sqlite"]).unwrap_err();
     assert!(
-        err.message.contains("Did you mean to override db@src?"),
+        err.message().contains("Did you mean to override db@src?"),
         "{err}"
     );
     assert!(err.to_string().contains("`db@src=sqlite`"), "{err}");
@@ -79,7 +79,7 @@ fn value_override_rules() {
     let c = composer();
     let err = c.compose("config", &["trainer.max_itr=1"]).unwrap_err();
     assert!(
-        err.message
+        err.message()
             .starts_with("Could not override 'trainer.max_itr'."),
         "{err}"
     );
@@ -88,7 +88,7 @@ fn value_override_rules() {
         "{err}"
     );
     let err = c.compose("config", &["+trainer.seed=1"]).unwrap_err();
-    assert!(err.message.contains("'++trainer.seed=1'"), "{err}");
+    assert!(err.message().contains("'++trainer.seed=1'"), "{err}");
     let cfg = c
         .compose(
             "config",
@@ -98,13 +98,14 @@ fn value_override_rules() {
     assert_eq!(cfg.to_yaml(), "trainer:\n  max_iter: 400000\n  seed: 1\n  new: 2\noptimizer:\n  lr: 0.001\nsrc:\n  port: 3306\n");
     let err = c.compose("config", &["~trainer.seed=3"]).unwrap_err();
     assert!(
-        err.message
+        err.message()
             .contains("The value of 'trainer.seed' is 0 and not 3."),
         "{err}"
     );
     let err = c.compose("config", &["trainer.seed=1,2"]).unwrap_err();
     assert!(
-        err.message.contains("3. To sweep over it, add --multirun"),
+        err.message()
+            .contains("3. To sweep over it, add --multirun"),
         "{err}"
     );
 }
@@ -206,7 +207,7 @@ fn directories_cannot_be_escaped() {
     assert!(c.compose("config", &[] as &[&str]).is_ok());
     let err = c.compose("../secret", &[] as &[&str]).unwrap_err();
     assert!(
-        err.message
+        err.message()
             .contains("'..' would leave the config directory"),
         "{err}"
     );
@@ -214,7 +215,7 @@ fn directories_cannot_be_escaped() {
     {
         let err = c.compose("config", &["db=evil"]).unwrap_err();
         assert!(
-            err.message.contains("outside the config directory"),
+            err.message().contains("outside the config directory"),
             "{err}"
         );
     }
@@ -276,7 +277,7 @@ fn keys_past_the_part_limit_are_errors_not_stack_overflows() {
     // 200,000 parts overflowed the stack.
     let text = format!("+{}=1", key(200_000));
     let err = composer().compose("config", &[text.as_str()]).unwrap_err();
-    assert_eq!(err.kind, ErrorKind::Limit);
+    assert_eq!(err.kind(), ErrorKind::Limit);
     let msg = err.to_string();
     assert!(
         msg.starts_with(&format!(

@@ -226,8 +226,8 @@ impl Overrides {
             let mut err =
                 Error::new(ErrorKind::DefaultsList, msg.clone()).with_origin(meta.origin.clone());
             if meta.external {
-                err.message.push_str(&format!(
-                    "\nTo append to your default list use +{key}={choice}"
+                err = err.with_hint(format!(
+                    "to append to your default list use +{key}={choice}"
                 ));
                 let suffix = format!("/{group}");
                 let nested: Vec<&String> = self

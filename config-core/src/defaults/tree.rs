@@ -264,8 +264,8 @@ impl Builder<'_> {
             let mut e = e.with_origin(self.origin_of(idx));
             if let Some(parent) = self.tree.nodes[idx].parent {
                 let p = self.entry(parent).config_path();
-                if p != VIRTUAL_ROOT && !e.message.starts_with("In '") {
-                    e.message = format!("In '{p}': {}", e.message);
+                if p != VIRTUAL_ROOT && !e.message().starts_with("In '") && e.context().is_empty() {
+                    e = e.with_context(format!("in config '{p}'"));
                 }
             }
             e
@@ -798,10 +798,10 @@ impl Builder<'_> {
                     .with_hint("a defaults entry must resolve to a string: an option name or a config path"))
                 }
             },
-            Err(err) if err.kind != ErrorKind::InterpolationKey => {
+            Err(err) if err.kind() != ErrorKind::InterpolationKey => {
                 return Err(Error::new(
                     ErrorKind::DefaultsList,
-                    format!("Error resolving interpolation '{text}': {}", err.message),
+                    format!("Error resolving interpolation '{text}': {}", err.message()),
                 )
                 .with_origin(e.origin.clone()))
             }
@@ -952,7 +952,7 @@ impl Builder<'_> {
         msg.push('\n');
         msg.push_str(&self.repo.describe());
         let mut err = Error::new(ErrorKind::MissingConfig, msg).with_origin(self.origin_of(idx));
-        err.hints = hints;
+        *err.hints_mut() = hints;
         err
     }
 
@@ -1173,7 +1173,7 @@ mod tests {
         for n in [MAX_DEFAULTS_DEPTH + 1, 10_000] {
             let err = build(&chain(n), "config", &GroupOverrides::default()).unwrap_err();
             let text = err.to_string();
-            assert_eq!(err.kind, ErrorKind::Limit);
+            assert_eq!(err.kind(), ErrorKind::Limit);
             assert!(
                 text.starts_with(&format!(
                     "The defaults list nests configs more than {MAX_DEFAULTS_DEPTH} deep: \
@@ -1192,7 +1192,7 @@ mod tests {
         let repo = repo(24, |next| format!("c{next}@a, c{next}@b"));
         let err = build(&repo, "config", &GroupOverrides::default()).unwrap_err();
         let text = err.to_string();
-        assert_eq!(err.kind, ErrorKind::Limit);
+        assert_eq!(err.kind(), ErrorKind::Limit);
         assert!(
             text.starts_with(&format!(
                 "The defaults tree of 'config' has more than {MAX_DEFAULTS_NODES} entries \
@@ -1227,7 +1227,7 @@ mod tests {
         let deep = vec!["p"; MAX_KEY_SEGMENTS + 1].join(".");
         let repo = repo(2, |next| format!("c{next}@{deep}"));
         let err = build(&repo, "config", &GroupOverrides::default()).unwrap_err();
-        assert_eq!(err.kind, ErrorKind::Limit);
+        assert_eq!(err.kind(), ErrorKind::Limit);
         assert!(
             err.to_string()
                 .starts_with("'c1' is placed at a package of 129 keys ('p.p.p."),

@@ -165,7 +165,7 @@ fn check_closed(path: &str, fields: &[(&str, Option<Ty>)], node: &mut Node) -> R
                     format!("Key '{name}' not in '{}'", schema_name(path)),
                 )
                 .with_origin(child.origin.clone());
-                err.key = Some(full(&name));
+                err.set_key(Some(full(&name)));
                 let names = fields.iter().map(|(k, _)| *k);
                 err = match did_you_mean(&name, names.clone()).first() {
                     Some(best) => err.with_hint(format!("did you mean {}?", full(best))),
@@ -300,9 +300,9 @@ fn bad(key: &str, ty: Ty, node: &Node, what: &str) -> Error {
         ),
     )
     .with_origin(node.origin.clone());
-    err.key = Some(key.to_string());
+    err.set_key(Some(key.to_string()));
     if what == "is not Optional" {
-        err.message = format!("field '{key}' is not Optional");
+        err.set_message(format!("field '{key}' is not Optional"));
     }
     err.with_hint(format!("{key} takes a value of type {}", type_text(ty)))
 }

@@ -15,8 +15,8 @@
 //! // within one interpolation, until the stack limit stops it.
 //! let mut cfg = Node::from_yaml_str("b: '\\${oc.decode:\\${b}}'\na: ${oc.decode:${b}}\n").unwrap();
 //! let e = resolve(&mut cfg, &Resolvers::default()).unwrap_err();
-//! assert_eq!(e.message, "Interpolation nested too deep: more than 1 MiB of stack");
-//! assert_eq!(e.key.as_deref(), Some("a"));
+//! assert_eq!(e.message(), "Interpolation nested too deep: more than 1 MiB of stack");
+//! assert_eq!(e.key(), Some("a"));
 //! ```
 
 use crate::node::{Key, Map, Node, Value};

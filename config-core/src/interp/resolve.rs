@@ -1518,15 +1518,11 @@ fn truncate(s: &str) -> String {
 }
 
 fn grammar_error(text: &str, g: &GrammarError) -> Error {
-    let mut e = Error::new(
+    let e = Error::new(
         ErrorKind::Grammar,
         format!("Invalid interpolation '{}': {}", truncate(text), g.message),
     );
-    if text.len() <= 160 && !text.contains('\n') {
-        let col = text[..g.offset.min(text.len())].chars().count();
-        e = e.with_hint(format!("here:\n      {text}\n      {}^", " ".repeat(col)));
-    }
-    e
+    e.with_snippet(text, g.offset)
 }
 
 /// Resolver errors keep interpolation errors as they are; anything else is
@@ -1534,7 +1530,7 @@ fn grammar_error(text: &str, g: &GrammarError) -> Error {
 fn wrap_resolver_error(name: &str, e: Error) -> Error {
     use ErrorKind::*;
     if matches!(
-        e.kind,
+        e.kind(),
         Grammar | InterpolationKey | InterpolationToMissing | Cycle | Resolver | Interpolation
     ) {
         return e;
@@ -1543,11 +1539,11 @@ fn wrap_resolver_error(name: &str, e: Error) -> Error {
         ErrorKind::Resolver,
         format!(
             "Resolver '{name}' failed while resolving interpolation: {}",
-            e.message
+            e.message()
         ),
     );
-    out.hints = e.hints;
-    out.origin = e.origin;
+    *out.hints_mut() = e.hints().to_vec();
+    out.set_origin(e.origin().cloned());
     out
 }
 
@@ -1651,22 +1647,22 @@ mod tests {
             ("y", s("${z}")),
             ("z", s("${x}")),
         ]));
-        assert_eq!(e.kind, ErrorKind::Cycle);
-        assert_eq!(e.message, "Recursive interpolation detected");
-        assert_eq!(e.key.as_deref(), Some("x"));
+        assert_eq!(e.kind(), ErrorKind::Cycle);
+        assert_eq!(e.message(), "Recursive interpolation detected");
+        assert_eq!(e.key(), Some("x"));
         assert!(e.to_string().contains("x -> y -> z -> x"), "{e}");
         let e = err(map(vec![("a", map(vec![("b", s("${a}"))]))]));
-        assert_eq!(e.kind, ErrorKind::Interpolation);
+        assert_eq!(e.kind(), ErrorKind::Interpolation);
         let e = err(map(vec![
             ("x", map(vec![("p", s("${y}"))])),
             ("y", s("${x}")),
         ]));
-        assert_eq!(e.message, "Interpolation to parent node detected");
+        assert_eq!(e.message(), "Interpolation to parent node detected");
         let e = err(map(vec![
             ("a", map(vec![("x", s("${b}"))])),
             ("b", map(vec![("y", s("${a}"))])),
         ]));
-        assert_eq!(e.kind, ErrorKind::Cycle);
+        assert_eq!(e.kind(), ErrorKind::Cycle);
         assert!(e.to_string().contains("a.x -> b.y -> a.x"), "{e}");
     }
 
@@ -1677,7 +1673,7 @@ mod tests {
             ("ref", s("${presnt}")),
         ]));
         assert_eq!(
-            (e.kind, e.message.as_str()),
+            (e.kind(), e.message()),
             (
                 ErrorKind::InterpolationKey,
                 "Interpolation key 'presnt' not found"
@@ -1686,17 +1682,17 @@ mod tests {
         assert!(e.to_string().contains("did you mean 'present'?"), "{e}");
         let e = err(map(vec![("a", map(vec![("b", s("${...x}"))]))]));
         assert_eq!(
-            e.message,
+            e.message(),
             "ConfigKeyError while resolving interpolation: Error resolving key '...x'"
         );
-        assert_eq!(e.key.as_deref(), Some("a.b"));
+        assert_eq!(e.key(), Some("a.b"));
         let e = err(map(vec![
             ("t", Node::new(Value::Missing)),
             ("h", s("B ${t}")),
         ]));
-        assert_eq!(e.kind, ErrorKind::InterpolationToMissing);
+        assert_eq!(e.kind(), ErrorKind::InterpolationToMissing);
         assert_eq!(
-            e.message,
+            e.message(),
             "MissingMandatoryValue while resolving interpolation: Missing mandatory value: t"
         );
         let e = err(map(vec![
@@ -1704,28 +1700,28 @@ mod tests {
             ("r", s("${leaf.child}")),
         ]));
         assert!(e
-            .message
+            .message()
             .ends_with("node `leaf` is not a container and thus cannot contain `child`"));
         let e = err(map(vec![
             ("l", list(vec![Node::from(1)])),
             ("r", s("${l.x}")),
         ]));
         assert_eq!(
-            e.message,
+            e.message(),
             "TypeError raised while resolving interpolation: Index 'x' (str) is not an int"
         );
         let e = err(map(vec![("r", s("${nope:1}"))]));
         assert_eq!(
-            (e.kind, e.message.as_str()),
+            (e.kind(), e.message()),
             (ErrorKind::Resolver, "Unsupported interpolation type nope")
         );
         let e = err(map(vec![("r", s("${a"))]));
-        assert_eq!(e.kind, ErrorKind::Grammar);
+        assert_eq!(e.kind(), ErrorKind::Grammar);
         let e = err(map(vec![("i", Node::from(1)), ("r", s("${d.${i}}"))]));
         assert!(
-            e.message.contains("should return a string"),
+            e.message().contains("should return a string"),
             "{}",
-            e.message
+            e.message()
         );
     }
 
@@ -1740,7 +1736,7 @@ mod tests {
         let got = resolve_path(&root, "a.b", &Resolvers::default()).unwrap();
         assert_eq!(got.value, Value::Int(4));
         let e = resolve_path(&root, "a.x", &Resolvers::default()).unwrap_err();
-        assert_eq!(e.kind, ErrorKind::KeyNotFound);
+        assert_eq!(e.kind(), ErrorKind::KeyNotFound);
     }
 
     #[test]
@@ -1756,7 +1752,7 @@ mod tests {
             entries.push((name.as_str(), s(&next)));
         }
         let e = err(map(entries));
-        assert_eq!(e.kind, ErrorKind::Interpolation);
+        assert_eq!(e.kind(), ErrorKind::Interpolation);
         // A chain within the limit resolves.
         let mut entries = Vec::new();
         for (i, name) in names.iter().enumerate().take(900) {
@@ -1778,7 +1774,7 @@ mod tests {
             map(vec![("a", s("x_${k.c}")), ("c", s("${oc.select:k,d}"))]),
         )]));
         assert!(
-            matches!(e.kind, ErrorKind::Cycle | ErrorKind::Interpolation),
+            matches!(e.kind(), ErrorKind::Cycle | ErrorKind::Interpolation),
             "{e}"
         );
     }
@@ -1902,6 +1898,6 @@ mod budget_tests {
         }
         let mut cfg = Node::from_yaml_str(&text).unwrap();
         let err = resolve(&mut cfg, &Resolvers::default()).unwrap_err();
-        assert!(err.message.contains("MiB"), "{err}");
+        assert!(err.message().contains("MiB"), "{err}");
     }
 }

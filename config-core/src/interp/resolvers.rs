@@ -356,7 +356,7 @@ mod tests {
         let e = r
             .register("my.plus1", |_| Ok(Node::from(0)), false)
             .unwrap_err();
-        assert_eq!(e.message, "resolver 'my.plus1' is already registered");
+        assert_eq!(e.message(), "resolver 'my.plus1' is already registered");
         r.replace("my.plus1", |_| Ok(Node::from(7)), false).unwrap();
         assert!(r
             .register("bad name", |_| Ok(Node::from(0)), false)
@@ -421,12 +421,12 @@ mod tests {
         assert_eq!(n.select("sub.y").unwrap().unwrap().value, Value::Int(42));
         let mut bad = cfg(&[("z", Node::from("${double:nope}"))]);
         let e = resolve(&mut bad, &r).unwrap_err();
-        assert_eq!(e.kind, ErrorKind::Resolver);
+        assert_eq!(e.kind(), ErrorKind::Resolver);
         assert_eq!(
-            e.message,
+            e.message(),
             "Resolver 'double' failed while resolving interpolation: no int at nope"
         );
-        assert_eq!(e.key.as_deref(), Some("z"));
+        assert_eq!(e.key(), Some("z"));
     }
 
     #[test]
@@ -449,7 +449,7 @@ mod tests {
         let mut bad = cfg(&[("h", Node::from("${oc.env:CONFIG_CORE_INTERP_T_UNSET}"))]);
         let e = resolve(&mut bad, &Resolvers::default()).unwrap_err();
         assert_eq!(
-            e.message,
+            e.message(),
             "KeyError raised while resolving interpolation: \"Environment variable 'CONFIG_CORE_INTERP_T_UNSET' not found\""
         );
     }
@@ -555,7 +555,7 @@ mod tests {
         // Python's datetime stops at year 9999.
         let far = UNIX_EPOCH + std::time::Duration::from_secs(300_000_000_000);
         let e = format_now(far, &utc, "%Y").unwrap_err();
-        assert_eq!(e.kind, ErrorKind::Resolver);
+        assert_eq!(e.kind(), ErrorKind::Resolver);
     }
 
     #[test]

@@ -258,7 +258,7 @@ impl Override {
 /// let o = parse_override("model.layers=[64, 64, 32]").unwrap();
 /// assert_eq!(o.value_str().unwrap(), "[64,64,32]");
 /// let e = parse_override("a b=1").unwrap_err();
-/// assert!(e.to_string().contains("a b=1\n     ^"));
+/// assert!(e.to_string().contains(" | a b=1\n |  ^"), "{e}");
 /// ```
 pub fn parse_override(text: &str) -> Result<Override, Error> {
     OverrideParser::new(0).parse(text)

@@ -88,11 +88,11 @@ pub(crate) fn shorten(text: &str) -> String {
 }
 
 fn to_error(text: &str, f: Failure) -> Error {
-    let at = f.at.min(text.len());
-    let col = text[..at].chars().count();
-    let mut message = format!("Invalid override '{text}': {}", f.message);
-    message.push_str(&format!("\n    {text}\n    {}^", " ".repeat(col)));
-    let mut e = Error::new(ErrorKind::OverrideParse, message);
+    let mut e = Error::new(
+        ErrorKind::OverrideParse,
+        format!("Invalid override '{}': {}", shorten(text), f.message),
+    )
+    .with_snippet(text, f.at);
     if let Some(h) = f.hint {
         e = e.with_hint(h);
     }

@@ -627,9 +627,9 @@ mod tests {
         ] {
             let o = crate::overrides::parse_override(&text).unwrap();
             let err = o.sweep_values(None, &mut rng).unwrap().unwrap_err();
-            assert_eq!(err.kind, ErrorKind::Limit);
+            assert_eq!(err.kind(), ErrorKind::Limit);
             assert_eq!(
-                err.message,
+                err.message(),
                 format!(
                     "The {form} sweep has 500000 values, more than the limit of {MAX_SWEEP_VALUES}"
                 )
@@ -644,7 +644,7 @@ mod tests {
         let options: Vec<String> = (0..=MAX_SWEEP_VALUES).map(|i| format!("o{i}")).collect();
         let err = glob("o*").filter(&options).unwrap_err();
         assert_eq!(
-            err.message,
+            err.message(),
             format!("glob() matches more than {MAX_SWEEP_VALUES} options")
         );
         assert_eq!(

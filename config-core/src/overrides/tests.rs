@@ -151,9 +151,9 @@ fn sweeps_and_functions() {
 #[test]
 fn errors_point_at_the_column_and_suggest_a_fix() {
     let e = parse_override("v=${a.${b}}").unwrap_err();
-    assert_eq!(e.kind, crate::ErrorKind::OverrideParse);
+    assert_eq!(e.kind(), crate::ErrorKind::OverrideParse);
     let text = e.to_string();
-    assert!(text.contains("v=${a.${b}}\n              ^"), "{text}");
+    assert!(text.contains("| v=${a.${b}}\n |           ^"), "{text}");
     assert!(text.contains("quoted"), "{text}");
     let e = parse_override("x=chioce(a,b)").unwrap_err().to_string();
     assert!(e.contains("did you mean choice()"), "{e}");

@@ -5,7 +5,6 @@ use crate::error::{Error, ErrorKind};
 use crate::node::{Key, Node, Value};
 use crate::origin::Origin;
 use crate::path::{child_key, index_key};
-use crate::typed::schema::short_origin;
 use serde::de::{self, DeserializeSeed, IntoDeserializer, Visitor};
 use std::fmt;
 
@@ -51,17 +50,11 @@ impl DeError {
         self
     }
 
-    /// The crate's error: `key: message (origin)`, with key and origin set.
+    /// The crate's error: the message, with key and origin set (each
+    /// shown once, on its own line).
     pub(crate) fn into_error(self) -> Error {
         let key = self.key.filter(|k| !k.is_empty());
-        let mut message = match &key {
-            Some(k) => format!("{k}: {}", self.message),
-            None => self.message,
-        };
-        if let Some(o) = self.origin.as_ref().and_then(short_origin) {
-            message.push_str(&format!(" ({o})"));
-        }
-        let mut e = Error::new(ErrorKind::Type, message);
+        let mut e = Error::new(ErrorKind::Type, self.message);
         if let Some(k) = key {
             e = e.with_key(k);
         }

@@ -17,8 +17,9 @@
 //!
 //! let cfg = Node::from_yaml_str("optim:\n  lr: 0.1\n  betas: [0.9, fast]\n").unwrap();
 //! let err = cfg.get("optim").unwrap().extract_at::<Optim>("optim").unwrap_err();
-//! assert_eq!(err.message, "optim.betas[1]: invalid type: string \"fast\", expected f64 (<string>:3:16)");
-//! assert_eq!(err.key.as_deref(), Some("optim.betas[1]"));
+//! assert_eq!(err.message(), "invalid type: string \"fast\", expected f64");
+//! assert_eq!(err.origin().unwrap().to_string(), "<string>:3:16");
+//! assert_eq!(err.key(), Some("optim.betas[1]"));
 //! ```
 
 mod de;

@@ -3,13 +3,13 @@
 //!
 //! Place in the flow: the **type** step. Used by `from_dict` (conversion)
 //! and by the schema checks of overrides and merges, so both phrase their
-//! errors the same way: `trainer.max_iter expects an unsigned integer, got
-//! 'abc' (command-line argument 2)`, with the full key and the origin.
+//! errors the same way: `expected an unsigned integer, got 'abc'`, with the
+//! full key and the origin set on the error (each shown once).
 
 use crate::error::{Error, ErrorKind};
 use crate::grammar::primitive::type_primitive;
 use crate::node::{float_repr, Node, Value};
-use crate::typed::schema::{short_origin, TypeDesc};
+use crate::typed::schema::TypeDesc;
 
 /// The error for a value that does not fit its field.
 pub fn type_error(key: &str, expected: &str, node: &Node) -> Error {
@@ -24,26 +24,20 @@ pub fn type_error(key: &str, expected: &str, node: &Node) -> Error {
         Value::Null => "null".into(),
         Value::Missing => "???".into(),
     };
-    let mut msg = format!("{key} expects {expected}, got {got}");
-    if let Some(o) = short_origin(&node.origin) {
-        msg.push_str(&format!(" ({o})"));
-    }
-    Error::new(ErrorKind::Type, msg)
+    // The key and the origin have their own lines: not repeated here.
+    Error::new(ErrorKind::Type, format!("expected {expected}, got {got}"))
         .with_key(key)
         .with_origin(node.origin.clone())
 }
 
 /// The error for `???` left in a field after composition.
 pub fn missing_error(key: &str, node: &Node) -> Error {
-    Error::new(
-        ErrorKind::MissingValue,
-        format!("missing mandatory value: {key}"),
-    )
-    .with_key(key)
-    .with_origin(node.origin.clone())
-    .with_hint(format!(
-        "set it on the command line with `{key}=<value>`, or in a config file or experiment"
-    ))
+    Error::new(ErrorKind::MissingValue, "missing mandatory value")
+        .with_key(key)
+        .with_origin(node.origin.clone())
+        .with_hint(format!(
+            "set it on the command line with `{key}=<value>`, or in a config file or experiment"
+        ))
 }
 
 fn unresolved(key: &str, node: &Node) -> Option<Error> {
@@ -52,7 +46,7 @@ fn unresolved(key: &str, node: &Node) -> Option<Error> {
         Value::Interp(s) => Some(
             Error::new(
                 ErrorKind::Interpolation,
-                format!("{key} holds the unresolved interpolation '{s}'"),
+                format!("holds the unresolved interpolation '{s}'"),
             )
             .with_key(key)
             .with_origin(node.origin.clone())
@@ -260,10 +254,9 @@ mod tests {
         let mut n = s("abc");
         n.origin = Origin::arg(2, "trainer.max_iter=abc");
         let e = to_int(&n, "trainer.max_iter", &U64).unwrap_err();
-        assert_eq!(
-            e.message,
-            "trainer.max_iter expects an unsigned integer, got 'abc' (command-line argument 2)"
-        );
+        assert_eq!(e.message(), "expected an unsigned integer, got 'abc'");
+        assert_eq!(e.key(), Some("trainer.max_iter"));
+        assert_eq!(e.origin(), Some(&n.origin));
     }
 
     #[test]

@@ -139,9 +139,9 @@ impl<T: Config> Maker<T> {
     /// let mut reg = Registry::new();
     /// reg.register_typed("Adam", |a: AdamArgs, _| Ok(a.lr));
     /// let err = Train::make().with_registry(&reg).build(["train", "optimizer.lr=abc"]).unwrap_err();
-    /// assert_eq!(err.message, "optimizer.lr expects a float, got 'abc' (command-line argument 1)");
+    /// assert_eq!((err.message(), err.key()), ("expected a float, got 'abc'", Some("optimizer.lr")));
     /// let err = Train::make().with_registry(&reg).build(["train", "optimizer.lr=-1"]).unwrap_err();
-    /// assert!(err.message.ends_with("optimizer.lr: must be at least 0, got -1 (set by command-line argument 1)"), "{err}");
+    /// assert_eq!((err.message(), err.key()), ("must be at least 0, got -1", Some("optimizer.lr")));
     /// let cfg = Train::make().with_registry(&reg).build(["train", "optimizer.lr=0.5"]).unwrap();
     /// let lr = reg.instantiate_as::<f64>(cfg.optimizer.as_ref().unwrap()).unwrap();
     /// assert_eq!(*lr, 0.5);
@@ -198,7 +198,7 @@ impl<T: Config> Maker<T> {
     /// let cfg = Train::make().with_primary(&dir, "config").build(["train", "steps=20"]).unwrap();
     /// assert_eq!((cfg.lr, cfg.name.as_str(), cfg.steps), (0.5, "adam", 20));
     /// let err = Train::make().with_primary(&dir, "config").build(["train", "lr=fast"]).unwrap_err();
-    /// assert_eq!(err.message, "lr expects a float, got 'fast' (command-line argument 1)");
+    /// assert_eq!((err.message(), err.key()), ("expected a float, got 'fast'", Some("lr")));
     /// ```
     pub fn with_primary(mut self, dir: impl Into<PathBuf>, name: &str) -> Maker<T> {
         let dir = dir.into();
@@ -312,7 +312,9 @@ impl<T: Config> Maker<T> {
     /// assert_eq!(cfg.max_iter, 10);
     /// assert_eq!(cfg.origin("max_iter").unwrap().to_string(), "command-line argument 1 (`max_iter=10`)");
     /// let err = Train::make().build(["train", "max_iter=0"]).unwrap_err();
-    /// assert!(err.message.ends_with("max_iter: must be at least 1, got 0 (set by command-line argument 1)"));
+    /// assert_eq!(err.message(), "must be at least 1, got 0");
+    /// assert_eq!(err.key(), Some("max_iter"));
+    /// assert_eq!(err.origin().unwrap().to_string(), "command-line argument 1 (`max_iter=0`)");
     /// ```
     pub fn build<I, S>(self, args: I) -> Result<Frozen<T>, Error>
     where

@@ -360,7 +360,7 @@ impl Partial {
 /// let sgd = reg.instantiate(&lazy!("sgd", lr = 0.1)).unwrap().into_object::<Sgd>().unwrap();
 /// assert_eq!(sgd.lr, 0.1);
 /// let err = reg.instantiate(&lazy!("adam")).unwrap_err();
-/// assert!(err.hints[0].contains("sgd"));
+/// assert!(err.hints()[0].contains("sgd"));
 /// ```
 #[derive(Default)]
 pub struct Registry {
@@ -415,7 +415,7 @@ impl Registry {
     /// let sgd = reg.instantiate_as::<Sgd>(&lazy!("SGD", lr = 0.1)).unwrap();
     /// assert_eq!((sgd.lr, sgd.momentum), (0.1, 0.9));
     /// let err = reg.instantiate(&lazy!("SGD", lr = "fast")).unwrap_err();
-    /// assert!(err.message.contains("lr expects a float, got 'fast'"), "{err}");
+    /// assert_eq!((err.message(), err.key()), ("expected a float, got 'fast'", Some("lr")), "{err}");
     /// ```
     pub fn register_typed<A, T, F>(&mut self, target: &str, ctor: F) -> &mut Registry
     where
@@ -514,9 +514,9 @@ impl Registry {
             })));
         }
         ctor(&args).map(Built::Object).map_err(|e| {
-            let mut e = e;
-            e.message = format!("Error in call to target '{target}': {}", e.message);
-            e.with_key(key.to_string()).with_origin(node.origin.clone())
+            e.with_context(format!("in the call to target '{target}'"))
+                .with_key(key.to_string())
+                .with_origin(node.origin.clone())
         })
     }
 
@@ -733,7 +733,10 @@ mod tests {
     #[test]
     fn unknown_target_lists_registered() {
         let e = registry().instantiate(&lazy!("mdoel")).unwrap_err();
-        assert!(e.hints.iter().any(|h| h == "did you mean 'model'?"), "{e}");
-        assert!(e.hints.iter().any(|h| h.contains("net, model")), "{e}");
+        assert!(
+            e.hints().iter().any(|h| h == "did you mean 'model'?"),
+            "{e}"
+        );
+        assert!(e.hints().iter().any(|h| h.contains("net, model")), "{e}");
     }
 }

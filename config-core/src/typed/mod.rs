@@ -64,9 +64,11 @@
 //! assert_eq!(frozen.trainer.callbacks, vec!["log"]);
 //!
 //! let err = Train::make().override_with(["prog", "trainer.max_iter=abc"]).unwrap_err();
-//! assert_eq!(err.message, "trainer.max_iter expects an unsigned integer, got 'abc' (command-line argument 1)");
+//! assert_eq!(err.message(), "expected an unsigned integer, got 'abc'");
+//! assert_eq!(err.key(), Some("trainer.max_iter"));
+//! assert_eq!(err.origin().unwrap().to_string(), "command-line argument 1 (`trainer.max_iter=abc`)");
 //! let err = Train::make().override_with(["prog", "trainer.max_itr=5"]).unwrap_err();
-//! assert_eq!(err.hints, ["did you mean trainer.max_iter?"]);
+//! assert_eq!(err.hints(), ["did you mean trainer.max_iter?"]);
 //! ```
 //!
 //! Modules: [`value`] (field conversions), [`coerce`] (OmegaConf's typed
@@ -176,7 +178,10 @@ pub trait Config: ConfigValue + Default + Clone + Send + Sync + 'static {
     /// }
     ///
     /// let err = Train::make().build(["train", "strategy=dp"]).unwrap_err();
-    /// assert_eq!(err.message, "1 validation error:\nstrategy: must be one of [auto, ddp, fsdp], got 'dp' (set by command-line argument 1)");
+    /// assert_eq!(
+    ///     err.to_string(),
+    ///     "must be one of [auto, ddp, fsdp], got 'dp'\n    full_key: strategy\n    at command-line argument 1 (`strategy=dp`)"
+    /// );
     /// ```
     fn validate_in(&self, tree: &Node) -> Result<(), Errors> {
         self.validate().map_err(|mut e| {

@@ -211,7 +211,7 @@ impl Schema {
     ///     name: "max_iter", ty: TypeDesc::Int { name: "u64", min: 0, max: u64::MAX as i128 },
     ///     doc: "", default: None, mandatory: false, validators: &[], merge: ListMerge::Replace }] };
     /// let err = S.lookup("max_itr").unwrap_err();
-    /// assert_eq!(err.hints, vec!["did you mean max_iter?"]);
+    /// assert_eq!(err.hints(), vec!["did you mean max_iter?"]);
     /// ```
     pub fn lookup(&self, path: &str) -> Result<Lookup<'_>, Error> {
         let segs = parse_path(path)?;
@@ -291,8 +291,9 @@ impl Schema {
     /// Checks a value about to be written at `path` (an override, say):
     /// the key must exist and the value must convert to its type.
     ///
-    /// The error reads `trainer.max_iter expects an unsigned integer, got
-    /// 'abc' (command-line argument 2)`.
+    /// The error reads `expected an unsigned integer, got 'abc'`, with the
+    /// key (`trainer.max_iter`) and the origin (`command-line argument 2`)
+    /// as its own.
     pub fn check_value(&self, path: &str, value: &Node) -> Result<(), Error> {
         match self
             .lookup(path)
@@ -360,8 +361,9 @@ fn default_text(n: &Node) -> String {
 pub(crate) fn no_such_key(schema: &Schema, prefix: &str, seg: &str) -> Error {
     let full = join(prefix, seg);
     let names = schema.fields.iter().map(|f| f.name);
-    let mut err =
-        Error::new(ErrorKind::Struct, format!("no such key: {full}")).with_key(full.clone());
+    // The key has its own line (`full_key:`): not repeated here.
+    let mut err = Error::new(ErrorKind::Struct, format!("no such key in {}", schema.name))
+        .with_key(full.clone());
     match did_you_mean(seg, names).first() {
         Some(best) => err = err.with_hint(format!("did you mean {}?", join(prefix, best))),
         None => {

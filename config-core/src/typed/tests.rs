@@ -33,6 +33,25 @@ pub(crate) fn conf_dir(name: &str, files: &[(&str, &str)]) -> PathBuf {
     dir
 }
 
+/// One failing value: its message, key and origin, each shown once.
+#[test]
+fn a_validation_error_shows_its_origin_once() {
+    let dir = conf_dir(
+        "origin-once",
+        &[(
+            "training/default.yaml",
+            "max_iter: 100
+strategy: dp
+",
+        )],
+    );
+    let err = Job::make().with_dir(&dir).build(["train"]).unwrap_err();
+    let text = err.render().replace(&dir.display().to_string(), "[DIR]");
+    assert_eq!(text.matches("training.strategy").count(), 1, "{text}");
+    assert_eq!(text.matches("default.yaml").count(), 1, "{text}");
+    insta::assert_snapshot!("validation_error", text);
+}
+
 #[test]
 fn validation_errors_carry_file_and_argument_origins() {
     let dir = conf_dir(
@@ -48,7 +67,7 @@ fn validation_errors_carry_file_and_argument_origins() {
         .unwrap_err();
     let file = dir.join("training/default.yaml");
     assert_eq!(
-        err.message,
+        err.message(),
         format!(
             "2 validation errors:\n\
              training.strategy: must be one of [auto, ddp, fsdp], got 'dp' ({}:3:11)\n\
@@ -86,7 +105,7 @@ fn frozen_config_explains_its_values() {
     assert!(cfg.explain("training.max_itr").is_err());
     // A value frozen by hand has no tree, and says how to get one.
     let bare = Job::default().freeze();
-    assert!(bare.explain("training").unwrap_err().hints[0].contains("build(args)"));
+    assert!(bare.explain("training").unwrap_err().hints()[0].contains("build(args)"));
 }
 
 mod typed_lazy {
@@ -182,19 +201,27 @@ mod typed_lazy {
             .build(["train", "optimizer.lr=abc", "+no_such_group=x"])
             .unwrap_err();
         assert_eq!(
-            err.message,
-            "optimizer.lr expects a float, got 'abc' (command-line argument 1)"
+            (
+                err.message(),
+                err.key(),
+                err.origin().map(|o| o.to_string())
+            ),
+            (
+                "expected a float, got 'abc'",
+                Some("optimizer.lr"),
+                Some("command-line argument 1 (`optimizer.lr=abc`)".to_string())
+            )
         );
-        assert_eq!(err.key.as_deref(), Some("optimizer.lr"));
+        assert_eq!(err.key(), Some("optimizer.lr"));
         assert_eq!(
-            err.hints,
+            err.hints(),
             ["'lr' is an argument of the typed targets Adam, SGD"]
         );
         // Without the registry, the arguments are untyped, as before.
         let err = Train::make()
             .build(["train", "optimizer.lr=abc", "+no_such_group=x"])
             .unwrap_err();
-        assert_ne!(err.kind, ErrorKind::Type);
+        assert_ne!(err.kind(), ErrorKind::Type);
         // With an untyped constructor registered, the check waits for the
         // composed target, and still comes before the typed value exists.
         let err = Train::make()
@@ -202,8 +229,16 @@ mod typed_lazy {
             .build(["train", "optimizer.lr=abc"])
             .unwrap_err();
         assert_eq!(
-            err.message,
-            "optimizer.lr expects a float, got 'abc' (command-line argument 1)"
+            (
+                err.message(),
+                err.key(),
+                err.origin().map(|o| o.to_string())
+            ),
+            (
+                "expected a float, got 'abc'",
+                Some("optimizer.lr"),
+                Some("command-line argument 1 (`optimizer.lr=abc`)".to_string())
+            )
         );
         // A target named on the command line is the one checked, before
         // composing: the untyped SGD takes anything ...
@@ -223,8 +258,16 @@ mod typed_lazy {
             ])
             .unwrap_err();
         assert_eq!(
-            err.message,
-            "optimizer.lr expects a float, got 'abc' (command-line argument 2)"
+            (
+                err.message(),
+                err.key(),
+                err.origin().map(|o| o.to_string())
+            ),
+            (
+                "expected a float, got 'abc'",
+                Some("optimizer.lr"),
+                Some("command-line argument 2 (`optimizer.lr=abc`)".to_string())
+            )
         );
     }
 
@@ -244,28 +287,26 @@ mod typed_lazy {
             .build(["train", "optimizer=fast"])
             .unwrap_err();
         let file = dir.join("optimizer/fast.yaml");
+        assert_eq!(err.message(), "expected a float, got 'quick'");
         assert_eq!(
-            err.message,
-            format!(
-                "optimizer.lr expects a float, got 'quick' ({}:4:7)",
-                file.display()
-            )
+            err.origin(),
+            Some(&crate::Origin::file(file.display().to_string(), 4, 7))
         );
         // An unknown argument of a typed target gets a did-you-mean.
         let err = Train::make()
             .with_registry(&reg)
             .build(["train", "+optimizer.lrr=1"])
             .unwrap_err();
-        assert_eq!(err.hints, ["did you mean optimizer.lr?"]);
+        assert_eq!(err.hints(), ["did you mean optimizer.lr?"]);
         // Validators of the argument struct run too.
         let err = Train::make()
             .with_registry(&reg)
             .build(["train", "optimizer.lr=-1"])
             .unwrap_err();
+        assert_eq!(err.message(), "must be at least 0, got -1", "{err}");
+        assert_eq!(err.key(), Some("optimizer.lr"));
         assert!(
-            err.message.ends_with(
-                "optimizer.lr: must be at least 0, got -1 (set by command-line argument 1)"
-            ),
+            matches!(err.origin(), Some(crate::Origin::Override { index: 1, .. })),
             "{err}"
         );
     }
@@ -291,7 +332,7 @@ mod typed_lazy {
             .instantiate_as::<Sgd>(cfg.optimizer.as_ref().unwrap())
             .err()
             .unwrap();
-        assert_eq!(err.key.as_deref(), Some("optimizer.lr"));
+        assert_eq!(err.key(), Some("optimizer.lr"));
         let cfg = Train::make()
             .with_registry(&reg)
             .build(["train", "optimizer=sgd", "optimizer.lr=0.2"])
@@ -401,16 +442,16 @@ mod yaml_primary {
             .with_primary(&dir, "config")
             .build(["app", "trainer.max_itr=5"])
             .unwrap_err();
-        assert_eq!(err.hints, ["did you mean trainer.max_iter?"]);
+        assert_eq!(err.hints(), ["did you mean trainer.max_iter?"]);
         // ... and the struct's validators run.
         let err = App::make()
             .with_primary(&dir, "config")
             .build(["app", "trainer.max_iter=0"])
             .unwrap_err();
+        assert_eq!(err.message(), "must be at least 1, got 0", "{err}");
+        assert_eq!(err.key(), Some("trainer.max_iter"));
         assert!(
-            err.message.ends_with(
-                "trainer.max_iter: must be at least 1, got 0 (set by command-line argument 1)"
-            ),
+            matches!(err.origin(), Some(crate::Origin::Override { index: 1, .. })),
             "{err}"
         );
         // No layout warning: the file is used.
@@ -434,18 +475,17 @@ mod yaml_primary {
             .build(["app"])
             .unwrap_err();
         let file = dir.join("config.yaml");
-        assert!(
-            err.message.ends_with(&format!(
-                "trainer.max_iter expects an unsigned integer, got 'many' ({}:4:13)",
-                file.display()
-            )),
+        assert_eq!(err.message(), "expected an unsigned integer, got 'many'");
+        assert_eq!(
+            err.origin(),
+            Some(&crate::Origin::file(file.display().to_string(), 4, 13)),
             "{err}"
         );
         let err = App::make()
             .with_primary(&dir, "main")
             .build(["app"])
             .unwrap_err();
-        assert!(err.message.ends_with("main.yaml does not exist"), "{err}");
+        assert!(err.message().ends_with("main.yaml does not exist"), "{err}");
     }
 
     #[test]
@@ -631,10 +671,8 @@ mod serde_fields {
         let err = Service::make()
             .build(["svc", "endpoint.port=http"])
             .unwrap_err();
-        assert_eq!(
-            err.message,
-            "endpoint.port: invalid type: string \"http\", expected u16 (command-line argument 1)"
-        );
+        assert_eq!(err.message(), "invalid type: string \"http\", expected u16");
+        assert_eq!(err.key(), Some("endpoint.port"));
     }
 
     #[test]

@@ -7,7 +7,8 @@
 //! [`Errors::locate`] then looks every failing key up in the composed tree,
 //! so each line ends with where the value came from:
 //! `training.strategy: must be one of [auto, ddp, fsdp], got 'dp' (set by
-//! command-line argument 3)`.
+//! command-line argument 3)`. A single failure becomes an [`Error`] whose
+//! message is the failure, with the key and origin as the error's own.
 
 use crate::error::{Error, ErrorKind};
 use crate::node::Node;
@@ -132,22 +133,20 @@ impl fmt::Display for Errors {
 impl std::error::Error for Errors {}
 
 impl From<Errors> for Error {
-    /// One error listing every failure; a single failure also gives the
-    /// error its key and origin.
+    /// One error listing every failure (`key: message (origin)` each); a
+    /// single failure is the message, with its key and origin as the
+    /// error's.
     fn from(e: Errors) -> Error {
-        let n = e.items.len();
-        let err = Error::new(
-            ErrorKind::Validation,
-            format!(
-                "{n} validation error{}:\n{e}",
-                if n == 1 { "" } else { "s" }
-            ),
-        );
         match e.items.as_slice() {
-            [only] => err
+            // The key and the origin have their own lines: not repeated
+            // in the message.
+            [only] => Error::new(ErrorKind::Validation, only.message.clone())
                 .with_key(only.key.clone())
                 .with_origin(only.origin.clone().unwrap_or_default()),
-            _ => err,
+            items => Error::new(
+                ErrorKind::Validation,
+                format!("{} validation errors:\n{e}", items.len()),
+            ),
         }
     }
 }

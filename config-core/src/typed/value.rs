@@ -334,7 +334,7 @@ mod tests {
         );
         let n = Node::new(Value::List(vec![Node::from("10"), Node::from(300)]));
         let e = Vec::<u8>::from_node(&n, "l").unwrap_err();
-        assert_eq!(e.key.as_deref(), Some("l[1]"));
+        assert_eq!(e.key(), Some("l[1]"));
         assert_eq!(
             u64::from_node(&u64::MAX.to_node(&o), "k").unwrap(),
             u64::MAX

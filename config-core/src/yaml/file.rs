@@ -33,11 +33,9 @@ pub(crate) fn read_text(
         return Err(too_big(label, Some(meta.len()), limits));
     }
     let io_error = |e: std::io::Error| {
-        Error::new(
-            ErrorKind::Io,
-            format!("cannot read config file '{label}': {e}"),
-        )
-        .with_hint("check the path and its permissions")
+        Error::new(ErrorKind::Io, format!("cannot read config file '{label}'"))
+            .with_source(e)
+            .with_hint("check the path and its permissions")
     };
     let file = File::open(path).map_err(io_error)?;
     regular(file.metadata().map_err(io_error)?.file_type(), label)?;
@@ -149,9 +147,9 @@ mod tests {
                 continue;
             }
             let e = read(path, &Limits::default()).unwrap_err();
-            assert_eq!(e.kind, ErrorKind::Io, "{e}");
+            assert_eq!(e.kind(), ErrorKind::Io, "{e}");
             assert!(
-                e.message
+                e.message()
                     .contains("not a regular file: it is a character device"),
                 "{e}"
             );
@@ -162,7 +160,7 @@ mod tests {
             let _ = std::fs::remove_file(&link);
             std::os::unix::fs::symlink("/dev/zero", &link).unwrap();
             let e = read(&link, &Limits::default()).unwrap_err();
-            assert!(e.message.contains("character device"), "{e}");
+            assert!(e.message().contains("character device"), "{e}");
         }
         assert!(start.elapsed().as_millis() < 1000);
     }
@@ -177,9 +175,9 @@ mod tests {
             return; // no mkfifo here
         }
         let e = read(&fifo, &Limits::default()).unwrap_err();
-        assert!(e.message.contains("a FIFO"), "{e}");
+        assert!(e.message().contains("a FIFO"), "{e}");
         let e = read(&dir(), &Limits::default()).unwrap_err();
-        assert!(e.message.contains("a directory"), "{e}");
+        assert!(e.message().contains("a directory"), "{e}");
     }
 
     #[test]
@@ -192,8 +190,8 @@ mod tests {
         std::fs::write(&path, "a: 123456").unwrap();
         let meta = std::fs::metadata(&path).unwrap();
         let e = read_text(&path, &meta, "nine.yaml", &small).unwrap_err();
-        assert_eq!(e.kind, ErrorKind::Limit);
-        assert!(e.message.contains("9 bytes"), "{e}");
+        assert_eq!(e.kind(), ErrorKind::Limit);
+        assert!(e.message().contains("9 bytes"), "{e}");
         // The file grew after its metadata was read (as /proc files, which
         // report 0 bytes): the read stops one byte past the limit.
         std::fs::write(&path, "a: 1").unwrap();
@@ -201,7 +199,7 @@ mod tests {
         std::fs::write(&path, "a: 1234567890").unwrap();
         let e = read_text(&path, &meta, "nine.yaml", &small).unwrap_err();
         assert!(
-            e.message
+            e.message()
                 .starts_with("YAML file is more than the 8 bytes allowed"),
             "{e}"
         );
@@ -211,7 +209,7 @@ mod tests {
         {
             // 0 bytes by its metadata, more in fact (cargo sets variables).
             let e = read(Path::new("/proc/self/environ"), &small).unwrap_err();
-            assert_eq!(e.kind, ErrorKind::Limit, "{e}");
+            assert_eq!(e.kind(), ErrorKind::Limit, "{e}");
         }
     }
 
@@ -223,8 +221,8 @@ mod tests {
         f.set_len(2 << 30).unwrap();
         let start = Instant::now();
         let e = read(&path, &Limits::default()).unwrap_err();
-        assert_eq!(e.kind, ErrorKind::Limit);
-        assert!(e.message.contains("2147483648 bytes"), "{e}");
+        assert_eq!(e.kind(), ErrorKind::Limit);
+        assert!(e.message().contains("2147483648 bytes"), "{e}");
         let rendered = e.render();
         assert!(start.elapsed().as_millis() < 1000, "{:?}", start.elapsed());
         assert!(rendered.lines().count() < 8, "{rendered}");
@@ -236,10 +234,10 @@ mod tests {
         let path = dir().join("latin1.yaml");
         std::fs::write(&path, b"a: 1\nb: caf\xe9\n").unwrap();
         let e = read(&path, &Limits::default()).unwrap_err();
-        assert_eq!(e.kind, ErrorKind::Yaml);
+        assert_eq!(e.kind(), ErrorKind::Yaml);
         assert!(
             matches!(
-                e.origin,
+                e.origin(),
                 Some(Origin::File {
                     line: 2,
                     col: 7,

@@ -67,8 +67,8 @@ use std::path::Path;
 /// let cfg = load_str("a:\n  b: 1\n", "conf.yaml", &Limits::default()).unwrap();
 /// assert_eq!(cfg.select("a.b").unwrap().unwrap().origin, Origin::file("conf.yaml", 2, 6));
 /// let err = load_str("a: 1\na: 2\n", "conf.yaml", &Limits::default()).unwrap_err();
-/// assert_eq!(err.kind, ErrorKind::DuplicateKey);
-/// assert_eq!(err.origin, Some(Origin::file("conf.yaml", 2, 1)));
+/// assert_eq!(err.kind(), ErrorKind::DuplicateKey);
+/// assert_eq!(err.origin(), Some(&Origin::file("conf.yaml", 2, 1)));
 /// ```
 pub fn load_str(text: &str, source: &str, limits: &Limits) -> Result<Node, Error> {
     load::load(text, source, limits)
@@ -81,11 +81,9 @@ pub fn load_str(text: &str, source: &str, limits: &Limits) -> Result<Node, Error
 pub fn load_file(path: &Path, limits: &Limits) -> Result<Node, Error> {
     let label = path.display().to_string();
     let meta = std::fs::metadata(path).map_err(|e| {
-        Error::new(
-            ErrorKind::Io,
-            format!("cannot read config file '{label}': {e}"),
-        )
-        .with_hint("check the path and its permissions")
+        Error::new(ErrorKind::Io, format!("cannot read config file '{label}'"))
+            .with_source(e)
+            .with_hint("check the path and its permissions")
     })?;
     let text = file::read_text(path, &meta, &label, limits)?;
     load_str(&text, &label, limits)

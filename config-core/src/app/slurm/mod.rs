@@ -43,8 +43,9 @@ impl Launcher for SlurmLauncher {
         std::fs::create_dir_all(slurm_dir.join("logs")).map_err(|e| {
             Error::new(
                 ErrorKind::Io,
-                format!("cannot create {}: {e}", slurm_dir.display()),
+                format!("cannot create {}", slurm_dir.display()),
             )
+            .with_source(e)
         })?;
         let tasks: Vec<script::Task> = jobs
             .iter()
@@ -162,7 +163,7 @@ fn last_error(path: &Path) -> String {
 
 /// An error for a SLURM command that is not on `PATH`.
 pub(crate) fn missing_command(name: &str, e: std::io::Error) -> Error {
-    Error::new(ErrorKind::Io, format!("cannot run `{name}`: {e}")).with_hint(format!(
+    Error::new(ErrorKind::Io, format!("cannot run `{name}`")).with_source(e).with_hint(format!(
         "the SLURM launcher needs SLURM's client commands (`{name}`) on PATH: run on a login node of the cluster, \
          or install them (Debian: slurm-client); hydra/launcher=basic or local run the jobs here"
     ))
@@ -253,7 +254,7 @@ fn wait(sub: &Submission, max_poll_s: f64) -> Result<Vec<State>, Error> {
                 if failures > 30 {
                     return Err(e);
                 }
-                eprintln!("warning: {} (retrying)", e.message);
+                eprintln!("warning: {} (retrying)", e.message());
                 std::thread::sleep(Duration::from_secs_f64(pause));
                 pause = (pause * 1.5).min(max_poll_s);
                 continue;

@@ -188,7 +188,7 @@ impl Reader<'_> {
         if let Some(n) = node {
             e = e.with_origin(n.origin.clone());
         }
-        e.key = Some(format!("hydra.launcher.{key}"));
+        e.set_key(Some(format!("hydra.launcher.{key}")));
         e
     }
 
