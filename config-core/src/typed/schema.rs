@@ -9,7 +9,6 @@
 use crate::error::{did_you_mean, Error, ErrorKind};
 use crate::merge::{ListMerge, MergeHook};
 use crate::node::Node;
-use crate::origin::Origin;
 use crate::path::parse_path;
 use crate::typed::coerce;
 
@@ -415,15 +414,5 @@ impl MergeHook for SchemaHook {
             Ok(Lookup::Typed(ty, _)) => coerce::check(ty, value, key),
             _ => Ok(()),
         }
-    }
-}
-
-/// A short form of an origin for the end of a one-line message:
-/// `command-line argument 2`, `conf/x.yaml:3:5`, `default in TrainerConfig`.
-pub fn short_origin(origin: &Origin) -> Option<String> {
-    match origin {
-        Origin::Unknown | Origin::Merge => None,
-        Origin::Override { index, .. } => Some(format!("command-line argument {index}")),
-        o => Some(o.to_string()),
     }
 }
