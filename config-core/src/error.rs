@@ -397,9 +397,15 @@ impl Error {
             (None, Some(Origin::File { path, line, col })) if read_files => {
                 line_from_file(path, *line, *col)
             }
+            // A bad `${...}` in a value read from a file: the file's line,
+            // with the caret moved into the value, when the value is
+            // written there as it is (plain, on one line).
+            (Some(value), Some(Origin::File { path, line, col })) if read_files => {
+                line_from_file(path, *line, *col).and_then(|l| l.pointing_into(value))
+            }
             _ => None,
         };
-        if let Some(line) = inner.snippet.as_ref().or(file_line.as_ref()) {
+        if let Some(line) = file_line.as_ref().or(inner.snippet.as_ref()) {
             out.push('\n');
             out.push_str(&line.draw(color));
         }
@@ -465,6 +471,16 @@ struct Line {
 }
 
 impl Line {
+    /// This file line with its caret moved to `value`'s caret, when the
+    /// one-line `value` is what the line holds at this line's caret.
+    fn pointing_into(mut self, value: &Line) -> Option<Line> {
+        if value.numbered || !self.text[self.caret..].starts_with(&value.text) {
+            return None;
+        }
+        self.caret += value.caret;
+        Some(self)
+    }
+
     /// The snippet, by the one renderer (rustc's, annotate-snippets).
     fn draw(&self, color: bool) -> String {
         use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
@@ -828,6 +844,29 @@ mod render_tests {
         let mut cfg = Node::from_yaml_str("a: 1\nb: x_${a.${}}\n").unwrap();
         let e = crate::interp::resolve(&mut cfg, &Default::default()).unwrap_err();
         insta::assert_snapshot!("interpolation_error", e.render());
+    }
+
+    /// A bad `${...}` in a value read from a file: the file's own line,
+    /// numbered, with the caret at the column inside the value; a quoted
+    /// value (not written as it is) shows the value.
+    #[test]
+    fn an_interpolation_error_in_a_file_points_into_its_line() {
+        let dir = temp_dir("interp");
+        let resolve = |name: &str, text: &str| {
+            let path = dir.join(name);
+            std::fs::write(&path, text).unwrap();
+            let mut cfg = Node::from_yaml_file(&path).unwrap();
+            crate::interp::resolve(&mut cfg, &Default::default())
+                .unwrap_err()
+                .render()
+        };
+        let plain = resolve("plain.yaml", "a: 1\nb: x_${a.${}}\n");
+        assert!(
+            plain.ends_with("2 | b: x_${a.${}}\n  |            ^"),
+            "{plain}"
+        );
+        let quoted = resolve("quoted.yaml", "a: 1\nb: \"y_${a.${}}\"\n");
+        assert!(quoted.ends_with(" | y_${a.${}}\n |         ^"), "{quoted}");
     }
 
     #[test]
