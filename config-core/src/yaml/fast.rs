@@ -20,9 +20,8 @@ use super::load::{build_map, depth_error, tree_error};
 use super::scalar::{self, Plain};
 use crate::error::Error;
 use crate::node::{Key, Node, Value};
-use crate::origin::Origin;
+use crate::origin::{Name, Origin};
 use saphyr_parser::Marker;
-use std::sync::Arc;
 
 /// Why the fast path stopped.
 #[derive(Debug)]
@@ -37,7 +36,7 @@ pub(super) enum Stop {
 type Pos = (usize, usize);
 
 /// The root of `text` (a mapping or a list), or why the fast path stopped.
-pub(super) fn load(text: &str, path: &Arc<str>, limits: &Limits) -> Result<Node, Stop> {
+pub(super) fn load(text: &str, path: &Name, limits: &Limits) -> Result<Node, Stop> {
     let guess = (text.len() / 32).clamp(8, 1024);
     let mut fast = Fast {
         path,
@@ -87,7 +86,7 @@ struct Pending {
 }
 
 struct Fast<'a> {
-    path: &'a Arc<str>,
+    path: &'a Name,
     limits: &'a Limits,
     budget: Budget,
     stack: Vec<Level>,
@@ -106,7 +105,7 @@ struct Fast<'a> {
 impl Fast<'_> {
     fn origin(&self, (line, col): Pos) -> Origin {
         Origin::File {
-            path: self.path.clone(),
+            path: *self.path,
             line: u32::try_from(line).unwrap_or(u32::MAX),
             col: u32::try_from(col + 1).unwrap_or(u32::MAX),
         }
@@ -497,11 +496,11 @@ fn plain_flow_item(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use crate::node::{Node, Value};
+    use crate::origin::Name;
     use crate::yaml::load::{parse_fast, parse_saphyr};
     use crate::yaml::Limits;
     use proptest::prelude::*;
     use std::path::Path;
-    use std::sync::Arc;
 
     /// Values, key order and every origin agree.
     fn same(a: &Node, b: &Node) -> Result<(), String> {
@@ -529,7 +528,7 @@ mod tests {
 
     /// When the fast path accepts `text`, saphyr builds the same tree.
     fn check(text: &str) -> Result<bool, String> {
-        let path: Arc<str> = Arc::from("t.yaml");
+        let path = Name::new("t.yaml");
         let limits = Limits::default();
         let Some(Ok(fast)) = parse_fast(text, &path, &limits) else {
             return Ok(false);
@@ -621,7 +620,7 @@ mod tests {
         #[test]
         fn agrees_on_hostile_text(text in "((  |- |a|1|: |#|\n|\\[|\\]|, | -|-|\u{1}|\u{1b}|\u{7f}| #\u{9b}| #é\u{9f}|%YAML 2.0\n|%YAML 1.1\n|!<tag:yaml.org,2002:str> |7{30}|7{4301}|0x1f{3600}|'q')){0,24}") {
             check(&text).map_err(TestCaseError::fail)?;
-            let path: Arc<str> = Arc::from("t.yaml");
+            let path = Name::new("t.yaml");
             if let Some(Ok(_)) = parse_fast(&text, &path, &Limits::default()) {
                 // Whatever the fast path accepts, PyYAML's reader accepts.
                 prop_assert!(crate::yaml::reader::first_unprintable(&text).is_none());
