@@ -16,12 +16,11 @@
 //! path, with the same error.
 
 use super::limits::{Budget, Limits, NODE_BYTES};
-use super::load::{build_map, depth_error, tree_error};
+use super::load::{build_map, depth_error, tree_error, KeyPos};
 use super::scalar::{self, Plain};
 use crate::error::Error;
 use crate::node::{Key, Node, Value};
 use crate::origin::{Name, Origin};
-use saphyr_parser::Marker;
 
 /// Why the fast path stopped.
 #[derive(Debug)]
@@ -50,8 +49,27 @@ pub(super) fn load(text: &str, path: &Name, limits: &Limits) -> Result<Node, Sto
         scalar_indent: None,
         started: false,
     };
-    for (i, line) in text.split('\n').enumerate() {
-        fast.line(i + 1, line)?;
+    let bytes = text.as_bytes();
+    let (mut start, mut ln) = (0, 1);
+    loop {
+        // One scan finds the line's end and whether it is the common line,
+        // printable ASCII only.
+        let mut end = start;
+        while end < bytes.len() && (0x20..0x7f).contains(&bytes[end]) {
+            end += 1;
+        }
+        let printable = end == bytes.len() || bytes[end] == b'\n';
+        if !printable {
+            end += bytes[end..]
+                .iter()
+                .position(|b| *b == b'\n')
+                .unwrap_or(bytes.len() - end);
+        }
+        fast.line(ln, &text[start..end], printable)?;
+        if end == bytes.len() {
+            break;
+        }
+        (start, ln) = (end + 1, ln + 1);
     }
     fast.finish()
 }
@@ -73,7 +91,7 @@ struct Level {
     origin: Origin,
     start: usize,
     /// A mapping's key whose value comes next, and where the key starts.
-    key: Option<(Key, Marker)>,
+    key: Option<(Key, KeyPos)>,
 }
 
 /// A `key:` whose value is on later lines (or is empty).
@@ -93,7 +111,7 @@ struct Fast<'a> {
     /// Items of the open lists.
     items: Vec<Node>,
     /// Pairs of the open mappings, with each key's position.
-    pairs: Vec<(Key, Node, Marker)>,
+    pairs: Vec<(Key, Node, KeyPos)>,
     root: Option<Node>,
     pending: Option<Pending>,
     /// After a one-line value owned by a node at this indent, a more indented
@@ -129,7 +147,11 @@ impl Fast<'_> {
             let key = super::load::key_of(value).map_err(|_| Stop::Bail)?;
             self.charge(key.as_str().map_or(0, str::len), pos)?;
             if let Some(top) = self.stack.last_mut() {
-                top.key = Some((key, Marker::new(0, pos.0, pos.1)));
+                let at = KeyPos {
+                    line: u32::try_from(pos.0).unwrap_or(u32::MAX),
+                    col: u32::try_from(pos.1).unwrap_or(u32::MAX),
+                };
+                top.key = Some((key, at));
             }
             return Ok(());
         }
@@ -201,9 +223,9 @@ impl Fast<'_> {
         }
     }
 
-    fn line(&mut self, ln: usize, line: &str) -> Result<(), Stop> {
-        // One pass for the common line: printable ASCII only.
-        let line = if line.bytes().any(|b| !(0x20..0x7f).contains(&b)) {
+    /// Line `ln` (without its `\n`); `printable`: only printable ASCII.
+    fn line(&mut self, ln: usize, line: &str, printable: bool) -> Result<(), Stop> {
+        let line = if !printable {
             if line.bytes().any(|b| b < 0x20 || b == 0x7f) {
                 return Err(Stop::Bail); // tabs, \r and other controls, comments included
             }
@@ -288,7 +310,7 @@ impl Fast<'_> {
 
     /// `key: value`, `key:` (value below) in a mapping at `indent`.
     fn key_line(&mut self, ln: usize, indent: usize, rest: &str) -> Result<(), Stop> {
-        let colon = key_colon(rest).ok_or(Stop::Bail)?;
+        let colon = plain_key_colon(rest).ok_or(Stop::Bail)?;
         let key = &rest[..colon];
         if !plain_key(key) {
             return Err(Stop::Bail);
@@ -434,6 +456,14 @@ fn key_colon(s: &str) -> Option<usize> {
     (i + 1 == b.len() || b[i + 1] == b' ').then_some(i)
 }
 
+/// [`key_colon`] for a `key: value` line, in the same scan refusing a `#`
+/// in the key (a comment, or a key the subset leaves to saphyr).
+fn plain_key_colon(s: &str) -> Option<usize> {
+    let b = s.as_bytes();
+    let i = b.iter().position(|c| matches!(c, b':' | b'#'))?;
+    (b[i] == b':' && (i + 1 == b.len() || b[i + 1] == b' ')).then_some(i)
+}
+
 /// Nothing but spaces and maybe a comment.
 fn only_comment(s: &str) -> bool {
     let t = s.trim_start_matches(' ');
@@ -480,9 +510,10 @@ fn plain_value(v: &str) -> Option<(&str, bool)> {
     (!text.ends_with(':')).then_some((text, interp))
 }
 
-/// A key: a plain scalar without `:` or `#`, not ending in a space.
+/// A key (before the `:` that [`plain_key_colon`] found, so without `:`
+/// or `#`): a plain scalar not ending in a space.
 fn plain_key(k: &str) -> bool {
-    plain_start(k) && k.len() < 1000 && !k.ends_with(' ') && !k.contains(':') && !k.contains('#')
+    plain_start(k) && k.len() < 1000 && !k.ends_with(' ')
 }
 
 /// An item of a one-line flow list.

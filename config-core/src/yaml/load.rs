@@ -339,7 +339,7 @@ struct Builder<'l> {
     /// Items of the open lists (see [`FrameKind`]).
     items: Vec<Node>,
     /// Explicit pairs of the open mappings, with each key's origin.
-    pairs: Vec<(Key, Node, Marker)>,
+    pairs: Vec<(Key, Node, KeyPos)>,
     /// Indexed by saphyr's anchor id (ids start at 1 and are never reused).
     anchors: Vec<Option<Anchored>>,
     /// Frames on the stack that carry an anchor.
@@ -644,7 +644,7 @@ impl<'l> Builder<'l> {
                     Ok(())
                 }
                 Some(PendingKey::Key(key, mark)) => {
-                    self.pairs.push((key, node, mark));
+                    self.pairs.push((key, node, KeyPos::from(mark)));
                     Ok(())
                 }
                 Some(PendingKey::Merge(origin)) => add_merge(m, node, origin),
@@ -843,9 +843,27 @@ pub(super) fn key_of(value: Value) -> Result<Key, Error> {
     Ok(key)
 }
 
+/// Where a key starts (1-based line, 0-based column: saphyr's marker
+/// without its byte index), kept with each pair until its mapping closes
+/// for a duplicate-key error: half the size of a [`Marker`].
+#[derive(Clone, Copy, Debug)]
+pub(super) struct KeyPos {
+    pub line: u32,
+    pub col: u32,
+}
+
+impl From<Marker> for KeyPos {
+    fn from(m: Marker) -> KeyPos {
+        KeyPos {
+            line: u32::try_from(m.line()).unwrap_or(u32::MAX),
+            col: u32::try_from(m.col()).unwrap_or(u32::MAX),
+        }
+    }
+}
+
 /// The explicit pairs of a mapping, in order (see [`insert_explicit`]).
 pub(super) fn build_map(
-    pairs: impl ExactSizeIterator<Item = (Key, Node, Marker)>,
+    pairs: impl ExactSizeIterator<Item = (Key, Node, KeyPos)>,
     path: &Name,
 ) -> Result<Map, Error> {
     let mut map = Map::with_capacity(pairs.len());
@@ -861,7 +879,7 @@ fn insert_explicit(
     map: &mut Map,
     key: Key,
     value: Node,
-    mark: Marker,
+    at: KeyPos,
     path: &Name,
 ) -> Result<(), Error> {
     if !matches!(key, Key::Str(_)) {
@@ -878,8 +896,8 @@ fn insert_explicit(
             Err(Error::new(ErrorKind::DuplicateKey, format!("found duplicate key '{}'", e.key()))
                 .with_origin(Origin::File {
                     path: *path,
-                    line: u32::try_from(mark.line()).unwrap_or(u32::MAX),
-                    col: u32::try_from(mark.col() + 1).unwrap_or(u32::MAX),
+                    line: at.line,
+                    col: at.col.saturating_add(1),
                 })
                 .with_hint(format!(
                     "the first '{}' has its value at {first}; a mapping holds each key once (use a `<<` merge key to override inherited values)",
