@@ -376,23 +376,33 @@ impl Fast<'_> {
 
     /// A one-line flow list of plain scalars.
     fn flow_list(&mut self, ln: usize, col: usize, v: &str) -> Result<(), Stop> {
-        let close = v.find(']').ok_or(Stop::Bail)?;
+        let close = v.bytes().position(|b| b == b']').ok_or(Stop::Bail)?;
         if !only_comment(&v[close + 1..]) {
             return Err(Stop::Bail);
         }
         self.open(Kind::Seq, usize::MAX, (ln, col))?;
         let inner = &v[1..close];
         if !inner.trim_matches(' ').is_empty() {
-            let mut offset = 1;
-            for part in inner.split(',') {
+            let b = inner.as_bytes();
+            let mut start = 0;
+            loop {
+                let end = b[start..]
+                    .iter()
+                    .position(|c| *c == b',')
+                    .map_or(b.len(), |i| start + i);
+                let part = &inner[start..end];
                 let lead = part.bytes().take_while(|b| *b == b' ').count();
                 let item = part.trim_matches(' ');
                 // `[1 -]`: saphyr needs a retry for it (see `flow_dash`).
-                if !plain_flow_item(item) || part.ends_with(" -") {
+                if part.ends_with(" -") {
                     return Err(Stop::Bail);
                 }
-                self.scalar(item, (ln, col + offset + lead), item.contains("${"))?;
-                offset += part.len() + 1;
+                let interp = plain_flow_item(item).ok_or(Stop::Bail)?;
+                self.scalar(item, (ln, col + 1 + start + lead), interp)?;
+                if end == b.len() {
+                    break;
+                }
+                start = end + 1;
             }
         }
         self.close()
@@ -516,12 +526,22 @@ fn plain_key(k: &str) -> bool {
     plain_start(k) && k.len() < 1000 && !k.ends_with(' ')
 }
 
-/// An item of a one-line flow list.
-fn plain_flow_item(s: &str) -> bool {
-    plain_start(s)
-        && !s
-            .bytes()
-            .any(|c| matches!(c, b'[' | b']' | b'{' | b'}' | b',' | b':' | b'#' | b'?'))
+/// An item of a one-line flow list: whether it contains `${` (found in
+/// the scan that checks it), or `None` outside the subset.
+fn plain_flow_item(s: &str) -> Option<bool> {
+    if !plain_start(s) {
+        return None;
+    }
+    let b = s.as_bytes();
+    let mut interp = false;
+    for (i, c) in b.iter().enumerate() {
+        match c {
+            b'[' | b']' | b'{' | b'}' | b',' | b':' | b'#' | b'?' => return None,
+            b'$' if b.get(i + 1) == Some(&b'{') => interp = true,
+            _ => {}
+        }
+    }
+    Some(interp)
 }
 
 #[cfg(test)]
