@@ -27,8 +27,9 @@ use crate::origin::{Name, Origin};
 pub(super) enum Stop {
     /// Outside the subset, or an error saphyr's path reports: parse with saphyr.
     Bail,
-    /// A limit: the document is refused.
-    Limit(Error),
+    /// A limit: the document is refused. (Boxed: every step of the fast
+    /// path returns a `Result<_, Stop>`, which stays two words this way.)
+    Limit(Box<Error>),
 }
 
 /// Where a node starts: 1-based line, 0-based column (saphyr's convention).
@@ -133,7 +134,10 @@ impl Fast<'_> {
     fn charge(&mut self, bytes: usize, pos: Pos) -> Result<(), Stop> {
         match self.budget.charge_tree(bytes, self.limits) {
             Ok(()) => Ok(()),
-            Err(_) => Err(Stop::Limit(tree_error(self.limits, self.origin(pos)))),
+            Err(_) => Err(Stop::Limit(Box::new(tree_error(
+                self.limits,
+                self.origin(pos),
+            )))),
         }
     }
 
@@ -171,7 +175,10 @@ impl Fast<'_> {
             return Err(Stop::Bail); // a container as a key
         }
         if self.stack.len() >= self.limits.max_depth {
-            return Err(Stop::Limit(depth_error(self.limits, self.origin(pos))));
+            return Err(Stop::Limit(Box::new(depth_error(
+                self.limits,
+                self.origin(pos),
+            ))));
         }
         self.charge(NODE_BYTES, pos)?;
         let start = if kind == Kind::Map {
@@ -484,15 +491,39 @@ fn only_comment(s: &str) -> bool {
 fn plain_start(s: &str) -> bool {
     let b = s.as_bytes();
     match b.first() {
-        Some(c) if c.is_ascii_alphanumeric() => true,
-        Some(
-            b'_' | b'.' | b'/' | b'$' | b'~' | b'+' | b'(' | b')' | b'=' | b'<' | b'^' | b';'
-            | b'\\',
-        ) => true,
         Some(b'-') => b.get(1).is_some_and(|c| *c != b' '),
-        _ => false,
+        Some(c) => PLAIN_START[usize::from(*c)],
+        None => false,
     }
 }
+
+/// The bytes [`plain_start`] accepts (but `-`), as a table: it runs for
+/// every key and value.
+const PLAIN_START: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = b.is_ascii_alphanumeric()
+            || matches!(
+                b,
+                b'_' | b'.'
+                    | b'/'
+                    | b'$'
+                    | b'~'
+                    | b'+'
+                    | b'('
+                    | b')'
+                    | b'='
+                    | b'<'
+                    | b'^'
+                    | b';'
+                    | b'\\'
+            );
+        c += 1;
+    }
+    t
+};
 
 /// A block-context plain scalar on one line, maybe followed by a comment.
 ///

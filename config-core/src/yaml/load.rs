@@ -76,7 +76,7 @@ pub(super) fn parse_fast(
 ) -> Option<Result<Option<Node>, Error>> {
     match fast::load(text, path, limits) {
         Ok(root) => Some(Ok(Some(root))),
-        Err(fast::Stop::Limit(e)) => Some(Err(e)),
+        Err(fast::Stop::Limit(e)) => Some(Err(*e)),
         Err(fast::Stop::Bail) => None,
     }
 }
