@@ -148,7 +148,7 @@ impl Fast<'_> {
         let value = plain(text, interp)?;
         if expecting_key {
             // A key saphyr's path refuses (null) is its to report.
-            let key = super::load::key_of(value).map_err(|_| Stop::Bail)?;
+            let key = super::load::as_key(value).map_err(|_| Stop::Bail)?;
             self.charge(key.as_str().map_or(0, str::len), pos)?;
             if let Some(top) = self.stack.last_mut() {
                 let at = KeyPos {

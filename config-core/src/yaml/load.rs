@@ -818,21 +818,32 @@ fn unsupported_tag(tag: &Tag, on: &str) -> String {
     )
 }
 
-/// A scalar value as a mapping key (the error gets its origin from the
-/// caller).
-pub(super) fn key_of(value: Value) -> Result<Key, Error> {
-    let key = match value {
+/// A scalar value as a mapping key; a null or a container, which cannot
+/// be one, comes back as the error (see [`key_of`]). Cheap to call: the
+/// fast path converts every key with it.
+#[inline]
+pub(super) fn as_key(value: Value) -> Result<Key, Value> {
+    Ok(match value {
         Value::Str(s) | Value::Interp(s) => Key::Str(s),
         Value::Missing => Key::Str("???".into()),
         Value::Int(i) => Key::Int(i),
         Value::BigInt(digits) => Key::Str(digits.into()),
         Value::Float(f) => Key::Float(f),
         Value::Bool(b) => Key::Bool(b),
-        Value::Null => {
+        other @ (Value::Null | Value::Map(_) | Value::List(_)) => return Err(other),
+    })
+}
+
+/// A scalar value as a mapping key (the error gets its origin from the
+/// caller).
+pub(super) fn key_of(value: Value) -> Result<Key, Error> {
+    let key = match as_key(value) {
+        Ok(key) => key,
+        Err(Value::Null) => {
             return Err(Error::new(ErrorKind::KeyType, "Incompatible key type 'NoneType': this mapping key is null")
                 .with_hint("`~`, `null` and an empty key read as null; quote the key to make it a string, e.g. 'null':"))
         }
-        Value::Map(_) | Value::List(_) => {
+        Err(_) => {
             return Err(Error::new(
                 ErrorKind::KeyType,
                 "found unhashable key: a mapping key cannot be a mapping or a list",
