@@ -169,7 +169,7 @@ fn node_fns(input: &Input, s: &Struct, paths: &Paths) -> TokenStream {
     let p = &paths.p;
     let type_name = input.ident.to_string();
     let n = s.fields.len();
-    let origin = quote!(let __o = #p::Origin::Code { type_name: #p::Arc::from(#type_name) };);
+    let origin = quote!(let __o = #p::Origin::code(#type_name););
     let to_node = insert_fields(s, paths, |c| {
         let id = &c.f.ident;
         c.write(quote!(&self.#id), quote!(&__o))
@@ -278,7 +278,7 @@ fn defaults_list_fn(input: &Input, s: &Struct, paths: &Paths) -> Option<TokenStr
     });
     Some(quote! {
         fn defaults_list() -> #p::Node {
-            let __o = #p::Origin::Code { type_name: #p::Arc::from(#type_name) };
+            let __o = #p::Origin::code(#type_name);
             #p::Node::with_origin(#p::Value::List(::std::vec![#(#items),*]), __o.clone())
         }
     })

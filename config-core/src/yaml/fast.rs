@@ -16,28 +16,27 @@
 //! path, with the same error.
 
 use super::limits::{Budget, Limits, NODE_BYTES};
-use super::load::{build_map, depth_error, tree_error};
+use super::load::{build_map, depth_error, tree_error, KeyPos};
 use super::scalar::{self, Plain};
 use crate::error::Error;
 use crate::node::{Key, Node, Value};
-use crate::origin::Origin;
-use saphyr_parser::Marker;
-use std::sync::Arc;
+use crate::origin::{Name, Origin};
 
 /// Why the fast path stopped.
 #[derive(Debug)]
 pub(super) enum Stop {
     /// Outside the subset, or an error saphyr's path reports: parse with saphyr.
     Bail,
-    /// A limit: the document is refused.
-    Limit(Error),
+    /// A limit: the document is refused. (Boxed: every step of the fast
+    /// path returns a `Result<_, Stop>`, which stays two words this way.)
+    Limit(Box<Error>),
 }
 
 /// Where a node starts: 1-based line, 0-based column (saphyr's convention).
 type Pos = (usize, usize);
 
 /// The root of `text` (a mapping or a list), or why the fast path stopped.
-pub(super) fn load(text: &str, path: &Arc<str>, limits: &Limits) -> Result<Node, Stop> {
+pub(super) fn load(text: &str, path: &Name, limits: &Limits) -> Result<Node, Stop> {
     let guess = (text.len() / 32).clamp(8, 1024);
     let mut fast = Fast {
         path,
@@ -51,8 +50,27 @@ pub(super) fn load(text: &str, path: &Arc<str>, limits: &Limits) -> Result<Node,
         scalar_indent: None,
         started: false,
     };
-    for (i, line) in text.split('\n').enumerate() {
-        fast.line(i + 1, line)?;
+    let bytes = text.as_bytes();
+    let (mut start, mut ln) = (0, 1);
+    loop {
+        // One scan finds the line's end and whether it is the common line,
+        // printable ASCII only.
+        let mut end = start;
+        while end < bytes.len() && (0x20..0x7f).contains(&bytes[end]) {
+            end += 1;
+        }
+        let printable = end == bytes.len() || bytes[end] == b'\n';
+        if !printable {
+            end += bytes[end..]
+                .iter()
+                .position(|b| *b == b'\n')
+                .unwrap_or(bytes.len() - end);
+        }
+        fast.line(ln, &text[start..end], printable)?;
+        if end == bytes.len() {
+            break;
+        }
+        (start, ln) = (end + 1, ln + 1);
     }
     fast.finish()
 }
@@ -74,7 +92,7 @@ struct Level {
     origin: Origin,
     start: usize,
     /// A mapping's key whose value comes next, and where the key starts.
-    key: Option<(Key, Marker)>,
+    key: Option<(Key, KeyPos)>,
 }
 
 /// A `key:` whose value is on later lines (or is empty).
@@ -87,14 +105,14 @@ struct Pending {
 }
 
 struct Fast<'a> {
-    path: &'a Arc<str>,
+    path: &'a Name,
     limits: &'a Limits,
     budget: Budget,
     stack: Vec<Level>,
     /// Items of the open lists.
     items: Vec<Node>,
     /// Pairs of the open mappings, with each key's position.
-    pairs: Vec<(Key, Node, Marker)>,
+    pairs: Vec<(Key, Node, KeyPos)>,
     root: Option<Node>,
     pending: Option<Pending>,
     /// After a one-line value owned by a node at this indent, a more indented
@@ -106,7 +124,7 @@ struct Fast<'a> {
 impl Fast<'_> {
     fn origin(&self, (line, col): Pos) -> Origin {
         Origin::File {
-            path: self.path.clone(),
+            path: *self.path,
             line: u32::try_from(line).unwrap_or(u32::MAX),
             col: u32::try_from(col + 1).unwrap_or(u32::MAX),
         }
@@ -116,7 +134,10 @@ impl Fast<'_> {
     fn charge(&mut self, bytes: usize, pos: Pos) -> Result<(), Stop> {
         match self.budget.charge_tree(bytes, self.limits) {
             Ok(()) => Ok(()),
-            Err(_) => Err(Stop::Limit(tree_error(self.limits, self.origin(pos)))),
+            Err(_) => Err(Stop::Limit(Box::new(tree_error(
+                self.limits,
+                self.origin(pos),
+            )))),
         }
     }
 
@@ -127,10 +148,14 @@ impl Fast<'_> {
         let value = plain(text, interp)?;
         if expecting_key {
             // A key saphyr's path refuses (null) is its to report.
-            let key = super::load::key_of(value).map_err(|_| Stop::Bail)?;
+            let key = super::load::as_key(value).map_err(|_| Stop::Bail)?;
             self.charge(key.as_str().map_or(0, str::len), pos)?;
             if let Some(top) = self.stack.last_mut() {
-                top.key = Some((key, Marker::new(0, pos.0, pos.1)));
+                let at = KeyPos {
+                    line: u32::try_from(pos.0).unwrap_or(u32::MAX),
+                    col: u32::try_from(pos.1).unwrap_or(u32::MAX),
+                };
+                top.key = Some((key, at));
             }
             return Ok(());
         }
@@ -150,7 +175,10 @@ impl Fast<'_> {
             return Err(Stop::Bail); // a container as a key
         }
         if self.stack.len() >= self.limits.max_depth {
-            return Err(Stop::Limit(depth_error(self.limits, self.origin(pos))));
+            return Err(Stop::Limit(Box::new(depth_error(
+                self.limits,
+                self.origin(pos),
+            ))));
         }
         self.charge(NODE_BYTES, pos)?;
         let start = if kind == Kind::Map {
@@ -202,9 +230,9 @@ impl Fast<'_> {
         }
     }
 
-    fn line(&mut self, ln: usize, line: &str) -> Result<(), Stop> {
-        // One pass for the common line: printable ASCII only.
-        let line = if line.bytes().any(|b| !(0x20..0x7f).contains(&b)) {
+    /// Line `ln` (without its `\n`); `printable`: only printable ASCII.
+    fn line(&mut self, ln: usize, line: &str, printable: bool) -> Result<(), Stop> {
+        let line = if !printable {
             if line.bytes().any(|b| b < 0x20 || b == 0x7f) {
                 return Err(Stop::Bail); // tabs, \r and other controls, comments included
             }
@@ -289,7 +317,7 @@ impl Fast<'_> {
 
     /// `key: value`, `key:` (value below) in a mapping at `indent`.
     fn key_line(&mut self, ln: usize, indent: usize, rest: &str) -> Result<(), Stop> {
-        let colon = key_colon(rest).ok_or(Stop::Bail)?;
+        let colon = plain_key_colon(rest).ok_or(Stop::Bail)?;
         let key = &rest[..colon];
         if !plain_key(key) {
             return Err(Stop::Bail);
@@ -355,23 +383,33 @@ impl Fast<'_> {
 
     /// A one-line flow list of plain scalars.
     fn flow_list(&mut self, ln: usize, col: usize, v: &str) -> Result<(), Stop> {
-        let close = v.find(']').ok_or(Stop::Bail)?;
+        let close = v.bytes().position(|b| b == b']').ok_or(Stop::Bail)?;
         if !only_comment(&v[close + 1..]) {
             return Err(Stop::Bail);
         }
         self.open(Kind::Seq, usize::MAX, (ln, col))?;
         let inner = &v[1..close];
         if !inner.trim_matches(' ').is_empty() {
-            let mut offset = 1;
-            for part in inner.split(',') {
+            let b = inner.as_bytes();
+            let mut start = 0;
+            loop {
+                let end = b[start..]
+                    .iter()
+                    .position(|c| *c == b',')
+                    .map_or(b.len(), |i| start + i);
+                let part = &inner[start..end];
                 let lead = part.bytes().take_while(|b| *b == b' ').count();
                 let item = part.trim_matches(' ');
                 // `[1 -]`: saphyr needs a retry for it (see `flow_dash`).
-                if !plain_flow_item(item) || part.ends_with(" -") {
+                if part.ends_with(" -") {
                     return Err(Stop::Bail);
                 }
-                self.scalar(item, (ln, col + offset + lead), item.contains("${"))?;
-                offset += part.len() + 1;
+                let interp = plain_flow_item(item).ok_or(Stop::Bail)?;
+                self.scalar(item, (ln, col + 1 + start + lead), interp)?;
+                if end == b.len() {
+                    break;
+                }
+                start = end + 1;
             }
         }
         self.close()
@@ -435,6 +473,14 @@ fn key_colon(s: &str) -> Option<usize> {
     (i + 1 == b.len() || b[i + 1] == b' ').then_some(i)
 }
 
+/// [`key_colon`] for a `key: value` line, in the same scan refusing a `#`
+/// in the key (a comment, or a key the subset leaves to saphyr).
+fn plain_key_colon(s: &str) -> Option<usize> {
+    let b = s.as_bytes();
+    let i = b.iter().position(|c| matches!(c, b':' | b'#'))?;
+    (b[i] == b':' && (i + 1 == b.len() || b[i + 1] == b' ')).then_some(i)
+}
+
 /// Nothing but spaces and maybe a comment.
 fn only_comment(s: &str) -> bool {
     let t = s.trim_start_matches(' ');
@@ -445,15 +491,39 @@ fn only_comment(s: &str) -> bool {
 fn plain_start(s: &str) -> bool {
     let b = s.as_bytes();
     match b.first() {
-        Some(c) if c.is_ascii_alphanumeric() => true,
-        Some(
-            b'_' | b'.' | b'/' | b'$' | b'~' | b'+' | b'(' | b')' | b'=' | b'<' | b'^' | b';'
-            | b'\\',
-        ) => true,
         Some(b'-') => b.get(1).is_some_and(|c| *c != b' '),
-        _ => false,
+        Some(c) => PLAIN_START[usize::from(*c)],
+        None => false,
     }
 }
+
+/// The bytes [`plain_start`] accepts (but `-`), as a table: it runs for
+/// every key and value.
+const PLAIN_START: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = b.is_ascii_alphanumeric()
+            || matches!(
+                b,
+                b'_' | b'.'
+                    | b'/'
+                    | b'$'
+                    | b'~'
+                    | b'+'
+                    | b'('
+                    | b')'
+                    | b'='
+                    | b'<'
+                    | b'^'
+                    | b';'
+                    | b'\\'
+            );
+        c += 1;
+    }
+    t
+};
 
 /// A block-context plain scalar on one line, maybe followed by a comment.
 ///
@@ -481,27 +551,38 @@ fn plain_value(v: &str) -> Option<(&str, bool)> {
     (!text.ends_with(':')).then_some((text, interp))
 }
 
-/// A key: a plain scalar without `:` or `#`, not ending in a space.
+/// A key (before the `:` that [`plain_key_colon`] found, so without `:`
+/// or `#`): a plain scalar not ending in a space.
 fn plain_key(k: &str) -> bool {
-    plain_start(k) && k.len() < 1000 && !k.ends_with(' ') && !k.contains(':') && !k.contains('#')
+    plain_start(k) && k.len() < 1000 && !k.ends_with(' ')
 }
 
-/// An item of a one-line flow list.
-fn plain_flow_item(s: &str) -> bool {
-    plain_start(s)
-        && !s
-            .bytes()
-            .any(|c| matches!(c, b'[' | b']' | b'{' | b'}' | b',' | b':' | b'#' | b'?'))
+/// An item of a one-line flow list: whether it contains `${` (found in
+/// the scan that checks it), or `None` outside the subset.
+fn plain_flow_item(s: &str) -> Option<bool> {
+    if !plain_start(s) {
+        return None;
+    }
+    let b = s.as_bytes();
+    let mut interp = false;
+    for (i, c) in b.iter().enumerate() {
+        match c {
+            b'[' | b']' | b'{' | b'}' | b',' | b':' | b'#' | b'?' => return None,
+            b'$' if b.get(i + 1) == Some(&b'{') => interp = true,
+            _ => {}
+        }
+    }
+    Some(interp)
 }
 
 #[cfg(test)]
 mod tests {
     use crate::node::{Node, Value};
+    use crate::origin::Name;
     use crate::yaml::load::{parse_fast, parse_saphyr};
     use crate::yaml::Limits;
     use proptest::prelude::*;
     use std::path::Path;
-    use std::sync::Arc;
 
     /// Values, key order and every origin agree.
     fn same(a: &Node, b: &Node) -> Result<(), String> {
@@ -529,7 +610,7 @@ mod tests {
 
     /// When the fast path accepts `text`, saphyr builds the same tree.
     fn check(text: &str) -> Result<bool, String> {
-        let path: Arc<str> = Arc::from("t.yaml");
+        let path = Name::new("t.yaml");
         let limits = Limits::default();
         let Some(Ok(fast)) = parse_fast(text, &path, &limits) else {
             return Ok(false);
@@ -621,7 +702,7 @@ mod tests {
         #[test]
         fn agrees_on_hostile_text(text in "((  |- |a|1|: |#|\n|\\[|\\]|, | -|-|\u{1}|\u{1b}|\u{7f}| #\u{9b}| #é\u{9f}|%YAML 2.0\n|%YAML 1.1\n|!<tag:yaml.org,2002:str> |7{30}|7{4301}|0x1f{3600}|'q')){0,24}") {
             check(&text).map_err(TestCaseError::fail)?;
-            let path: Arc<str> = Arc::from("t.yaml");
+            let path = Name::new("t.yaml");
             if let Some(Ok(_)) = parse_fast(&text, &path, &Limits::default()) {
                 // Whatever the fast path accepts, PyYAML's reader accepts.
                 prop_assert!(crate::yaml::reader::first_unprintable(&text).is_none());

@@ -23,7 +23,7 @@ use crate::node::{Key, Node};
 /// let ok = "[".repeat(200) + &"]".repeat(200);
 /// assert!(load_str(&ok, "<string>", &limits).is_ok());
 /// // The tree's memory: 1,000 values of `[1,1,...]` are 2 KB of text but
-/// // about 168 KB of tree.
+/// // about 104 KB of tree.
 /// let list = format!("a: [{}1]", "1,".repeat(999));
 /// let small = Limits { max_tree_bytes: 100 << 10, ..Limits::default() };
 /// assert!(load_str(&list, "<string>", &small).is_err());

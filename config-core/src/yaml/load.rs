@@ -24,11 +24,10 @@ use super::reader;
 use super::scalar::{self, Plain};
 use crate::error::{Error, ErrorKind};
 use crate::node::{Key, Map, Node, Value};
-use crate::origin::Origin;
+use crate::origin::{Name, Origin};
 use indexmap::map::Entry;
 use saphyr_parser::{Event, Marker, Parser, ScalarStyle, ScanError, Span, Tag};
 use std::borrow::Cow;
-use std::sync::Arc;
 
 /// The handle saphyr gives `!!` tags.
 const CORE: &str = "tag:yaml.org,2002:";
@@ -37,7 +36,7 @@ const RAISE: &str = "pass your own `yaml::Limits` to `yaml::load_str`/`load_file
 
 /// Loads one YAML document as OmegaConf does (see the module docs).
 pub(crate) fn load(text: &str, source: &str, limits: &Limits) -> Result<Node, Error> {
-    let path: Arc<str> = Arc::from(source);
+    let path = Name::new(source);
     if text.len() > limits.max_size {
         return Err(Error::new(
             ErrorKind::Limit,
@@ -59,7 +58,7 @@ pub(crate) fn load(text: &str, source: &str, limits: &Limits) -> Result<Node, Er
 }
 
 /// The root node of the only document in `text`, or `None` for no document.
-fn parse_document(text: &str, path: &Arc<str>, limits: &Limits) -> Result<Option<Node>, Error> {
+fn parse_document(text: &str, path: &Name, limits: &Limits) -> Result<Option<Node>, Error> {
     if let Some(root) = parse_fast(text, path, limits) {
         return root;
     }
@@ -72,12 +71,12 @@ fn parse_document(text: &str, path: &Arc<str>, limits: &Limits) -> Result<Option
 /// and saphyr would only take as long again to say so.
 pub(super) fn parse_fast(
     text: &str,
-    path: &Arc<str>,
+    path: &Name,
     limits: &Limits,
 ) -> Option<Result<Option<Node>, Error>> {
     match fast::load(text, path, limits) {
         Ok(root) => Some(Ok(Some(root))),
-        Err(fast::Stop::Limit(e)) => Some(Err(e)),
+        Err(fast::Stop::Limit(e)) => Some(Err(*e)),
         Err(fast::Stop::Bail) => None,
     }
 }
@@ -86,7 +85,7 @@ pub(super) fn parse_fast(
 /// makes and saphyr does not ([`reader`]).
 pub(super) fn parse_saphyr(
     text: &str,
-    path: &Arc<str>,
+    path: &Name,
     limits: &Limits,
 ) -> Result<Option<Node>, Error> {
     check_stream(text, path)?;
@@ -105,7 +104,7 @@ const DASH_ERROR: &str = "YAML syntax error: plain scalar cannot start with '-'"
 /// retry them re-indented (see `flow_indent`); else report the first error.
 fn retry_shifted(
     text: &str,
-    path: &Arc<str>,
+    path: &Name,
     limits: &Limits,
     first: Result<Option<Node>, Error>,
 ) -> Result<Option<Node>, Error> {
@@ -129,7 +128,7 @@ fn retry_shifted(
 /// `flow_dash`); past the bound, saphyr's error stands.
 fn retry_patched(
     text: &str,
-    path: &Arc<str>,
+    path: &Name,
     limits: &Limits,
     first: Result<Option<Node>, Error>,
 ) -> Result<Option<Node>, Error> {
@@ -153,9 +152,9 @@ fn retry_patched(
 
 /// Refuses what PyYAML's reader refuses before any parsing: unprintable
 /// characters and a `%YAML` directive for another major version.
-fn check_stream(text: &str, path: &Arc<str>) -> Result<(), Error> {
+fn check_stream(text: &str, path: &Name) -> Result<(), Error> {
     let at = |line: usize, col: usize| Origin::File {
-        path: path.clone(),
+        path: *path,
         line: u32::try_from(line).unwrap_or(u32::MAX),
         col: u32::try_from(col).unwrap_or(u32::MAX),
     };
@@ -186,7 +185,7 @@ fn check_stream(text: &str, path: &Arc<str>) -> Result<(), Error> {
 /// One saphyr parse; `fix` maps its positions back to the original text.
 fn saphyr_pass(
     text: &str,
-    path: &Arc<str>,
+    path: &Name,
     limits: &Limits,
     fix: &dyn Fn(Marker) -> Marker,
 ) -> Result<Option<Node>, Error> {
@@ -197,12 +196,12 @@ fn saphyr_pass(
 /// line, 0-based column, in the original text).
 fn saphyr_pass_collecting(
     text: &str,
-    path: &Arc<str>,
+    path: &Name,
     limits: &Limits,
     fix: &dyn Fn(Marker) -> Marker,
     mut opened: Option<&mut Vec<(usize, usize)>>,
 ) -> Result<Option<Node>, Error> {
-    let mut builder = Builder::new(path.clone(), limits, text.len());
+    let mut builder = Builder::new(*path, limits, text.len());
     let swapped = reader::bom_stand_in(text);
     let text = match &swapped {
         Some((swapped, stand_in)) => {
@@ -231,12 +230,12 @@ fn saphyr_pass_collecting(
 /// OmegaConf's treatment of the top level: `OmegaConf.load` accepts a
 /// mapping, a list, nothing (→ `{}`), or a string, which `OmegaConf.create`
 /// parses again as YAML (`just a string` becomes `{just a string: null}`).
-fn top_level(root: Option<Node>, path: &Arc<str>, limits: &Limits) -> Result<Node, Error> {
+fn top_level(root: Option<Node>, path: &Name, limits: &Limits) -> Result<Node, Error> {
     let Some(node) = root else {
         return Ok(Node::with_origin(
             Value::Map(Map::new()),
             Origin::File {
-                path: path.clone(),
+                path: *path,
                 line: 1,
                 col: 1,
             },
@@ -334,13 +333,13 @@ struct Anchored {
 }
 
 struct Builder<'l> {
-    path: Arc<str>,
+    path: Name,
     limits: &'l Limits,
     stack: Vec<Frame>,
     /// Items of the open lists (see [`FrameKind`]).
     items: Vec<Node>,
     /// Explicit pairs of the open mappings, with each key's origin.
-    pairs: Vec<(Key, Node, Marker)>,
+    pairs: Vec<(Key, Node, KeyPos)>,
     /// Indexed by saphyr's anchor id (ids start at 1 and are never reused).
     anchors: Vec<Option<Anchored>>,
     /// Frames on the stack that carry an anchor.
@@ -355,7 +354,7 @@ struct Builder<'l> {
 
 impl<'l> Builder<'l> {
     /// A builder for a document of `size` bytes.
-    fn new(path: Arc<str>, limits: &'l Limits, size: usize) -> Self {
+    fn new(path: Name, limits: &'l Limits, size: usize) -> Self {
         // Room for the children of the open containers up front: growing
         // these per document showed up as allocator time on small files.
         let guess = (size / 32).clamp(8, 1024);
@@ -376,7 +375,7 @@ impl<'l> Builder<'l> {
 
     fn origin(&self, mark: Marker) -> Origin {
         Origin::File {
-            path: self.path.clone(),
+            path: self.path,
             line: u32::try_from(mark.line()).unwrap_or(u32::MAX),
             col: u32::try_from(mark.col() + 1).unwrap_or(u32::MAX),
         }
@@ -645,7 +644,7 @@ impl<'l> Builder<'l> {
                     Ok(())
                 }
                 Some(PendingKey::Key(key, mark)) => {
-                    self.pairs.push((key, node, mark));
+                    self.pairs.push((key, node, KeyPos::from(mark)));
                     Ok(())
                 }
                 Some(PendingKey::Merge(origin)) => add_merge(m, node, origin),
@@ -819,21 +818,32 @@ fn unsupported_tag(tag: &Tag, on: &str) -> String {
     )
 }
 
-/// A scalar value as a mapping key (the error gets its origin from the
-/// caller).
-pub(super) fn key_of(value: Value) -> Result<Key, Error> {
-    let key = match value {
+/// A scalar value as a mapping key; a null or a container, which cannot
+/// be one, comes back as the error (see [`key_of`]). Cheap to call: the
+/// fast path converts every key with it.
+#[inline]
+pub(super) fn as_key(value: Value) -> Result<Key, Value> {
+    Ok(match value {
         Value::Str(s) | Value::Interp(s) => Key::Str(s),
         Value::Missing => Key::Str("???".into()),
         Value::Int(i) => Key::Int(i),
         Value::BigInt(digits) => Key::Str(digits.into()),
         Value::Float(f) => Key::Float(f),
         Value::Bool(b) => Key::Bool(b),
-        Value::Null => {
+        other @ (Value::Null | Value::Map(_) | Value::List(_)) => return Err(other),
+    })
+}
+
+/// A scalar value as a mapping key (the error gets its origin from the
+/// caller).
+pub(super) fn key_of(value: Value) -> Result<Key, Error> {
+    let key = match as_key(value) {
+        Ok(key) => key,
+        Err(Value::Null) => {
             return Err(Error::new(ErrorKind::KeyType, "Incompatible key type 'NoneType': this mapping key is null")
                 .with_hint("`~`, `null` and an empty key read as null; quote the key to make it a string, e.g. 'null':"))
         }
-        Value::Map(_) | Value::List(_) => {
+        Err(_) => {
             return Err(Error::new(
                 ErrorKind::KeyType,
                 "found unhashable key: a mapping key cannot be a mapping or a list",
@@ -844,10 +854,28 @@ pub(super) fn key_of(value: Value) -> Result<Key, Error> {
     Ok(key)
 }
 
+/// Where a key starts (1-based line, 0-based column: saphyr's marker
+/// without its byte index), kept with each pair until its mapping closes
+/// for a duplicate-key error: half the size of a [`Marker`].
+#[derive(Clone, Copy, Debug)]
+pub(super) struct KeyPos {
+    pub line: u32,
+    pub col: u32,
+}
+
+impl From<Marker> for KeyPos {
+    fn from(m: Marker) -> KeyPos {
+        KeyPos {
+            line: u32::try_from(m.line()).unwrap_or(u32::MAX),
+            col: u32::try_from(m.col()).unwrap_or(u32::MAX),
+        }
+    }
+}
+
 /// The explicit pairs of a mapping, in order (see [`insert_explicit`]).
 pub(super) fn build_map(
-    pairs: impl ExactSizeIterator<Item = (Key, Node, Marker)>,
-    path: &Arc<str>,
+    pairs: impl ExactSizeIterator<Item = (Key, Node, KeyPos)>,
+    path: &Name,
 ) -> Result<Map, Error> {
     let mut map = Map::with_capacity(pairs.len());
     for (key, value, mark) in pairs {
@@ -862,8 +890,8 @@ fn insert_explicit(
     map: &mut Map,
     key: Key,
     value: Node,
-    mark: Marker,
-    path: &Arc<str>,
+    at: KeyPos,
+    path: &Name,
 ) -> Result<(), Error> {
     if !matches!(key, Key::Str(_)) {
         py_insert(map, key, value);
@@ -878,9 +906,9 @@ fn insert_explicit(
             let first = e.get().origin.clone();
             Err(Error::new(ErrorKind::DuplicateKey, format!("found duplicate key '{}'", e.key()))
                 .with_origin(Origin::File {
-                    path: path.clone(),
-                    line: u32::try_from(mark.line()).unwrap_or(u32::MAX),
-                    col: u32::try_from(mark.col() + 1).unwrap_or(u32::MAX),
+                    path: *path,
+                    line: at.line,
+                    col: at.col.saturating_add(1),
                 })
                 .with_hint(format!(
                     "the first '{}' has its value at {first}; a mapping holds each key once (use a `<<` merge key to override inherited values)",
@@ -970,7 +998,8 @@ fn add_merge(m: &mut MapFrame, node: Node, key_origin: Origin) -> Result<(), Err
 /// PyYAML's `flatten_mapping` then dict construction: the merged pairs, then
 /// the explicit ones; each key keeps its first position and last value.
 fn flatten(merges: Vec<Map>, explicit: Map) -> Map {
-    let mut out = Map::with_capacity(explicit.len() + merges.iter().map(Map::len).sum::<usize>());
+    let mut out =
+        Map::with_capacity(explicit.len() + merges.iter().map(|m| m.len()).sum::<usize>());
     for (k, v) in merges.into_iter().flatten().chain(explicit) {
         py_insert(&mut out, k, v);
     }
@@ -1067,7 +1096,7 @@ mod tests {
         else {
             panic!()
         };
-        assert!(Arc::ptr_eq(p1, p2));
+        assert_eq!(p1, p2);
     }
 
     #[test]

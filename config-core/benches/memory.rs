@@ -1,0 +1,186 @@
+//! Issue 13's memory figure: the peak heap of one compose (plus `to_yaml`)
+//! of `shared/bench/make_tree.py`'s 12,000-key tree (`--experiments 20
+//! --keys 12000`), against the bytes of YAML that compose reads. The
+//! target is a peak of at most 3 times those bytes.
+//!
+//! A counting global allocator records the live heap and its peak (the
+//! heap only: the binary, the stack and the allocator's own slack are not
+//! in it; `tools/bench-process/ab.py` reports the whole process's peak
+//! RSS). Also printed: the sizes of the tree's types, the allocations made,
+//! the peak of loading the files alone, and the CPU time of the compose.
+//!
+//! Run: `cargo bench -p config-core --bench memory` (the tree is built
+//! under `$COMPOSE_BENCH_DIR`, or the temp dir, as the speed bench does).
+
+use config_core::compose::Composer;
+use config_core::yaml::{load_str, Limits};
+use config_core::{Key, Node, Origin, Value};
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+
+/// The system allocator, counting.
+struct Counting;
+
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+static CALLS: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let p = unsafe { System.alloc(layout) };
+        if !p.is_null() {
+            grow(layout.size());
+        }
+        p
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) };
+        LIVE.fetch_sub(layout.size(), Relaxed);
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        let p = unsafe { System.realloc(ptr, layout, new_size) };
+        if !p.is_null() {
+            LIVE.fetch_sub(layout.size(), Relaxed);
+            grow(new_size);
+        }
+        p
+    }
+}
+
+fn grow(size: usize) {
+    CALLS.fetch_add(1, Relaxed);
+    let live = LIVE.fetch_add(size, Relaxed) + size;
+    PEAK.fetch_max(live, Relaxed);
+}
+
+#[global_allocator]
+static ALLOC: Counting = Counting;
+
+/// The heap's peak above its level when `f` starts, and the allocations `f`
+/// makes.
+fn measure<T>(f: impl FnOnce() -> T) -> (T, usize, usize) {
+    let base = LIVE.load(Relaxed);
+    PEAK.store(base, Relaxed);
+    let calls = CALLS.load(Relaxed);
+    let out = f();
+    (out, PEAK.load(Relaxed) - base, CALLS.load(Relaxed) - calls)
+}
+
+fn tree() -> PathBuf {
+    let base = std::env::var_os("COMPOSE_BENCH_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(std::env::temp_dir);
+    let dir = base.join("speed-bench-keys-12000");
+    if !dir.join("overrides.txt").exists() {
+        let script = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .ancestors()
+            .map(|a| a.join("shared/bench/make_tree.py"))
+            .find(|p| p.exists())
+            .unwrap_or_else(|| PathBuf::from("/work/shared/bench/make_tree.py"));
+        let status = Command::new("python3")
+            .arg(&script)
+            .arg(&dir)
+            .args(["--experiments", "20", "--keys", "12000"])
+            .stdout(std::process::Stdio::null())
+            .status()
+            .expect("python3 runs make_tree.py");
+        assert!(status.success(), "make_tree.py failed");
+    }
+    dir
+}
+
+/// CPU time this thread has run, in ns (Linux's schedstat).
+fn cpu_ns() -> Option<u64> {
+    let s = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    s.split_whitespace().next()?.parse().ok()
+}
+
+fn mib(bytes: usize) -> String {
+    format!("{:.1} MiB", bytes as f64 / (1 << 20) as f64)
+}
+
+fn main() {
+    if std::env::args().any(|a| a == "--list") {
+        return; // `cargo bench -- --list`
+    }
+    println!(
+        "sizes: Node {} B, Value {} B, Origin {} B, Key {} B, map entry {} B",
+        std::mem::size_of::<Node>(),
+        std::mem::size_of::<Value>(),
+        std::mem::size_of::<Origin>(),
+        std::mem::size_of::<Key>(),
+        std::mem::size_of::<(u64, Key, Node)>(),
+    );
+    let dir = tree();
+    let ov: Vec<String> = std::fs::read_to_string(dir.join("overrides.txt"))
+        .unwrap()
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(str::to_string)
+        .collect();
+    let composer = Composer::builder().dir(&dir).build().unwrap();
+    // Warm-up, and the files this compose reads.
+    let composition = composer.compose_full("config", &ov).unwrap();
+    let files: Vec<(String, String)> = composition
+        .defaults
+        .loaded_paths
+        .iter()
+        .map(|p| dir.join(format!("{p}.yaml")))
+        .filter(|path| path.exists())
+        .map(|path| {
+            let text = std::fs::read_to_string(&path).unwrap();
+            (path.display().to_string(), text)
+        })
+        .collect();
+    drop(composition);
+    let yaml: usize = files.iter().map(|(_, t)| t.len()).sum();
+    println!(
+        "compose reads {} files, {} bytes of YAML",
+        files.len(),
+        yaml
+    );
+
+    let (trees, load_peak, load_calls) = measure(|| {
+        files
+            .iter()
+            .map(|(p, t)| load_str(t, p, &Limits::default()).unwrap())
+            .collect::<Vec<_>>()
+    });
+    drop(trees);
+    println!(
+        "load the files (all trees alive): peak heap {} ({:.2}x the YAML), {load_calls} allocations",
+        mib(load_peak),
+        load_peak as f64 / yaml as f64
+    );
+
+    let base = LIVE.load(Relaxed);
+    let cpu = cpu_ns();
+    let (cfg, peak, calls) = measure(|| composer.compose("config", &ov).unwrap());
+    let cpu = cpu_ns().zip(cpu).map(|(b, a)| b - a);
+    let tree = LIVE.load(Relaxed) - base;
+    let (out, emit_peak, _) = measure(|| cfg.to_yaml());
+    println!(
+        "compose: peak heap {} ({:.2}x the YAML), result {}, {calls} allocations{}",
+        mib(peak),
+        peak as f64 / yaml as f64,
+        mib(tree),
+        cpu.map_or(String::new(), |ns| format!(
+            ", {:.1} ms CPU",
+            ns as f64 / 1e6
+        ))
+    );
+    let whole = peak.max(tree + emit_peak);
+    println!(
+        "compose + to_yaml ({} bytes): peak heap {} ({:.2}x the YAML)",
+        out.len(),
+        mib(whole),
+        whole as f64 / yaml as f64
+    );
+    let cpu = cpu_ns();
+    drop(cfg);
+    if let Some(ns) = cpu_ns().zip(cpu).map(|(b, a)| b - a) {
+        println!("freeing the composed tree: {:.1} ms CPU", ns as f64 / 1e6);
+    }
+}
