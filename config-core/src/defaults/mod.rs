@@ -31,11 +31,11 @@ mod tree;
 
 pub use entry::{parse_defaults, Choice, Entry, EntryKind};
 pub use overrides::{display_choice, GroupOverrides};
-pub(crate) use tree::MAX_LISTED_OPTIONS;
 pub use tree::{
     build, build_with_hydra, DefaultsList, DefaultsTree, LoadedConfig, ResultDefault, TreeNode,
     MAX_DEFAULTS_DEPTH, MAX_DEFAULTS_NODES, VIRTUAL_ROOT,
 };
+pub(crate) use tree::{build_with_hydra_preloaded, Preloaded, MAX_LISTED_OPTIONS};
 
 impl DefaultsTree {
     /// The tree as Hydra's `--info defaults-tree` prints it. The walk keeps

@@ -13,7 +13,7 @@ use crate::error::{did_you_mean, Error, ErrorKind};
 use crate::node::{Node, Value};
 use crate::origin::Origin;
 use crate::overrides::MAX_KEY_SEGMENTS;
-use crate::repository::{RawConfig, Repository};
+use crate::repository::{RawConfig, ReadCache, Repository};
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
@@ -102,7 +102,7 @@ pub fn build(
     config_name: &str,
     input: &GroupOverrides,
 ) -> Result<DefaultsList, Error> {
-    build_impl(repo, config_name, input, false, false)
+    build_impl(repo, config_name, input, false, false, Preloaded::default())
 }
 
 /// Like [`build`], with Hydra's own config first, as an application run
@@ -120,7 +120,35 @@ pub fn build_with_hydra(
     input: &GroupOverrides,
     skip_missing: bool,
 ) -> Result<DefaultsList, Error> {
-    build_impl(repo, config_name, input, true, skip_missing)
+    build_impl(
+        repo,
+        config_name,
+        input,
+        true,
+        skip_missing,
+        Preloaded::default(),
+    )
+}
+
+/// What a composition has read before building its defaults list: the
+/// primary config (read for its `hydra.searchpath`), which is then not
+/// read again, and what it learned about the directories.
+#[derive(Default)]
+pub(crate) struct Preloaded {
+    /// The primary config, as `Repository::load` returned it for its name.
+    pub primary: Option<(String, RawConfig)>,
+    pub read_cache: ReadCache,
+}
+
+/// [`build_with_hydra`] with what the composition has already read.
+pub(crate) fn build_with_hydra_preloaded(
+    repo: &Repository,
+    config_name: &str,
+    input: &GroupOverrides,
+    skip_missing: bool,
+    preloaded: Preloaded,
+) -> Result<DefaultsList, Error> {
+    build_impl(repo, config_name, input, true, skip_missing, preloaded)
 }
 
 /// The name of the virtual root of a tree built [`build_with_hydra`].
@@ -132,11 +160,14 @@ fn build_impl(
     input: &GroupOverrides,
     hydra: bool,
     skip_missing: bool,
+    preloaded: Preloaded,
 ) -> Result<DefaultsList, Error> {
     let mut b = Builder {
         repo,
         ov: Overrides::new(input),
         cache: HashMap::new(),
+        read_cache: preloaded.read_cache,
+        primary: preloaded.primary,
         tree: DefaultsTree::default(),
         on_path: HashSet::new(),
         warnings: Vec::new(),
@@ -205,6 +236,10 @@ struct Builder<'a> {
     repo: &'a Repository,
     ov: Overrides,
     cache: HashMap<String, Option<Arc<LoadedConfig>>>,
+    /// What this build learned about the config directories it read.
+    read_cache: ReadCache,
+    /// The primary config, read already (taken on its first load).
+    primary: Option<(String, RawConfig)>,
     tree: DefaultsTree,
     /// The config paths of the nodes being expanded: the chain from the
     /// root to the current node, for the cycle check.
@@ -240,7 +275,15 @@ impl Builder<'_> {
         if let Some(c) = self.cache.get(config_path) {
             return Ok(c.clone());
         }
-        let loaded = match self.repo.load(config_path)? {
+        let preloaded = self
+            .primary
+            .take_if(|(name, _)| name == config_path)
+            .map(|(_, raw)| raw);
+        let raw = match preloaded {
+            Some(raw) => Some(raw),
+            None => self.repo.load_cached(config_path, &mut self.read_cache)?,
+        };
+        let loaded = match raw {
             Some(raw) => {
                 let entries = match &raw.defaults {
                     Some(d) => super::entry::parse_defaults(config_path, d)?,
