@@ -646,23 +646,26 @@ fn reject_sweeps(overrides: &[CliOverride]) -> Result<(), Error> {
 /// A config merged once is moved into the result; only a config selected
 /// twice (at two packages) is copied.
 fn merge_defaults(list: &mut DefaultsList, hook: &dyn MergeHook) -> Result<Node, Error> {
-    let mut uses: HashMap<String, usize> = HashMap::new();
-    for d in &list.defaults {
-        *uses.entry(d.config_path.clone()).or_default() += 1;
+    let DefaultsList {
+        defaults, loaded, ..
+    } = list;
+    let mut uses: HashMap<&str, usize> = HashMap::with_capacity(defaults.len());
+    for d in defaults.iter() {
+        *uses.entry(d.config_path.as_str()).or_default() += 1;
     }
     let mut cfg = Node::with_origin(Value::Map(Map::new()), Origin::Merge);
-    for d in &list.defaults {
-        let left = uses.get_mut(&d.config_path).expect("counted");
+    for d in defaults.iter() {
+        let left = uses.get_mut(d.config_path.as_str()).expect("counted");
         *left -= 1;
         let node = if *left == 0 {
-            list.loaded
+            loaded
                 .remove(&d.config_path)
                 .map(|a| match Arc::try_unwrap(a) {
                     Ok(owned) => owned.raw.node,
                     Err(shared) => shared.raw.node.clone(),
                 })
         } else {
-            list.loaded.get(&d.config_path).map(|a| a.raw.node.clone())
+            loaded.get(&d.config_path).map(|a| a.raw.node.clone())
         };
         let Some(node) = node else {
             return Err(Error::new(

@@ -146,8 +146,13 @@ impl Entry {
 
     /// Records the containing config's group path and final package.
     pub fn set_parent(&mut self, base_dir: &str, package: &str) {
-        self.parent_base_dir = Some(base_dir.to_string());
-        self.parent_package = Some(package.to_string());
+        // The tree builder sets the same parent twice; keep the strings.
+        if self.parent_base_dir.as_deref() != Some(base_dir) {
+            self.parent_base_dir = Some(base_dir.to_string());
+        }
+        if self.parent_package.as_deref() != Some(package) {
+            self.parent_package = Some(package.to_string());
+        }
         if let Some(p) = &self.package {
             if p.contains("_group_") {
                 let resolved = p.replace("_group_", &self.default_package());
