@@ -30,7 +30,7 @@ use crate::node::{Node, Value};
 use crate::origin::Origin;
 use crate::store::ConfigStore;
 use crate::yaml::{self, Limits};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
@@ -81,11 +81,14 @@ pub trait ConfigSource: Send + Sync {
 
 /// What one composition has learned about its config directories while
 /// reading them: the directories checked to have no symlink between their
-/// source's root and them. Owned by the composition and dropped with it:
-/// nothing is kept between compositions (files may change in between).
+/// source's root and them, by root (a directory plain below one root may
+/// not be below another: `conf/sub/x` is plain below the root `conf/sub`
+/// even when `conf/sub` is a symlink out of `conf`). Owned by the
+/// composition and dropped with it: nothing is kept between compositions
+/// (files may change in between).
 #[derive(Debug, Default)]
 pub struct ReadCache {
-    plain_dirs: HashSet<PathBuf>,
+    plain_dirs: HashMap<PathBuf, HashSet<PathBuf>>,
 }
 
 /// What [`DirSource::probe`] found for a config file.
@@ -197,11 +200,16 @@ impl DirSource {
         let Some(dir) = file.parent() else {
             return Probe::General;
         };
-        if !cache.plain_dirs.contains(dir) {
+        let known = cache
+            .plain_dirs
+            .get(&self.root)
+            .is_some_and(|dirs| dirs.contains(dir));
+        if !known {
             if self.has_symlink(dir) {
                 return Probe::General;
             }
-            cache.plain_dirs.insert(dir.to_path_buf());
+            let dirs = cache.plain_dirs.entry(self.root.clone()).or_default();
+            dirs.insert(dir.to_path_buf());
         }
         match std::fs::symlink_metadata(file) {
             Ok(m) if m.file_type().is_symlink() => Probe::General,
@@ -715,6 +723,28 @@ mod tests {
         assert!(e.message.contains("2147483648 bytes"), "{e}");
         assert!(start.elapsed().as_millis() < 1000);
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// One composition reads a directory through two sources, the second
+    /// rooted at a symlink inside the first: what the second found plain
+    /// does not let the first read through the symlink.
+    #[cfg(unix)]
+    #[test]
+    fn a_directory_plain_below_one_root_is_checked_again_below_another() {
+        let dir = conf_dir("nested");
+        let outside = dir.with_extension("outside");
+        let _ = std::fs::remove_dir_all(&outside);
+        std::fs::create_dir_all(outside.join("x")).unwrap();
+        std::fs::write(outside.join("x/c.yaml"), "a: 1\n").unwrap();
+        std::os::unix::fs::symlink(&outside, dir.join("sub")).unwrap();
+        let outer = DirSource::new(&dir).unwrap();
+        let inner = DirSource::new(dir.join("sub")).unwrap();
+        let mut cache = ReadCache::default();
+        assert!(inner.load_cached("x/c", &mut cache).unwrap().is_some());
+        let e = outer.load_cached("sub/x/c", &mut cache).unwrap_err();
+        assert!(e.message.contains("outside the config directory"), "{e}");
+        std::fs::remove_dir_all(&dir).unwrap();
+        std::fs::remove_dir_all(&outside).unwrap();
     }
 
     #[test]
