@@ -175,12 +175,13 @@ pub fn dereference_targets(dest: &mut Node, src: &Node) {
     }
 }
 
-/// `ro`: whether `dest` is readonly (its own flag or inherited).
-fn collect_derefs(
+/// `ro`: whether `dest` is readonly (its own flag or inherited). `path`
+/// borrows the source's keys; only a found slot's path is copied.
+fn collect_derefs<'s>(
     root: &Node,
     dest: &Node,
-    src: &Node,
-    path: &mut Vec<Key>,
+    src: &'s Node,
+    path: &mut Vec<&'s Key>,
     out: &mut Vec<(Vec<Key>, Node)>,
     ro: bool,
 ) {
@@ -193,11 +194,12 @@ fn collect_derefs(
         }
         let Some(dv) = d.get(k) else { continue };
         let dv_ro = dv.flags.readonly.unwrap_or(ro);
-        path.push(k.clone());
+        path.push(k);
         if let Value::Interp(_) = &dv.value {
-            if let Some(target) = referenced_container(root, path.iter()) {
+            if let Some(target) = referenced_container(root, path.iter().copied()) {
                 if !dv_ro {
-                    out.push((path.clone(), target.clone()));
+                    let owned = path.iter().map(|k| (*k).clone()).collect();
+                    out.push((owned, target.clone()));
                     // The copy keeps the target's flags, below `dest`.
                     let copy_ro = target.flags.readonly.unwrap_or(ro);
                     collect_derefs(root, &target, sv, path, out, copy_ro);
@@ -270,8 +272,9 @@ fn merge_value(
         (_, Value::Missing) if !dest_missing => Ok(()),
         (Value::Map(d), Value::Map(s)) => {
             let strict = dest.flags.struct_mode == Some(true);
+            let mut ck = String::new();
             for (k, v) in s {
-                let ck = child_key(key, &k);
+                set_child_key(&mut ck, key, &k);
                 match d.get_mut(&k) {
                     Some(existing) => merge_node(existing, v, hook, &ck, ro)?,
                     None if ro => return Err(readonly_error(&ck)),
@@ -321,6 +324,23 @@ fn merge_value(
     }
 }
 
+/// [`child_key`]`(parent, k)` written into `buf`: one buffer for the keys
+/// of a mapping, instead of a new string for every key merged.
+fn set_child_key(buf: &mut String, parent: &str, k: &Key) {
+    buf.clear();
+    if !parent.is_empty() {
+        buf.push_str(parent);
+        buf.push('.');
+    }
+    match k.as_str() {
+        Some(name) => buf.push_str(name),
+        None => {
+            use std::fmt::Write;
+            let _ = write!(buf, "{k}");
+        }
+    }
+}
+
 fn merge_lists(dest: &mut Vec<Node>, src: Vec<Node>, policy: ListMerge) {
     match policy {
         ListMerge::Replace => *dest = src,
@@ -350,6 +370,22 @@ mod tests {
 
     fn y(s: &str) -> Node {
         Node::from_yaml_str(s).unwrap()
+    }
+
+    #[test]
+    fn child_keys_in_a_buffer_are_child_key() {
+        let mut buf = String::from("stale");
+        for k in [
+            Key::from("b"),
+            Key::Int(3),
+            Key::Float(2.5),
+            Key::Bool(true),
+        ] {
+            for parent in ["", "a", "a.b"] {
+                set_child_key(&mut buf, parent, &k);
+                assert_eq!(buf, child_key(parent, &k));
+            }
+        }
     }
 
     #[test]

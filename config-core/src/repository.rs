@@ -30,6 +30,7 @@ use crate::node::{Node, Value};
 use crate::origin::Origin;
 use crate::store::ConfigStore;
 use crate::yaml::{self, Limits};
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
@@ -57,6 +58,17 @@ pub trait ConfigSource: Send + Sync {
     fn describe(&self) -> String;
     /// Loads `config_path` (without `.yaml`), or `Ok(None)` when absent.
     fn load(&self, config_path: &str) -> Result<Option<RawConfig>, Error>;
+    /// [`ConfigSource::load`] within one composition, which keeps what it
+    /// has learned about the file system in `cache` (a directory reads
+    /// hundreds of configs of a chain). The same result as `load`.
+    fn load_cached(
+        &self,
+        config_path: &str,
+        cache: &mut ReadCache,
+    ) -> Result<Option<RawConfig>, Error> {
+        let _ = cache;
+        self.load(config_path)
+    }
     /// True when `config_path` exists here (cheap: a stat or a map lookup).
     fn exists(&self, config_path: &str) -> bool;
     /// True when `group` exists here.
@@ -65,6 +77,29 @@ pub trait ConfigSource: Send + Sync {
     fn options(&self, group: &str) -> Vec<String>;
     /// The sub-groups directly below `group` (`""` for the top level).
     fn groups(&self, group: &str) -> Vec<String>;
+}
+
+/// What one composition has learned about its config directories while
+/// reading them: the directories checked to have no symlink between their
+/// source's root and them, by root (a directory plain below one root may
+/// not be below another: `conf/sub/x` is plain below the root `conf/sub`
+/// even when `conf/sub` is a symlink out of `conf`). Owned by the
+/// composition and dropped with it: nothing is kept between compositions
+/// (files may change in between).
+#[derive(Debug, Default)]
+pub struct ReadCache {
+    plain_dirs: HashMap<PathBuf, HashSet<PathBuf>>,
+}
+
+/// What [`DirSource::probe`] found for a config file.
+enum Probe {
+    /// The file's entry, which is not a symlink, in a directory without
+    /// symlinks: its `lstat` is its `stat`, and it is inside the root.
+    Plain(std::fs::Metadata),
+    /// No such file, in a directory without symlinks.
+    Absent,
+    /// Anything else (a symlink, an error): the general path decides.
+    General,
 }
 
 /// A directory of YAML files: groups are sub-directories.
@@ -158,6 +193,50 @@ impl DirSource {
 }
 
 impl DirSource {
+    /// The common case in one `lstat`: a plain file in a directory this
+    /// composition has already found free of symlinks (one `lstat` per
+    /// directory component, the first time).
+    fn probe(&self, file: &Path, cache: &mut ReadCache) -> Probe {
+        let Some(dir) = file.parent() else {
+            return Probe::General;
+        };
+        let known = cache
+            .plain_dirs
+            .get(&self.root)
+            .is_some_and(|dirs| dirs.contains(dir));
+        if !known {
+            if self.has_symlink(dir) {
+                return Probe::General;
+            }
+            let dirs = cache.plain_dirs.entry(self.root.clone()).or_default();
+            dirs.insert(dir.to_path_buf());
+        }
+        match std::fs::symlink_metadata(file) {
+            Ok(m) if m.file_type().is_symlink() => Probe::General,
+            Ok(m) => Probe::Plain(m),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Probe::Absent,
+            Err(_) => Probe::General,
+        }
+    }
+
+    /// Reads and loads `file`, whose metadata is `meta` (a regular file,
+    /// checked to be inside the root).
+    fn read(
+        &self,
+        config_path: &str,
+        file: &Path,
+        meta: &std::fs::Metadata,
+    ) -> Result<Option<RawConfig>, Error> {
+        let label = file.display().to_string();
+        let text = yaml::read_text(file, meta, &label, &self.limits)?;
+        let header = package_header(&text).map_err(|m| {
+            Error::new(ErrorKind::Compose, format!("In '{config_path}': {m}"))
+                .with_origin(Origin::file(label.as_str(), 1, 1))
+        })?;
+        let node = yaml::load_str(&text, &label, &self.limits)?;
+        Ok(Some(split_defaults(config_path, node, header, label)?))
+    }
+
     /// True when `file` or a directory between the root and it is a symlink.
     fn has_symlink(&self, file: &Path) -> bool {
         let Ok(rel) = file.strip_prefix(&self.root) else {
@@ -234,12 +313,28 @@ impl ConfigSource for DirSource {
         format!("provider=main, path=file://{}", self.root.display())
     }
 
+    fn load(&self, config_path: &str) -> Result<Option<RawConfig>, Error> {
+        self.load_cached(config_path, &mut ReadCache::default())
+    }
+
     /// Stats the file first: a missing file or a directory is no config
     /// (`Ok(None)`); a symlink out of the directory is refused before
     /// anything is read; then `yaml::read_text` refuses FIFOs, devices and
-    /// files over the size limit, and reads with a bound.
-    fn load(&self, config_path: &str) -> Result<Option<RawConfig>, Error> {
+    /// files over the size limit, and reads with a bound. A plain file in
+    /// a directory without symlinks (the common case) takes one `lstat`
+    /// for all of that ([`DirSource::probe`]).
+    fn load_cached(
+        &self,
+        config_path: &str,
+        cache: &mut ReadCache,
+    ) -> Result<Option<RawConfig>, Error> {
         let file = self.file(config_path)?;
+        match self.probe(&file, cache) {
+            Probe::Plain(m) if m.is_dir() => return Ok(None),
+            Probe::Plain(m) => return self.read(config_path, &file, &m),
+            Probe::Absent => return Ok(None),
+            Probe::General => {}
+        }
         let meta = match std::fs::metadata(&file) {
             Ok(m) if m.is_dir() => return Ok(None),
             Ok(m) => m,
@@ -252,14 +347,7 @@ impl ConfigSource for DirSource {
             }
         };
         self.check_inside(&file, config_path)?;
-        let label = file.display().to_string();
-        let text = yaml::read_text(&file, &meta, &label, &self.limits)?;
-        let header = package_header(&text).map_err(|m| {
-            Error::new(ErrorKind::Compose, format!("In '{config_path}': {m}"))
-                .with_origin(Origin::file(label.as_str(), 1, 1))
-        })?;
-        let node = yaml::load_str(&text, &label, &self.limits)?;
-        Ok(Some(split_defaults(config_path, node, header, label)?))
+        self.read(config_path, &file, &meta)
     }
 
     fn exists(&self, config_path: &str) -> bool {
@@ -466,9 +554,19 @@ impl Repository {
     /// reads it from a config dir); a path that climbs above the root is an
     /// error.
     pub fn load(&self, config_path: &str) -> Result<Option<RawConfig>, Error> {
+        self.load_cached(config_path, &mut ReadCache::default())
+    }
+
+    /// [`Repository::load`] within one composition, whose `cache` spares
+    /// the sources repeated file-system checks.
+    pub fn load_cached(
+        &self,
+        config_path: &str,
+        cache: &mut ReadCache,
+    ) -> Result<Option<RawConfig>, Error> {
         let path = normalize(config_path)?;
         for s in &self.sources {
-            if let Some(c) = s.load(&path)? {
+            if let Some(c) = s.load_cached(&path, cache)? {
                 return Ok(Some(c));
             }
         }
@@ -612,6 +710,28 @@ mod tests {
         assert!(e.message().contains("2147483648 bytes"), "{e}");
         assert!(start.elapsed().as_millis() < 1000);
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// One composition reads a directory through two sources, the second
+    /// rooted at a symlink inside the first: what the second found plain
+    /// does not let the first read through the symlink.
+    #[cfg(unix)]
+    #[test]
+    fn a_directory_plain_below_one_root_is_checked_again_below_another() {
+        let dir = conf_dir("nested");
+        let outside = dir.with_extension("outside");
+        let _ = std::fs::remove_dir_all(&outside);
+        std::fs::create_dir_all(outside.join("x")).unwrap();
+        std::fs::write(outside.join("x/c.yaml"), "a: 1\n").unwrap();
+        std::os::unix::fs::symlink(&outside, dir.join("sub")).unwrap();
+        let outer = DirSource::new(&dir).unwrap();
+        let inner = DirSource::new(dir.join("sub")).unwrap();
+        let mut cache = ReadCache::default();
+        assert!(inner.load_cached("x/c", &mut cache).unwrap().is_some());
+        let e = outer.load_cached("sub/x/c", &mut cache).unwrap_err();
+        assert!(e.message().contains("outside the config directory"), "{e}");
+        std::fs::remove_dir_all(&dir).unwrap();
+        std::fs::remove_dir_all(&outside).unwrap();
     }
 
     #[test]

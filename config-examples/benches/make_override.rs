@@ -3,6 +3,11 @@
 //! inheriting experiment, typed conversion), and its parts; and `build`,
 //! which adds the typed lazy checks, validation and freezing with the tree.
 
+// CPU time per call beside criterion's wall times (the figure to compare
+// on a busy machine): the helper of config-core's benches.
+#[path = "../../config-core/benches/common/mod.rs"]
+mod common;
+
 use config_core::typed::{compose_with, Config};
 use config_examples::TrainConfig;
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
@@ -19,6 +24,9 @@ fn bench(c: &mut Criterion) {
         "make().override_with(experiment=finetune_2b trainer.max_iter=10)",
         |b| b.iter(|| TrainConfig::make().override_with(black_box(ARGS)).unwrap()),
     );
+    common::report_cpu("make().override_with", None, || {
+        drop(TrainConfig::make().override_with(black_box(ARGS)).unwrap())
+    });
     let reg = config_examples::registry();
     c.bench_function(
         "make().with_registry().build(...): + typed lazy checks, validate, freeze with tree",
@@ -34,6 +42,9 @@ fn bench(c: &mut Criterion) {
     let composer = TrainConfig::make().into_composer().unwrap();
     c.bench_function("compose_with(reused composer)", |b| {
         b.iter(|| compose_with::<TrainConfig, _, _>(&composer, black_box(ARGS)).unwrap())
+    });
+    common::report_cpu("compose_with(reused composer)", None, || {
+        drop(compose_with::<TrainConfig, _, _>(&composer, black_box(ARGS)).unwrap())
     });
     c.bench_function("make() only", |b| b.iter(|| black_box(TrainConfig::make())));
     let cfg = TrainConfig::make().override_with(ARGS).unwrap();

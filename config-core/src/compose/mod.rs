@@ -355,11 +355,13 @@ impl Composer {
             RunMode::Multirun => reject_hydra_sweeps(overrides)?,
             RunMode::Probe => {}
         }
-        let repo = self.searchpath_repo(config_name, overrides)?;
+        let mut preloaded = defaults::Preloaded::default();
+        let repo = self.searchpath_repo(config_name, overrides, &mut preloaded)?;
         let (groups, values) = split_overrides(&repo, overrides)?;
         let name = config_name.unwrap_or("_dummy_empty_config_");
         let skip_missing = mode != RunMode::Run;
-        let mut list = defaults::build_with_hydra(&repo, name, &groups, skip_missing)?;
+        let mut list =
+            defaults::build_with_hydra_preloaded(&repo, name, &groups, skip_missing, preloaded)?;
         let mut config = merge_defaults(&mut list, &SkipHydra(self.hook.get()))?;
         config.set_struct(true);
         for o in values {
@@ -381,10 +383,14 @@ impl Composer {
     /// The search path of one composition: this composer's, plus the
     /// directories of `hydra.searchpath` (the command line's, or else the
     /// primary config's), as Hydra's `_process_config_searchpath` adds them.
+    /// The primary config read here goes into `preloaded`: the directories
+    /// added come after this composer's, so it is the config the defaults
+    /// list starts from.
     fn searchpath_repo(
         &self,
         config_name: Option<&str>,
         overrides: &[CliOverride],
+        preloaded: &mut defaults::Preloaded,
     ) -> Result<Repository, Error> {
         let from_cli = overrides
             .iter()
@@ -398,13 +404,18 @@ impl Composer {
         let entries = match from_cli {
             Some(found) => Some(found),
             None => match config_name {
-                Some(name) => self.repo.load(name)?.and_then(|raw| {
-                    let n = raw.node.select("hydra.searchpath").ok().flatten().cloned();
-                    n.map(|n| {
-                        let o = n.origin.clone();
-                        (n, o)
-                    })
-                }),
+                Some(name) => {
+                    let raw = self.repo.load_cached(name, &mut preloaded.read_cache)?;
+                    let found = raw.as_ref().and_then(|raw| {
+                        let n = raw.node.select("hydra.searchpath").ok().flatten().cloned();
+                        n.map(|n| {
+                            let o = n.origin.clone();
+                            (n, o)
+                        })
+                    });
+                    preloaded.primary = raw.map(|raw| (name.to_string(), raw));
+                    found
+                }
                 None => None,
             },
         };
@@ -638,23 +649,26 @@ fn reject_sweeps(overrides: &[CliOverride]) -> Result<(), Error> {
 /// A config merged once is moved into the result; only a config selected
 /// twice (at two packages) is copied.
 fn merge_defaults(list: &mut DefaultsList, hook: &dyn MergeHook) -> Result<Node, Error> {
-    let mut uses: HashMap<String, usize> = HashMap::new();
-    for d in &list.defaults {
-        *uses.entry(d.config_path.clone()).or_default() += 1;
+    let DefaultsList {
+        defaults, loaded, ..
+    } = list;
+    let mut uses: HashMap<&str, usize> = HashMap::with_capacity(defaults.len());
+    for d in defaults.iter() {
+        *uses.entry(d.config_path.as_str()).or_default() += 1;
     }
     let mut cfg = Node::with_origin(Value::Map(Map::new()), Origin::Merge);
-    for d in &list.defaults {
-        let left = uses.get_mut(&d.config_path).expect("counted");
+    for d in defaults.iter() {
+        let left = uses.get_mut(d.config_path.as_str()).expect("counted");
         *left -= 1;
         let node = if *left == 0 {
-            list.loaded
+            loaded
                 .remove(&d.config_path)
                 .map(|a| match Arc::try_unwrap(a) {
                     Ok(owned) => owned.raw.node,
                     Err(shared) => shared.raw.node.clone(),
                 })
         } else {
-            list.loaded.get(&d.config_path).map(|a| a.raw.node.clone())
+            loaded.get(&d.config_path).map(|a| a.raw.node.clone())
         };
         let Some(node) = node else {
             return Err(Error::new(

@@ -146,8 +146,13 @@ impl Entry {
 
     /// Records the containing config's group path and final package.
     pub fn set_parent(&mut self, base_dir: &str, package: &str) {
-        self.parent_base_dir = Some(base_dir.to_string());
-        self.parent_package = Some(package.to_string());
+        // The tree builder sets the same parent twice; keep the strings.
+        if self.parent_base_dir.as_deref() != Some(base_dir) {
+            self.parent_base_dir = Some(base_dir.to_string());
+        }
+        if self.parent_package.as_deref() != Some(package) {
+            self.parent_package = Some(package.to_string());
+        }
         if let Some(p) = &self.package {
             if p.contains("_group_") {
                 let resolved = p.replace("_group_", &self.default_package());
@@ -247,14 +252,14 @@ impl Entry {
         self.group_path().replace('/', ".")
     }
 
-    fn relative_group_path(&self) -> String {
+    fn relative_group_path(&self) -> &str {
         match &self.kind {
-            EntryKind::Group { group, .. } => group.trim_start_matches('/').to_string(),
+            EntryKind::Group { group, .. } => group.trim_start_matches('/'),
             EntryKind::Config { path } => {
                 let p = path.trim_start_matches('/');
-                p.rfind('/').map(|i| p[..i].to_string()).unwrap_or_default()
+                p.rfind('/').map(|i| &p[..i]).unwrap_or_default()
             }
-            EntryKind::SelfRef => String::new(),
+            EntryKind::SelfRef => "",
         }
     }
 
@@ -271,20 +276,26 @@ impl Entry {
     }
 
     fn final_package_with(&self, default_to_header: bool) -> String {
+        use std::borrow::Cow;
+        // Borrowed where it can be: the tree builder asks for packages and
+        // override keys of every entry, several times.
         let parent = self.parent_package.as_deref().unwrap_or("");
         let package = match self.own_package(default_to_header) {
-            Some(p) => p.to_string(),
-            None => self.relative_group_path().replace('/', "."),
+            Some(p) => Cow::Borrowed(p),
+            None => match self.relative_group_path() {
+                g if g.contains('/') => Cow::Owned(g.replace('/', ".")),
+                g => Cow::Borrowed(g),
+            },
         };
         let joined = if parent.is_empty() {
             package
         } else if package.is_empty() {
-            parent.to_string()
+            Cow::Borrowed(parent)
         } else {
-            format!("{parent}.{package}")
+            Cow::Owned(format!("{parent}.{package}"))
         };
         match joined.rfind("_global_") {
-            None => joined,
+            None => joined.into_owned(),
             Some(i) => joined
                 .get(i + "_global_".len() + 1..)
                 .unwrap_or("")
@@ -295,9 +306,9 @@ impl Entry {
     /// The key that command-line overrides use for this entry: `db`, or
     /// `db@src` when the entry lands outside its default package.
     pub fn override_key(&self) -> String {
-        let default_pkg = self.default_package();
-        let final_pkg = self.final_package_with(false);
         let key = self.group_path();
+        let default_pkg = key.replace('/', "."); // default_package()
+        let final_pkg = self.final_package_with(false);
         if default_pkg != final_pkg {
             let pkg = if final_pkg.is_empty() {
                 "_global_".to_string()

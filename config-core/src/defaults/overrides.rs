@@ -101,7 +101,7 @@ impl Overrides {
 
     /// Applies a registered override to `entry`, if one matches.
     pub(crate) fn apply(&mut self, entry: &mut Entry) {
-        if !entry.is_group() {
+        if !entry.is_group() || self.choices.is_empty() {
             return;
         }
         let key = entry.override_key();
@@ -115,7 +115,8 @@ impl Overrides {
     }
 
     pub(crate) fn is_deleted(&self, entry: &Entry) -> bool {
-        if !entry.is_group() {
+        // Most compositions delete nothing: skip building the key.
+        if !entry.is_group() || self.deletions.is_empty() {
             return false;
         }
         match self.deletions.get(&entry.override_key()) {

@@ -13,7 +13,7 @@ use crate::error::{did_you_mean, Error, ErrorKind};
 use crate::node::{Node, Value};
 use crate::origin::Origin;
 use crate::overrides::MAX_KEY_SEGMENTS;
-use crate::repository::{RawConfig, Repository};
+use crate::repository::{RawConfig, ReadCache, Repository};
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
@@ -105,7 +105,7 @@ pub fn build(
     config_name: &str,
     input: &GroupOverrides,
 ) -> Result<DefaultsList, Error> {
-    build_impl(repo, config_name, input, false, false)
+    build_impl(repo, config_name, input, false, false, Preloaded::default())
 }
 
 /// Like [`build`], with Hydra's own config first, as an application run
@@ -116,17 +116,29 @@ pub fn build(
 /// `repo` must provide `hydra/config` (see [`crate::hydra::builtin_store`]).
 ///
 /// With `skip_missing` (the master config of a multirun), a group whose
-/// choice is `???` is skipped instead of being an error.
-pub fn build_with_hydra(
+/// choice is `???` is skipped instead of being an error. `preloaded` is
+/// what the composition has already read (see [`Preloaded`]).
+pub(crate) fn build_with_hydra_preloaded(
     repo: &Repository,
     config_name: &str,
     input: &GroupOverrides,
     skip_missing: bool,
+    preloaded: Preloaded,
 ) -> Result<DefaultsList, Error> {
-    build_impl(repo, config_name, input, true, skip_missing)
+    build_impl(repo, config_name, input, true, skip_missing, preloaded)
 }
 
-/// The name of the virtual root of a tree built [`build_with_hydra`].
+/// What a composition has read before building its defaults list: the
+/// primary config (read for its `hydra.searchpath`), which is then not
+/// read again, and what it learned about the directories.
+#[derive(Default)]
+pub(crate) struct Preloaded {
+    /// The primary config, as `Repository::load` returned it for its name.
+    pub primary: Option<(String, RawConfig)>,
+    pub read_cache: ReadCache,
+}
+
+/// The name of the virtual root of a tree built [`build_with_hydra_preloaded`].
 pub const VIRTUAL_ROOT: &str = "<root>";
 
 fn build_impl(
@@ -135,11 +147,14 @@ fn build_impl(
     input: &GroupOverrides,
     hydra: bool,
     skip_missing: bool,
+    preloaded: Preloaded,
 ) -> Result<DefaultsList, Error> {
     let mut b = Builder {
         repo,
         ov: Overrides::new(input),
         cache: HashMap::new(),
+        read_cache: preloaded.read_cache,
+        primary: preloaded.primary,
         tree: DefaultsTree::default(),
         on_path: HashSet::new(),
         warnings: Vec::new(),
@@ -204,10 +219,23 @@ struct Frame {
     choices: Option<indexmap::IndexMap<String, Option<String>>>,
 }
 
+/// A node being opened, as the parent of its entries: its group path,
+/// final package and config path.
+#[derive(Clone, Copy)]
+struct Parent<'p> {
+    dir: &'p str,
+    pkg: &'p str,
+    path: &'p str,
+}
+
 struct Builder<'a> {
     repo: &'a Repository,
     ov: Overrides,
     cache: HashMap<String, Option<Arc<LoadedConfig>>>,
+    /// What this build learned about the config directories it read.
+    read_cache: ReadCache,
+    /// The primary config, read already (taken on its first load).
+    primary: Option<(String, RawConfig)>,
     tree: DefaultsTree,
     /// The config paths of the nodes being expanded: the chain from the
     /// root to the current node, for the cycle check.
@@ -243,7 +271,15 @@ impl Builder<'_> {
         if let Some(c) = self.cache.get(config_path) {
             return Ok(c.clone());
         }
-        let loaded = match self.repo.load(config_path)? {
+        let preloaded = self
+            .primary
+            .take_if(|(name, _)| name == config_path)
+            .map(|(_, raw)| raw);
+        let raw = match preloaded {
+            Some(raw) => Some(raw),
+            None => self.repo.load_cached(config_path, &mut self.read_cache)?,
+        };
+        let loaded = match raw {
             Some(raw) => {
                 let entries = match &raw.defaults {
                     Some(d) => super::entry::parse_defaults(config_path, d)?,
@@ -332,20 +368,28 @@ impl Builder<'_> {
         is_root: bool,
         interpolated: bool,
     ) -> Result<Option<Frame>, Error> {
-        if !self.enter(idx, is_root)? {
+        let Some(path) = self.enter(idx, is_root)? else {
             return Ok(None);
-        }
-        let path = self.entry(idx).config_path();
+        };
         self.check_cycle(idx, &path)?;
-        self.check_package(idx)?;
-        let Some(defaults) = self.defaults_of(idx, &path, is_root, interpolated)? else {
+        // The node's group and package are final now (its header is set):
+        // computed once, for its own checks and as its entries' parent.
+        let parent_dir = self.entry(idx).group_path();
+        let parent_pkg = self.entry(idx).final_package();
+        self.check_package(idx, &parent_pkg)?;
+        let parent = Parent {
+            dir: &parent_dir,
+            pkg: &parent_pkg,
+            path: &path,
+        };
+        let Some(defaults) = self.defaults_of(idx, parent, is_root, interpolated)? else {
             return Ok(None);
         };
         Ok(Some(Frame {
             idx,
             interpolated,
-            parent_dir: self.entry(idx).group_path(),
-            parent_pkg: self.entry(idx).final_package(),
+            parent_dir,
+            parent_pkg,
             path,
             defaults,
             options: None,
@@ -357,18 +401,18 @@ impl Builder<'_> {
 
     /// Hydra's steps before loading node `idx`: the root's existence, the
     /// package header (`update_package_header`), deletion, the known
-    /// choice, a null choice and `_check_not_missing`. False when the node
-    /// stays a leaf.
-    fn enter(&mut self, idx: usize, is_root: bool) -> Result<bool, Error> {
+    /// choice, a null choice and `_check_not_missing`. `None` when the node
+    /// stays a leaf, else its config path.
+    fn enter(&mut self, idx: usize, is_root: bool) -> Result<Option<String>, Error> {
         if is_root {
             self.tree.nodes[idx].entry.set_parent("", "");
-            let path = self.entry(idx).config_path();
-            if self.load(&path)?.is_none() {
-                return Err(self.not_found(idx));
-            }
+        }
+        // The header set below changes the package, not the path.
+        let path = self.entry(idx).config_path();
+        if is_root && self.load(&path)?.is_none() {
+            return Err(self.not_found(idx));
         }
         if !self.entry(idx).is_missing() && self.entry(idx).name().is_some() {
-            let path = self.entry(idx).config_path();
             if let Some(loaded) = self.load_at(idx, &path)? {
                 let header = loaded.raw.header_package.clone();
                 self.tree.nodes[idx]
@@ -380,19 +424,19 @@ impl Builder<'_> {
             let mut e = self.tree.nodes[idx].entry.clone();
             self.ov.delete(&mut e);
             self.tree.nodes[idx].entry = e;
-            return Ok(false);
+            return Ok(None);
         }
         self.ov.set_known_choice(&self.tree.nodes[idx].entry)?;
         if self.entry(idx).name().is_none() {
-            return Ok(false);
+            return Ok(None);
         }
         if self.entry(idx).is_missing() {
             if self.skip_missing {
-                return Ok(false);
+                return Ok(None);
             }
             return Err(self.missing_choice(idx));
         }
-        Ok(true)
+        Ok(Some(path))
     }
 
     /// Loads node `idx`'s config (`path`) and returns its defaults list as
@@ -402,10 +446,11 @@ impl Builder<'_> {
     fn defaults_of(
         &mut self,
         idx: usize,
-        path: &str,
+        parent: Parent<'_>,
         is_root: bool,
         interpolated: bool,
     ) -> Result<Option<Vec<Entry>>, Error> {
+        let path = parent.path;
         let loaded = self.load_at(idx, path)?;
         self.warn_dotted_package(idx);
         let Some(loaded) = loaded else {
@@ -436,7 +481,7 @@ impl Builder<'_> {
         if is_root {
             defaults.extend(self.ov.appends.iter().cloned());
         }
-        self.update_overrides(&mut defaults, idx, interpolated)?;
+        self.update_overrides(&mut defaults, parent, interpolated)?;
         Ok(Some(defaults))
     }
 
@@ -678,8 +723,7 @@ impl Builder<'_> {
     /// A package deeper than [`MAX_KEY_SEGMENTS`] keys (`@a.a.a...` or a
     /// `# @package` header) would nest the config past what the YAML loader
     /// reads back, and deep enough to exhaust the stack when it merges.
-    fn check_package(&self, idx: usize) -> Result<(), Error> {
-        let package = self.entry(idx).final_package();
+    fn check_package(&self, idx: usize, package: &str) -> Result<(), Error> {
         let depth = package.split('.').count();
         if package.is_empty() || depth <= MAX_KEY_SEGMENTS {
             return Ok(());
@@ -700,18 +744,16 @@ impl Builder<'_> {
     fn update_overrides(
         &mut self,
         defaults: &mut [Entry],
-        idx: usize,
+        parent: Parent<'_>,
         interpolated: bool,
     ) -> Result<(), Error> {
-        let parent_dir = self.entry(idx).group_path();
-        let parent_pkg = self.entry(idx).final_package();
-        let parent_path = self.entry(idx).config_path();
+        let parent_path = parent.path;
         let mut last_override: Option<usize> = None;
         for i in 0..defaults.len() {
             if defaults[i].is_self() {
                 continue;
             }
-            defaults[i].set_parent(&parent_dir, &parent_pkg);
+            defaults[i].set_parent(parent.dir, parent.pkg);
             let d = &defaults[i];
             if let Some(last) = last_override {
                 if !(d.is_override || d.external_append) {
@@ -750,7 +792,7 @@ impl Builder<'_> {
                     .with_origin(d.origin.clone()));
                 }
                 if self.hydra || !is_hydra_group(d) {
-                    self.ov.add_override(&parent_path, d);
+                    self.ov.add_override(parent_path, d);
                 }
             }
         }

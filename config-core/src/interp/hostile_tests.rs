@@ -290,7 +290,16 @@ fn deep_nesting_in_every_link_of_a_long_chain_is_an_error() {
     }
     yaml.push_str("k900: end\n");
     let e = error_of(yaml);
-    assert_mentions(&e, &["nested too deep", "MiB of stack"]);
+    // Which guard stops it first depends on the frame sizes (smaller nodes
+    // and errors leave more room on the stack): the stack limit, or the
+    // tree-depth limit once two links' lists are stacked. Either is an
+    // error that names its limit, never an overflow.
+    let text = e.to_string();
+    if text.contains("nested too deep") {
+        assert_mentions(&e, &["MiB of stack"]);
+    } else {
+        assert_mentions(&e, &["deeper than 256 levels"]);
+    }
 }
 
 #[test]
