@@ -6,16 +6,16 @@
 //! Merge keeps origins, and remembers the value a leaf replaced, so that
 //! `--explain` can print the whole chain for one key.
 //!
-//! An origin is 16 bytes, and copying one touches no reference count: a
-//! loaded tree has one per value, so its size is a good part of a tree's
-//! memory, and the loader creates one per value. File paths, store entry
-//! names and type names are [`Name`]s (interned: a 4-byte id), and an
-//! override's text is one shared pointer ([`ArgText`]).
+//! An origin is 24 bytes: a loaded tree has one per value, so its size is
+//! a good part of a tree's memory. File paths, store entry names, type
+//! names and an override's text are [`Name`]s, one shared pointer each,
+//! made once per file or argument and shared by every node that comes
+//! from it. There is no global table of names: a name lives as long as
+//! the origins holding it.
 
-use std::collections::HashMap;
 use std::fmt;
 use std::ops::Deref;
-use std::sync::{Arc, OnceLock, RwLock};
+use std::sync::Arc;
 
 /// Where a value came from.
 ///
@@ -45,7 +45,7 @@ pub enum Origin {
         /// 1-based position on the command line.
         index: u32,
         /// The override as written, e.g. `trainer.max_iter=10`.
-        text: ArgText,
+        text: Name,
     },
     /// An entry registered in a [`ConfigStore`](crate::store) from code.
     Store {
@@ -77,7 +77,7 @@ impl Origin {
     pub fn arg(index: usize, text: impl AsRef<str>) -> Origin {
         Origin::Override {
             index: u32::try_from(index).unwrap_or(u32::MAX),
-            text: ArgText::new(text.as_ref()),
+            text: Name::new(text.as_ref()),
         }
     }
 
@@ -103,7 +103,7 @@ impl Origin {
     }
 
     /// The file path (or label) of a [`Origin::File`].
-    pub fn path(&self) -> Option<&'static str> {
+    pub fn path(&self) -> Option<&str> {
         match self {
             Origin::File { path, .. } => Some(path.as_str()),
             _ => None,
@@ -159,57 +159,34 @@ impl fmt::Display for Origin {
     }
 }
 
-/// An interned string: a file path or label, a store group or option name,
-/// a type name. It derefs to `&str`; equal strings are equal names.
+/// A shared string: a file path or label, a store group or option name, a
+/// type name. It derefs to `&str`.
 ///
-/// A name is a 4-byte id into a process-wide table, so origins copy it
-/// without reference counting. Each distinct string is kept for the life
-/// of the process (configs name a bounded set of files, entries and types;
-/// command-line text is an [`ArgText`] instead, never kept past its use).
+/// One pointer wide (a thin `Arc`), so that an [`Origin`] is 24 bytes: a
+/// loaded tree has one origin per value, and the loader makes one name per
+/// file, which every node of the file shares. No table behind it: a name
+/// lives as long as the origins that hold it (nothing global, nothing
+/// kept after use).
 ///
 /// ```
-/// use config_core::origin::Name;
+/// use config_core::Name;
 /// let a = Name::new("conf/config.yaml");
 /// assert_eq!(a, Name::new("conf/config.yaml"));
 /// assert_eq!(a.as_str(), "conf/config.yaml");
 /// assert!(a.ends_with(".yaml"));
 /// ```
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Name(u32);
-
-/// The table behind [`Name`]: strings by id, and ids by string.
-#[derive(Default)]
-struct Names {
-    strings: Vec<&'static str>,
-    ids: HashMap<&'static str, u32>,
-}
-
-fn names() -> &'static RwLock<Names> {
-    static NAMES: OnceLock<RwLock<Names>> = OnceLock::new();
-    NAMES.get_or_init(Default::default)
-}
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct Name(Arc<Box<str>>);
 
 impl Name {
-    /// The name of `s` (interned on first use).
+    /// The name `s`.
     pub fn new(s: &str) -> Name {
-        let table = names();
-        if let Some(id) = table.read().unwrap_or_else(|e| e.into_inner()).ids.get(s) {
-            return Name(*id);
-        }
-        let mut t = table.write().unwrap_or_else(|e| e.into_inner());
-        if let Some(id) = t.ids.get(s) {
-            return Name(*id);
-        }
-        let id = u32::try_from(t.strings.len()).expect("fewer than 2^32 distinct names");
-        let s: &'static str = Box::leak(s.into());
-        t.strings.push(s);
-        t.ids.insert(s, id);
-        Name(id)
+        Name(Arc::new(s.into()))
     }
 
     /// The string.
-    pub fn as_str(&self) -> &'static str {
-        names().read().unwrap_or_else(|e| e.into_inner()).strings[self.0 as usize]
+    pub fn as_str(&self) -> &str {
+        &self.0
     }
 }
 
@@ -244,60 +221,17 @@ impl fmt::Debug for Name {
     }
 }
 
-/// The text of a command-line override, shared by the nodes it sets (one
-/// pointer, so that an [`Origin`] stays 16 bytes). Derefs to `&str`.
-#[derive(Clone, PartialEq, Eq, Hash)]
-pub struct ArgText(Arc<Box<str>>);
-
-impl ArgText {
-    /// The text `s`.
-    pub fn new(s: &str) -> ArgText {
-        ArgText(Arc::new(s.into()))
-    }
-}
-
-impl Deref for ArgText {
-    type Target = str;
-    fn deref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl AsRef<str> for ArgText {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl From<&str> for ArgText {
-    fn from(s: &str) -> ArgText {
-        ArgText::new(s)
-    }
-}
-
-impl fmt::Display for ArgText {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl fmt::Debug for ArgText {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&**self.0, f)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn origin_is_small() {
-        assert_eq!(std::mem::size_of::<Origin>(), 16);
+        assert_eq!(std::mem::size_of::<Origin>(), 24);
     }
 
     #[test]
-    fn names_intern() {
+    fn names_compare_by_text() {
         let a = Name::new("x/y.yaml");
         assert_eq!(a, Name::from("x/y.yaml"));
         assert_ne!(a, Name::new("x/z.yaml"));

@@ -138,8 +138,9 @@ impl DirSource {
         let canonical = root.canonicalize().map_err(|e| {
             Error::new(
                 ErrorKind::Io,
-                format!("Config directory '{}' cannot be read: {e}", root.display()),
+                format!("Config directory '{}' cannot be read", root.display()),
             )
+            .with_source(e)
             .with_hint("pass an existing directory with --config-dir")
         })?;
         if !canonical.is_dir() {
@@ -184,10 +185,10 @@ impl DirSource {
             .with_hint(
                 "configs must live inside their config directory; replace the symlink by a copy",
             )),
-            Err(e) => Err(Error::new(
-                ErrorKind::Io,
-                format!("Cannot read '{}': {e}", file.display()),
-            )),
+            Err(e) => Err(
+                Error::new(ErrorKind::Io, format!("Cannot read '{}'", file.display()))
+                    .with_source(e),
+            ),
         }
     }
 }
@@ -340,10 +341,10 @@ impl ConfigSource for DirSource {
             Ok(m) => m,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(e) => {
-                return Err(Error::new(
-                    ErrorKind::Io,
-                    format!("Cannot read '{}': {e}", file.display()),
-                ))
+                return Err(
+                    Error::new(ErrorKind::Io, format!("Cannot read '{}'", file.display()))
+                        .with_source(e),
+                )
             }
         };
         self.check_inside(&file, config_path)?;

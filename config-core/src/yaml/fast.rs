@@ -124,7 +124,7 @@ struct Fast<'a> {
 impl Fast<'_> {
     fn origin(&self, (line, col): Pos) -> Origin {
         Origin::File {
-            path: *self.path,
+            path: self.path.clone(),
             line: u32::try_from(line).unwrap_or(u32::MAX),
             col: u32::try_from(col + 1).unwrap_or(u32::MAX),
         }

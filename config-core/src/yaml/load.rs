@@ -154,7 +154,7 @@ fn retry_patched(
 /// characters and a `%YAML` directive for another major version.
 fn check_stream(text: &str, path: &Name) -> Result<(), Error> {
     let at = |line: usize, col: usize| Origin::File {
-        path: *path,
+        path: path.clone(),
         line: u32::try_from(line).unwrap_or(u32::MAX),
         col: u32::try_from(col).unwrap_or(u32::MAX),
     };
@@ -201,7 +201,7 @@ fn saphyr_pass_collecting(
     fix: &dyn Fn(Marker) -> Marker,
     mut opened: Option<&mut Vec<(usize, usize)>>,
 ) -> Result<Option<Node>, Error> {
-    let mut builder = Builder::new(*path, limits, text.len());
+    let mut builder = Builder::new(path.clone(), limits, text.len());
     let swapped = reader::bom_stand_in(text);
     let text = match &swapped {
         Some((swapped, stand_in)) => {
@@ -235,7 +235,7 @@ fn top_level(root: Option<Node>, path: &Name, limits: &Limits) -> Result<Node, E
         return Ok(Node::with_origin(
             Value::Map(Map::new()),
             Origin::File {
-                path: *path,
+                path: path.clone(),
                 line: 1,
                 col: 1,
             },
@@ -375,7 +375,7 @@ impl<'l> Builder<'l> {
 
     fn origin(&self, mark: Marker) -> Origin {
         Origin::File {
-            path: self.path,
+            path: self.path.clone(),
             line: u32::try_from(mark.line()).unwrap_or(u32::MAX),
             col: u32::try_from(mark.col() + 1).unwrap_or(u32::MAX),
         }
@@ -906,7 +906,7 @@ fn insert_explicit(
             let first = e.get().origin.clone();
             Err(Error::new(ErrorKind::DuplicateKey, format!("found duplicate key '{}'", e.key()))
                 .with_origin(Origin::File {
-                    path: *path,
+                    path: path.clone(),
                     line: at.line,
                     col: at.col.saturating_add(1),
                 })
