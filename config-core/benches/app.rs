@@ -56,6 +56,9 @@
 //! quarter of all of it. The three fsyncs of `write_atomic` add ~0.4 ms of
 //! wall per job.
 
+// `criterion_main!` defines an undocumented `pub fn main`.
+#![allow(missing_docs)]
+
 use config_core::app::App;
 use criterion::{criterion_group, criterion_main, Criterion, SamplingMode, Throughput};
 use std::path::{Path, PathBuf};

@@ -18,6 +18,9 @@
 //!   (configs are found by name; directories are listed only for errors);
 //!   `scale/<n>` measures exactly that.
 
+// `criterion_main!` defines an undocumented `pub fn main`.
+#![allow(missing_docs)]
+
 use config_core::compose::Composer;
 use config_core::yaml::{load_str, Limits};
 use criterion::{criterion_group, criterion_main, Criterion};

@@ -6,8 +6,7 @@
 //! A counting global allocator records the live heap and its peak (the
 //! heap only: the binary, the stack and the allocator's own slack are not
 //! in it; `tools/bench-process/ab.py` reports the whole process's peak
-//! RSS). Also printed: the sizes of the tree's types, the allocations made,
-//! the peak of loading the files alone, and the CPU time of the compose.
+//! RSS). Also printed: the sizes of the tree's types, the peak of loading the files alone, and the CPU time of the compose.
 //!
 //! Run: `cargo bench -p config-core --bench memory` (the tree is built
 //! under `$COMPOSE_BENCH_DIR`, or the temp dir, as the speed bench does).
@@ -15,57 +14,21 @@
 use config_core::compose::Composer;
 use config_core::yaml::{load_str, Limits};
 use config_core::{Key, Node, Origin, Value};
-use std::alloc::{GlobalAlloc, Layout, System};
+use peak_alloc::PeakAlloc;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 
-/// The system allocator, counting.
-struct Counting;
-
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-static CALLS: AtomicUsize = AtomicUsize::new(0);
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let p = unsafe { System.alloc(layout) };
-        if !p.is_null() {
-            grow(layout.size());
-        }
-        p
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(ptr, layout) };
-        LIVE.fetch_sub(layout.size(), Relaxed);
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        let p = unsafe { System.realloc(ptr, layout, new_size) };
-        if !p.is_null() {
-            LIVE.fetch_sub(layout.size(), Relaxed);
-            grow(new_size);
-        }
-        p
-    }
-}
-
-fn grow(size: usize) {
-    CALLS.fetch_add(1, Relaxed);
-    let live = LIVE.fetch_add(size, Relaxed) + size;
-    PEAK.fetch_max(live, Relaxed);
-}
-
+// The system allocator, counting live bytes and their peak (a crate: no
+// hand-written `unsafe` allocator; the workspace forbids `unsafe`).
 #[global_allocator]
-static ALLOC: Counting = Counting;
+static ALLOC: PeakAlloc = PeakAlloc;
 
-/// The heap's peak above its level when `f` starts, and the allocations `f`
-/// makes.
-fn measure<T>(f: impl FnOnce() -> T) -> (T, usize, usize) {
-    let base = LIVE.load(Relaxed);
-    PEAK.store(base, Relaxed);
-    let calls = CALLS.load(Relaxed);
+/// The heap's peak above its level when `f` starts.
+fn measure<T>(f: impl FnOnce() -> T) -> (T, usize) {
+    let base = ALLOC.current_usage();
+    ALLOC.reset_peak_usage();
     let out = f();
-    (out, PEAK.load(Relaxed) - base, CALLS.load(Relaxed) - calls)
+    (out, ALLOC.peak_usage() - base)
 }
 
 fn tree() -> PathBuf {
@@ -142,7 +105,7 @@ fn main() {
         yaml
     );
 
-    let (trees, load_peak, load_calls) = measure(|| {
+    let (trees, load_peak) = measure(|| {
         files
             .iter()
             .map(|(p, t)| load_str(t, p, &Limits::default()).unwrap())
@@ -150,19 +113,19 @@ fn main() {
     });
     drop(trees);
     println!(
-        "load the files (all trees alive): peak heap {} ({:.2}x the YAML), {load_calls} allocations",
+        "load the files (all trees alive): peak heap {} ({:.2}x the YAML)",
         mib(load_peak),
         load_peak as f64 / yaml as f64
     );
 
-    let base = LIVE.load(Relaxed);
+    let base = ALLOC.current_usage();
     let cpu = cpu_ns();
-    let (cfg, peak, calls) = measure(|| composer.compose("config", &ov).unwrap());
+    let (cfg, peak) = measure(|| composer.compose("config", &ov).unwrap());
     let cpu = cpu_ns().zip(cpu).map(|(b, a)| b - a);
-    let tree = LIVE.load(Relaxed) - base;
-    let (out, emit_peak, _) = measure(|| cfg.to_yaml());
+    let tree = ALLOC.current_usage() - base;
+    let (out, emit_peak) = measure(|| cfg.to_yaml());
     println!(
-        "compose: peak heap {} ({:.2}x the YAML), result {}, {calls} allocations{}",
+        "compose: peak heap {} ({:.2}x the YAML), result {}{}",
         mib(peak),
         peak as f64 / yaml as f64,
         mib(tree),

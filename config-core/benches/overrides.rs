@@ -1,6 +1,9 @@
 //! Parsing 10,000 command-line overrides of every kind (the target is well
 //! under 10 ms for the batch).
 
+// `criterion_main!` defines an undocumented `pub fn main`.
+#![allow(missing_docs)]
+
 use config_core::overrides::parse_override;
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 

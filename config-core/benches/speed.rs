@@ -13,6 +13,9 @@
 //! Run: `cargo bench -p config-core --bench speed`. Peak memory and whole
 //! process times are measured outside criterion: `tools/bench-process/ab.py`.
 
+// `criterion_main!` defines an undocumented `pub fn main`.
+#![allow(missing_docs)]
+
 mod common;
 
 use common::report_cpu;

@@ -10,6 +10,9 @@
 //!
 //! Run: `cargo bench -p config-core --bench yaml_load`.
 
+// `criterion_main!` defines an undocumented `pub fn main`.
+#![allow(missing_docs)]
+
 mod common;
 
 use common::report_cpu;

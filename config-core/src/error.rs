@@ -504,7 +504,7 @@ impl Line {
 }
 
 /// Widest part of a source line a snippet shows, in characters.
-pub const SNIPPET_WIDTH: usize = 120;
+pub(crate) const SNIPPET_WIDTH: usize = 120;
 
 /// Most bytes read from a file to find a snippet's line.
 const SNIPPET_SCAN: u64 = 1 << 30;
@@ -671,7 +671,7 @@ fn escape_controls(text: &str) -> String {
     out
 }
 
-pub use crate::suggest::did_you_mean;
+pub(crate) use crate::suggest::did_you_mean;
 
 #[cfg(test)]
 mod tests {

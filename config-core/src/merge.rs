@@ -49,7 +49,7 @@ pub trait MergeHook {
 }
 
 /// The hook of an untyped merge.
-pub struct NoHook;
+pub(crate) struct NoHook;
 impl MergeHook for NoHook {}
 
 /// Merges `src` into `dest` with OmegaConf's rules.
@@ -162,7 +162,7 @@ fn check_merge<'s>(
 /// because only here is the whole destination tree visible.
 ///
 /// A readonly slot is left alone (the merge proper then reports it).
-pub fn dereference_targets(dest: &mut Node, src: &Node) {
+pub(crate) fn dereference_targets(dest: &mut Node, src: &Node) {
     let mut found = Vec::new();
     let ro = dest.flags.readonly.unwrap_or(false);
     collect_derefs(dest, dest, src, &mut Vec::new(), &mut found, ro);

@@ -31,7 +31,7 @@ use std::hash::{Hash, Hasher};
 pub struct Map(Box<IndexMap<Key, Node, MapHasher>>);
 
 /// The hasher of a [`Map`].
-pub type MapHasher = foldhash::fast::RandomState;
+pub(crate) type MapHasher = foldhash::fast::RandomState;
 
 impl Map {
     /// An empty map.

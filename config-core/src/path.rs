@@ -70,13 +70,13 @@ fn strip_quotes(s: &str) -> &str {
 }
 
 /// Appends a mapping key to a full key: `a` + `b` = `a.b`.
-pub fn child_key(parent: &str, key: &Key) -> String {
+pub(crate) fn child_key(parent: &str, key: &Key) -> String {
     join_key(parent, key)
 }
 
 /// Appends a name to a full key: `a` + `b` = `a.b`, and at the root (an
 /// empty key) the name alone. The one rule for joining keys.
-pub fn join_key(parent: &str, name: impl std::fmt::Display) -> String {
+pub(crate) fn join_key(parent: &str, name: impl std::fmt::Display) -> String {
     if parent.is_empty() {
         name.to_string()
     } else {
@@ -85,7 +85,7 @@ pub fn join_key(parent: &str, name: impl std::fmt::Display) -> String {
 }
 
 /// Appends a list index to a full key: `a` + `0` = `a[0]`.
-pub fn index_key(parent: &str, index: usize) -> String {
+pub(crate) fn index_key(parent: &str, index: usize) -> String {
     format!("{parent}[{index}]")
 }
 

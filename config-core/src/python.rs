@@ -65,7 +65,7 @@ pub(crate) fn type_name(value: &Value) -> &'static str {
 
 /// OmegaConf's name for the type of a node's value, for messages such as
 /// `` `5` is of type int ``: containers are `DictConfig` and `ListConfig`.
-pub fn python_type(value: &Value) -> &'static str {
+pub(crate) fn python_type(value: &Value) -> &'static str {
     match value {
         Value::Map(_) => "DictConfig",
         Value::List(_) => "ListConfig",
@@ -76,7 +76,7 @@ pub fn python_type(value: &Value) -> &'static str {
 /// Python's `str()` of a value: strings as they are, containers as their
 /// Python `repr`. Messages of every stage print values this way, so they
 /// read like the reference's.
-pub fn python_str(value: &Value) -> String {
+pub(crate) fn python_str(value: &Value) -> String {
     let mut out = String::new();
     write_str(value, &mut out);
     out
@@ -91,7 +91,7 @@ fn write_str(value: &Value, out: &mut String) {
 }
 
 /// Python's `repr()` of a value (strings quoted, containers recursive).
-pub fn python_repr(value: &Value) -> String {
+pub(crate) fn python_repr(value: &Value) -> String {
     let mut out = String::new();
     write_repr(value, &mut out);
     out
@@ -132,7 +132,7 @@ fn write_repr(value: &Value, out: &mut String) {
 }
 
 /// Python's `repr()` of a mapping key.
-pub fn python_repr_key(key: &Key) -> String {
+pub(crate) fn python_repr_key(key: &Key) -> String {
     let mut out = String::new();
     write_repr_key(key, &mut out);
     out

@@ -259,7 +259,7 @@ impl DirSource {
 /// (`eval/metrics/../../data/x` is `data/x`), as a file system does. A path
 /// that would climb above the root of the config source is the same error
 /// as before: the traversal guard is exactly as strict.
-pub fn normalize(config_path: &str) -> Result<std::borrow::Cow<'_, str>, Error> {
+pub(crate) fn normalize(config_path: &str) -> Result<std::borrow::Cow<'_, str>, Error> {
     let has_dots = config_path.split('/').any(|seg| seg == ".." || seg == ".");
     if !has_dots {
         return Ok(std::borrow::Cow::Borrowed(config_path));
@@ -464,7 +464,7 @@ fn split_defaults(
 
 /// The `# @package` value of a YAML text: read from the leading comment
 /// lines, stopping at the first line that is neither blank nor a `# @` line.
-pub fn package_header(text: &str) -> Result<Option<String>, String> {
+pub(crate) fn package_header(text: &str) -> Result<Option<String>, String> {
     let mut package = None;
     for line in text.lines() {
         let line = line.trim();

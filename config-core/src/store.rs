@@ -351,7 +351,7 @@ impl ConfigStore {
 
 /// `body` with a `defaults` list built from entry strings (see
 /// [`ConfigStore::add_primary`]); useful for any config registered from code.
-pub fn with_defaults(body: Node, defaults: &[&str]) -> Node {
+pub(crate) fn with_defaults(body: Node, defaults: &[&str]) -> Node {
     use crate::node::{Key, Map, Value};
     let text = |s: &str| Node::new(Value::string(s.trim()));
     let choice = |v: &str| -> Node {

@@ -5,7 +5,7 @@
 
 /// Longest word compared by edit distance, in characters: a longer one
 /// (a 60 KB key) gets suggestions only from candidates that extend it.
-pub const MAX_SUGGEST_CHARS: usize = 128;
+pub(crate) const MAX_SUGGEST_CHARS: usize = 128;
 
 /// Most edit-distance cells one [`did_you_mean`] computes (each is a few
 /// nanoseconds); candidates past the budget are only checked for extending
@@ -17,7 +17,10 @@ const MAX_SUGGEST_CELLS: usize = 1 << 24;
 /// extends `word` at a word boundary (`env` → `env_set`) counts as close.
 /// The work is bounded (see [`MAX_SUGGEST_CHARS`]), so a huge key or a huge
 /// list of options cannot stall an error message.
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
+pub(crate) fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Vec<&'a str> {
     suggest(word, candidates, MAX_SUGGEST_CELLS)
 }
 

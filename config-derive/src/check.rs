@@ -5,7 +5,7 @@ use crate::ctxt::Ctxt;
 use crate::ir::{Body, DefaultsEntry, Field, Input};
 use std::collections::HashSet;
 
-pub fn check(cx: &Ctxt, input: &Input) {
+pub(crate) fn check(cx: &Ctxt, input: &Input) {
     match &input.body {
         Body::Struct(s) => {
             for f in &s.fields {

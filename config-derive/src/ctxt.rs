@@ -8,25 +8,25 @@ use std::fmt::Display;
 
 /// Gathers errors during parsing and checking.
 #[derive(Default)]
-pub struct Ctxt {
+pub(crate) struct Ctxt {
     errors: RefCell<Vec<syn::Error>>,
 }
 
 impl Ctxt {
     /// Records an error spanning `tokens`.
-    pub fn error_spanned_by<T: ToTokens, M: Display>(&self, tokens: T, msg: M) {
+    pub(crate) fn error_spanned_by<T: ToTokens, M: Display>(&self, tokens: T, msg: M) {
         self.errors
             .borrow_mut()
             .push(syn::Error::new_spanned(tokens.into_token_stream(), msg));
     }
 
     /// Records a syn error.
-    pub fn syn_error(&self, err: syn::Error) {
+    pub(crate) fn syn_error(&self, err: syn::Error) {
         self.errors.borrow_mut().push(err);
     }
 
     /// The gathered errors combined into one, if any.
-    pub fn check(self) -> Result<(), syn::Error> {
+    pub(crate) fn check(self) -> Result<(), syn::Error> {
         let mut errors = self.errors.into_inner().into_iter();
         let Some(mut first) = errors.next() else {
             return Ok(());

@@ -5,7 +5,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-pub fn expand(input: &syn::DeriveInput, krate: &syn::Path) -> TokenStream {
+pub(crate) fn expand(input: &syn::DeriveInput, krate: &syn::Path) -> TokenStream {
     if !input.generics.params.is_empty() {
         // Generic types are refused; stubs would only add bound errors.
         return TokenStream::new();

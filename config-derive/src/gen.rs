@@ -14,7 +14,7 @@ use syn::{Expr, Lit};
 
 /// The runtime paths the generated code names, built in one place:
 /// `typed` (the public trait layer) and `typed::__private_v0_1` (the helpers).
-pub struct Paths {
+pub(crate) struct Paths {
     /// `<crate>::typed`.
     pub t: TokenStream,
     /// `<crate>::typed::__private_v0_1`.
@@ -22,7 +22,7 @@ pub struct Paths {
 }
 
 impl Paths {
-    pub fn new(krate: &syn::Path) -> Paths {
+    pub(crate) fn new(krate: &syn::Path) -> Paths {
         Paths {
             t: quote!(#krate::typed),
             p: quote!(#krate::typed::__private_v0_1),
@@ -30,7 +30,7 @@ impl Paths {
     }
 }
 
-pub fn expand(input: &Input) -> TokenStream {
+pub(crate) fn expand(input: &Input) -> TokenStream {
     let paths = Paths::new(&input.krate);
     let body = match &input.body {
         Body::Struct(s) => expand_struct(input, s, &paths),

@@ -7,7 +7,7 @@ use proc_macro2::Span;
 use syn::{Expr, Ident, LitStr, Path, Type};
 
 /// The derive input.
-pub struct Input {
+pub(crate) struct Input {
     pub ident: Ident,
     pub doc: String,
     /// Path of the runtime crate (`::config_core`, or `crate = "..."`).
@@ -15,12 +15,12 @@ pub struct Input {
     pub body: Body,
 }
 
-pub enum Body {
+pub(crate) enum Body {
     Struct(Struct),
     Enum(Vec<Variant>),
 }
 
-pub struct Struct {
+pub(crate) struct Struct {
     pub fields: Vec<Field>,
     /// Struct-level validator.
     pub validate: Option<Path>,
@@ -30,7 +30,7 @@ pub struct Struct {
     pub defaults: Option<Vec<DefaultsEntry>>,
 }
 
-pub struct Field {
+pub(crate) struct Field {
     pub ident: Ident,
     /// The key in the tree.
     pub name: String,
@@ -45,7 +45,7 @@ pub struct Field {
     pub serde: Option<Span>,
 }
 
-pub enum FieldValidator {
+pub(crate) enum FieldValidator {
     Range {
         min: Option<Box<Expr>>,
         max: Option<Box<Expr>>,
@@ -56,20 +56,20 @@ pub enum FieldValidator {
 }
 
 #[derive(Clone, Copy)]
-pub enum MergePolicy {
+pub(crate) enum MergePolicy {
     Replace,
     Append,
     Prepend,
     Unique,
 }
 
-pub struct Variant {
+pub(crate) struct Variant {
     pub ident: Ident,
     pub name: String,
 }
 
 /// One defaults-list entry: `"_self_"`, or `{ group = "option" | null }`.
-pub enum DefaultsEntry {
+pub(crate) enum DefaultsEntry {
     Name(String),
     Group(String, Option<String>),
 }

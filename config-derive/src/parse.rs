@@ -16,7 +16,7 @@ const VALIDATORS: &str =
     "`range(min = .., max = ..)`, `non_empty`, `one_of(\"a\", ..)`, `custom = path`";
 
 impl Input {
-    pub fn from_ast(cx: &Ctxt, input: &syn::DeriveInput) -> Option<Input> {
+    pub(crate) fn from_ast(cx: &Ctxt, input: &syn::DeriveInput) -> Option<Input> {
         let mut krate: Option<Path> = None;
         let mut validate = None;
         let mut register = None;
@@ -383,7 +383,7 @@ fn doc_of(attrs: &[syn::Attribute]) -> String {
 }
 
 /// `FusedAdamW` → `fused_adam_w`; `Ddp` → `ddp`.
-pub fn snake_case(name: &str) -> String {
+pub(crate) fn snake_case(name: &str) -> String {
     let mut out = String::new();
     for (i, c) in name.chars().enumerate() {
         if c.is_uppercase() {

@@ -6,6 +6,9 @@
 //!
 //! `cargo bench -p config-examples --bench cosmos`
 
+// `criterion_main!` defines an undocumented `pub fn main`.
+#![allow(missing_docs)]
+
 use config_core::typed::Store;
 use config_core::typed::{compose_with, Config as _};
 use config_examples::cosmos::experiments::{self, Selection, NEMO_2B};

@@ -3,6 +3,9 @@
 //! inheriting experiment, typed conversion), and its parts; and `build`,
 //! which adds the typed lazy checks, validation and freezing with the tree.
 
+// `criterion_main!` defines an undocumented `pub fn main`.
+#![allow(missing_docs)]
+
 // CPU time per call beside criterion's wall times (the figure to compare
 // on a busy machine): the helper of config-core's benches.
 #[path = "../../config-core/benches/common/mod.rs"]

@@ -1,6 +1,9 @@
 //! The derive's generated code: defaults, round trips, coercions, errors,
 //! validation, schema.
 
+// Test fixtures: which fields carry doc comments is part of what is tested (`--help`).
+#![allow(missing_docs)]
+
 use config_core::typed::{Config, ConfigValue, DictConfig, LazyDict, TypeDesc};
 use config_core::{dict, lazy, ErrorKind, Node, Origin, Value};
 use config_derive::Config;

@@ -1,6 +1,9 @@
 //! Property tests: `from_dict(to_dict(x)) == x` for every supported field
 //! type, one property per type, plus a derived struct holding all of them.
 
+// Test fixtures, not an API.
+#![allow(missing_docs)]
+
 use config_core::typed::{Config, ConfigValue, DictConfig, LazyDict};
 use config_core::{dict, lazy, Origin};
 use config_derive::Config;

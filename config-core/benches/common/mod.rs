@@ -3,7 +3,7 @@
 //! thread runs (Linux's schedstat).
 
 /// CPU time this thread has run, in ns, from `/proc/thread-self/schedstat`.
-pub fn cpu_ns() -> Option<u64> {
+pub(crate) fn cpu_ns() -> Option<u64> {
     let s = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
     s.split_whitespace().next()?.parse().ok()
 }
@@ -12,7 +12,7 @@ pub fn cpu_ns() -> Option<u64> {
 /// and prints its CPU time per call, and MB/s of CPU time when it processes
 /// `bytes` per call. Skipped under `--profile-time`, and where schedstat is
 /// missing.
-pub fn report_cpu(what: &str, bytes: Option<u64>, mut f: impl FnMut()) {
+pub(crate) fn report_cpu(what: &str, bytes: Option<u64>, mut f: impl FnMut()) {
     if std::env::args().any(|a| a == "--profile-time") {
         return;
     }

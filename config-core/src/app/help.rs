@@ -7,7 +7,7 @@ use crate::repository::Repository;
 
 /// Every config group with options, sorted, nested groups as `a/b`, each
 /// with its sorted options (`list_all_config_groups`).
-pub fn config_groups(repo: &Repository) -> Vec<(String, Vec<String>)> {
+pub(super) fn config_groups(repo: &Repository) -> Vec<(String, Vec<String>)> {
     let mut out = Vec::new();
     walk(repo, "", &mut out, 0);
     out.sort();
@@ -40,7 +40,7 @@ fn walk(repo: &Repository, parent: &str, out: &mut Vec<(String, Vec<String>)>, d
 /// experiments) lists the first ones and says how many more there are:
 /// Hydra lists them all, which buries the other groups.
 ///
-pub fn group_lines(groups: &[&(String, Vec<String>)]) -> String {
+pub(super) fn group_lines(groups: &[&(String, Vec<String>)]) -> String {
     groups
         .iter()
         .map(|(g, o)| {
@@ -57,7 +57,7 @@ pub fn group_lines(groups: &[&(String, Vec<String>)]) -> String {
 }
 
 /// `string.Template.safe_substitute` over `vars`.
-pub fn substitute(template: &str, vars: &[(&str, String)]) -> String {
+pub(super) fn substitute(template: &str, vars: &[(&str, String)]) -> String {
     let mut out = String::with_capacity(template.len());
     let mut rest = template;
     while let Some(i) = rest.find('$') {

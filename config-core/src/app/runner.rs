@@ -22,7 +22,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 /// The task: called once per job.
-pub type TaskFn<'t> = dyn Fn(&Job) -> Result<(), TaskError> + Send + Sync + 't;
+pub(super) type TaskFn<'t> = dyn Fn(&Job) -> Result<(), TaskError> + Send + Sync + 't;
 
 /// A job, composed and completed, with its output directory chosen.
 #[derive(Clone)]

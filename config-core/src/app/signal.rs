@@ -9,7 +9,7 @@ use std::sync::{Arc, OnceLock};
 /// The process's checkpoint flag, set by `SIGUSR1`. The handler is
 /// installed once, the first time a job asks (a process runs its jobs one
 /// after another; the flag is per process, as the signal is).
-pub fn checkpoint_flag() -> Arc<AtomicBool> {
+pub(super) fn checkpoint_flag() -> Arc<AtomicBool> {
     static FLAG: OnceLock<Arc<AtomicBool>> = OnceLock::new();
     FLAG.get_or_init(|| {
         let flag = Arc::new(AtomicBool::new(false));

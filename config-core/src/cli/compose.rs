@@ -15,7 +15,7 @@ use std::path::PathBuf;
 
 /// Arguments of `config compose`.
 #[derive(clap::Args, Debug)]
-pub struct ComposeArgs {
+pub(super) struct ComposeArgs {
     /// The config directory.
     #[arg(long = "config-dir")]
     pub config_dir: PathBuf,
@@ -44,7 +44,7 @@ pub struct ComposeArgs {
 }
 
 /// Runs `config compose`: the output text, or the error text.
-pub fn run(args: &ComposeArgs) -> Result<String, Error> {
+pub(super) fn run(args: &ComposeArgs) -> Result<String, Error> {
     compose(args).map(|(out, _trees)| out)
 }
 

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 /// loader gives the top level its OmegaConf form), resolves every
 /// interpolation with the default resolvers, prints YAML. Resolver warnings
 /// (e.g. `oc.deprecated`) go to standard error.
-pub fn resolve(file: &Path) -> Result<String, Error> {
+pub(super) fn resolve(file: &Path) -> Result<String, Error> {
     let mut node = Node::from_yaml_file(file)?;
     let resolvers = Resolvers::default();
     let result = resolve_tree(&mut node, &resolvers);
@@ -20,7 +20,7 @@ pub fn resolve(file: &Path) -> Result<String, Error> {
 }
 
 /// `config merge FILE...`: merges the files left to right, prints YAML.
-pub fn merge_files(files: &[PathBuf]) -> Result<String, Error> {
+pub(super) fn merge_files(files: &[PathBuf]) -> Result<String, Error> {
     let mut iter = files.iter();
     let first = iter
         .next()

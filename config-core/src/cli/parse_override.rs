@@ -15,7 +15,7 @@ use std::fmt::Write;
 
 /// Parses every override and renders the YAML list; the first invalid
 /// override is the error.
-pub fn run(overrides: &[String]) -> Result<String, Error> {
+pub(super) fn run(overrides: &[String]) -> Result<String, Error> {
     let mut parser = OverrideParser::new(0);
     let mut rng = SweepRng::new(0);
     let mut out = String::new();

@@ -23,7 +23,7 @@ use std::time::Instant;
 
 /// The flags `config run` adds to Hydra's.
 #[derive(clap::Args, Debug, Clone, Default)]
-pub struct RunArgs {
+pub(super) struct RunArgs {
     /// Run CMD ARGS... as each job, with CONFIG_FILE set to the job's
     /// resolved config (must come last: everything after it is the command).
     #[arg(long = "exec", value_name = "CMD", num_args = 1.., allow_hyphen_values = true)]
@@ -31,7 +31,7 @@ pub struct RunArgs {
 }
 
 /// Runs `config run` on `args` (the program first, `run` second).
-pub fn run(args: Vec<std::ffi::OsString>) -> ExitCode {
+pub(super) fn run(args: Vec<std::ffi::OsString>) -> ExitCode {
     let mut argv = args;
     if argv.len() > 1 {
         argv.remove(1); // `run`

@@ -51,7 +51,7 @@ impl CliOverride {
 }
 
 /// Parses override `text`, the `index`-th (1-based) on the command line.
-pub fn parse(index: usize, text: &str) -> Result<CliOverride, Error> {
+pub(crate) fn parse(index: usize, text: &str) -> Result<CliOverride, Error> {
     use crate::overrides::parse_override;
     let origin = Origin::arg(index, text);
     let o = parse_override(text).map_err(|e| {

@@ -13,7 +13,7 @@ use crate::origin::Origin;
 
 /// What a group entry selects.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Choice {
+pub(crate) enum Choice {
     /// `null`: nothing (a placeholder that an override may fill).
     Null,
     /// One option (`???` included, which means "must be chosen").
@@ -24,7 +24,7 @@ pub enum Choice {
 
 /// The kind of an entry.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum EntryKind {
+pub(crate) enum EntryKind {
     /// `_self_`: the containing config's own content.
     SelfRef,
     /// A fixed config path, possibly absolute (`/x/y`).
@@ -43,7 +43,7 @@ pub enum EntryKind {
 
 /// A defaults-list entry with the state the tree builder attaches to it.
 #[derive(Clone, Debug)]
-pub struct Entry {
+pub(crate) struct Entry {
     /// Config, group or `_self_`.
     pub kind: EntryKind,
     /// The `@pkg` of the entry (relative to the parent's package).
@@ -94,7 +94,7 @@ impl Entry {
     }
 
     /// The primary config entry for `config_name`.
-    pub fn primary(config_name: &str) -> Entry {
+    pub(crate) fn primary(config_name: &str) -> Entry {
         let mut e = Entry::new(
             EntryKind::Config {
                 path: config_name.to_string(),
@@ -107,7 +107,7 @@ impl Entry {
     }
 
     /// A fixed config entry.
-    pub fn config(path: &str, package: Option<String>, origin: Origin) -> Entry {
+    pub(crate) fn config(path: &str, package: Option<String>, origin: Origin) -> Entry {
         Entry::new(
             EntryKind::Config {
                 path: path.to_string(),
@@ -118,7 +118,12 @@ impl Entry {
     }
 
     /// A group entry.
-    pub fn group(group: &str, value: Choice, package: Option<String>, origin: Origin) -> Entry {
+    pub(crate) fn group(
+        group: &str,
+        value: Choice,
+        package: Option<String>,
+        origin: Origin,
+    ) -> Entry {
         Entry::new(
             EntryKind::Group {
                 group: group.to_string(),
@@ -130,22 +135,22 @@ impl Entry {
     }
 
     /// `_self_`.
-    pub fn self_ref() -> Entry {
+    pub(crate) fn self_ref() -> Entry {
         Entry::new(EntryKind::SelfRef, None, Origin::Unknown)
     }
 
     /// True for `_self_`.
-    pub fn is_self(&self) -> bool {
+    pub(crate) fn is_self(&self) -> bool {
         matches!(self.kind, EntryKind::SelfRef)
     }
 
     /// True for a group entry.
-    pub fn is_group(&self) -> bool {
+    pub(crate) fn is_group(&self) -> bool {
         matches!(self.kind, EntryKind::Group { .. })
     }
 
     /// Records the containing config's group path and final package.
-    pub fn set_parent(&mut self, base_dir: &str, package: &str) {
+    pub(crate) fn set_parent(&mut self, base_dir: &str, package: &str) {
         // The tree builder sets the same parent twice; keep the strings.
         if self.parent_base_dir.as_deref() != Some(base_dir) {
             self.parent_base_dir = Some(base_dir.to_string());
@@ -162,7 +167,7 @@ impl Entry {
     }
 
     /// Records the loaded config's `# @package` header (always absolute).
-    pub fn set_package_header(&mut self, header: Option<&str>) {
+    pub(crate) fn set_package_header(&mut self, header: Option<&str>) {
         let Some(h) = header else { return };
         let h = if h == "_global_" || h.starts_with("_global_.") {
             h.to_string()
@@ -179,7 +184,7 @@ impl Entry {
     }
 
     /// The group path: `server/db` for `db` inside `server/...`, `db` for `/db`.
-    pub fn group_path(&self) -> String {
+    pub(crate) fn group_path(&self) -> String {
         match &self.kind {
             EntryKind::Group { group, .. } => match group.strip_prefix('/') {
                 Some(abs) => abs.to_string(),
@@ -205,7 +210,7 @@ impl Entry {
     }
 
     /// The option name (`mysql`), `None` for a null choice or a list.
-    pub fn name(&self) -> Option<&str> {
+    pub(crate) fn name(&self) -> Option<&str> {
         match &self.kind {
             EntryKind::Group {
                 value: Choice::Name(n),
@@ -218,7 +223,7 @@ impl Entry {
     }
 
     /// The choice of a group entry.
-    pub fn choice(&self) -> Option<&Choice> {
+    pub(crate) fn choice(&self) -> Option<&Choice> {
         match &self.kind {
             EntryKind::Group { value, .. } => Some(value),
             _ => None,
@@ -226,14 +231,14 @@ impl Entry {
     }
 
     /// Replaces the choice of a group entry.
-    pub fn set_choice(&mut self, choice: Choice) {
+    pub(crate) fn set_choice(&mut self, choice: Choice) {
         if let EntryKind::Group { value, .. } = &mut self.kind {
             *value = choice;
         }
     }
 
     /// The config path: `db/mysql`.
-    pub fn config_path(&self) -> String {
+    pub(crate) fn config_path(&self) -> String {
         match &self.kind {
             EntryKind::Group { .. } => {
                 format!("{}/{}", self.group_path(), self.name().unwrap_or("null"))
@@ -248,7 +253,7 @@ impl Entry {
     }
 
     /// The package a config of this group gets by default: `server.db`.
-    pub fn default_package(&self) -> String {
+    pub(crate) fn default_package(&self) -> String {
         self.group_path().replace('/', ".")
     }
 
@@ -271,7 +276,7 @@ impl Entry {
     }
 
     /// The package the config lands in, relative to the root (`""` is the root).
-    pub fn final_package(&self) -> String {
+    pub(crate) fn final_package(&self) -> String {
         self.final_package_with(true)
     }
 
@@ -305,7 +310,7 @@ impl Entry {
 
     /// The key that command-line overrides use for this entry: `db`, or
     /// `db@src` when the entry lands outside its default package.
-    pub fn override_key(&self) -> String {
+    pub(crate) fn override_key(&self) -> String {
         let key = self.group_path();
         let default_pkg = key.replace('/', "."); // default_package()
         let final_pkg = self.final_package_with(false);
@@ -322,12 +327,12 @@ impl Entry {
     }
 
     /// True when the choice is `???`.
-    pub fn is_missing(&self) -> bool {
+    pub(crate) fn is_missing(&self) -> bool {
         matches!(&self.kind, EntryKind::Group { value: Choice::Name(n), .. } if n == "???")
     }
 
     /// True when the choice (or config path) contains an interpolation.
-    pub fn is_interpolation(&self) -> bool {
+    pub(crate) fn is_interpolation(&self) -> bool {
         match &self.kind {
             EntryKind::Group {
                 value: Choice::Name(n),
@@ -341,7 +346,7 @@ impl Entry {
 
 /// Parses the `defaults` value of the config at `config_path` into entries,
 /// with Hydra's validation rules.
-pub fn parse_defaults(config_path: &str, defaults: &Node) -> Result<Vec<Entry>, Error> {
+pub(super) fn parse_defaults(config_path: &str, defaults: &Node) -> Result<Vec<Entry>, Error> {
     let items = match &defaults.value {
         Value::List(items) => items,
         other => {

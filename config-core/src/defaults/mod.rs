@@ -25,7 +25,7 @@ pub use tree::{DefaultsList, ResultDefault, MAX_DEFAULTS_DEPTH, MAX_DEFAULTS_NOD
 impl DefaultsTree {
     /// The tree as Hydra's `--info defaults-tree` prints it. The walk keeps
     /// its own stack: trees nest up to [`MAX_DEFAULTS_DEPTH`] levels.
-    pub fn render(&self) -> String {
+    pub(crate) fn render(&self) -> String {
         let mut out = String::from("Defaults Tree\n*************\n");
         let mut stack = if self.nodes.is_empty() {
             Vec::new()

@@ -11,7 +11,7 @@ use std::collections::{BTreeSet, HashMap};
 
 /// The group-level part of the command line, handed to the defaults builder.
 #[derive(Clone, Debug, Default)]
-pub struct GroupOverrides {
+pub(crate) struct GroupOverrides {
     /// `group[@pkg]=option`: (override key, choice, origin).
     pub choices: Vec<(String, Choice, Origin)>,
     /// `+group[@pkg]=option`: entries appended to the primary config.
@@ -296,7 +296,7 @@ impl Overrides {
 }
 
 /// A choice as command-line text: `mysql`, `[a,b]`, `null`.
-pub fn display_choice(choice: &Choice) -> String {
+pub(crate) fn display_choice(choice: &Choice) -> String {
     match choice {
         Choice::Null => "null".into(),
         Choice::Name(n) => n.clone(),

@@ -33,7 +33,7 @@ pub const MAX_DEFAULTS_NODES: usize = 100_000;
 
 /// A loaded config with its parsed defaults list.
 #[derive(Debug)]
-pub struct LoadedConfig {
+pub(crate) struct LoadedConfig {
     /// The config as the source returned it.
     pub raw: RawConfig,
     /// Its defaults entries, parsed.
@@ -42,7 +42,7 @@ pub struct LoadedConfig {
 
 /// One node of the defaults tree.
 #[derive(Clone, Debug)]
-pub struct TreeNode {
+pub(crate) struct TreeNode {
     /// The entry.
     pub entry: Entry,
     /// Its expanded defaults (`None` for a leaf).
@@ -53,7 +53,7 @@ pub struct TreeNode {
 
 /// The defaults tree, as an arena of nodes; node 0 is the primary config.
 #[derive(Clone, Debug, Default)]
-pub struct DefaultsTree {
+pub(crate) struct DefaultsTree {
     /// All nodes.
     pub nodes: Vec<TreeNode>,
 }
@@ -100,7 +100,7 @@ pub struct DefaultsList {
 /// Builds the defaults list of `config_name` over `repo` with the
 /// command line's group overrides.
 #[cfg(test)]
-pub fn build(
+pub(crate) fn build(
     repo: &Repository,
     config_name: &str,
     input: &GroupOverrides,
@@ -139,7 +139,7 @@ pub(crate) struct Preloaded {
 }
 
 /// The name of the virtual root of a tree built [`build_with_hydra_preloaded`].
-pub const VIRTUAL_ROOT: &str = "<root>";
+pub(super) const VIRTUAL_ROOT: &str = "<root>";
 
 fn build_impl(
     repo: &Repository,

@@ -1,4 +1,4 @@
 //! Grammar pieces shared by the override language and the interpolation
 //! language: both reuse Hydra/OmegaConf's primitive tokens.
 
-pub mod primitive;
+pub(crate) mod primitive;

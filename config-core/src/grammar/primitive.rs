@@ -12,7 +12,7 @@ use crate::node::Value;
 
 /// The typed value of an unquoted primitive whose surrounding whitespace is
 /// already trimmed, or `None` when it is a plain string.
-pub fn type_primitive(text: &str) -> Option<Value> {
+pub(crate) fn type_primitive(text: &str) -> Option<Value> {
     if is_int(text) {
         let digits: String = text.chars().filter(|c| *c != '_').collect();
         return digits.parse::<i64>().ok().map(Value::Int);
@@ -34,12 +34,12 @@ pub fn type_primitive(text: &str) -> Option<Value> {
 }
 
 /// INT: `[+-]? ('0' | [1-9] ('_'? DIGIT)*)`.
-pub fn is_int(text: &str) -> bool {
+pub(crate) fn is_int(text: &str) -> bool {
     whole(text, int_len)
 }
 
 /// FLOAT: `[+-]? (POINT_FLOAT | EXPONENT_FLOAT | inf | nan)`, Python style.
-pub fn is_float(text: &str) -> bool {
+pub(crate) fn is_float(text: &str) -> bool {
     whole(text, float_len)
 }
 

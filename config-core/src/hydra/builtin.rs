@@ -458,7 +458,7 @@ const CONFIGS: &[(&str, &str, Option<&str>, Body)] = &[
 /// entry is parsed the first time a composition selects it (a `config
 /// compose` process reads 9 of the 19, and parsing all of them was a tenth
 /// of its work).
-pub fn builtin_store() -> Arc<ConfigStore> {
+pub(super) fn builtin_store() -> Arc<ConfigStore> {
     static STORE: OnceLock<Arc<ConfigStore>> = OnceLock::new();
     STORE
         .get_or_init(|| {
@@ -475,11 +475,11 @@ pub fn builtin_store() -> Arc<ConfigStore> {
 }
 
 /// The built-in configs as a search-path source, described as Hydra's own.
-pub struct HydraSource(StoreSource);
+pub(crate) struct HydraSource(StoreSource);
 
 impl HydraSource {
     /// The source over [`builtin_store`].
-    pub fn new() -> HydraSource {
+    pub(crate) fn new() -> HydraSource {
         HydraSource(StoreSource::new(builtin_store()))
     }
 }

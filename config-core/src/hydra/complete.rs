@@ -8,7 +8,7 @@ use crate::node::{Key, Map, Node, Value};
 
 /// What the run contributes to the `hydra` node.
 #[derive(Clone, Debug)]
-pub struct RunContext<'a> {
+pub(crate) struct RunContext<'a> {
     /// The primary config's name (`None`: no `--config-name`).
     pub config_name: Option<&'a str>,
     /// The job's name, unless the config sets `hydra.job.name` (Hydra: the
@@ -23,7 +23,7 @@ pub struct RunContext<'a> {
 /// Fills `hydra.overrides`, `hydra.runtime.choices`, `hydra.job.env_set`
 /// (from `env_copy`), `hydra.runtime.{version,cwd,config_sources}`,
 /// `hydra.job.{name,override_dirname,config_name}`.
-pub fn complete(
+pub(crate) fn complete(
     hydra: &mut Node,
     overrides: &[CliOverride],
     choices: &[(String, Option<String>)],
@@ -77,7 +77,7 @@ pub fn complete(
 /// `get_overrides_dirname`: the task overrides' texts, without those whose
 /// key is in `exclude_keys`, sorted, joined with `item_sep`, and every `=`
 /// replaced by `kv_sep`.
-pub fn override_dirname(hydra: &Node, task: &[&CliOverride]) -> Result<String, Error> {
+pub(super) fn override_dirname(hydra: &Node, task: &[&CliOverride]) -> Result<String, Error> {
     let sep = |key: &str, default: &str| -> String {
         hydra
             .select(&format!("job.config.override_dirname.{key}"))
@@ -99,7 +99,7 @@ pub fn override_dirname(hydra: &Node, task: &[&CliOverride]) -> Result<String, E
 
 /// The items of the list at dotted `path` below `hydra`, as Python's
 /// `str` prints them; empty when there is no such list.
-pub fn strings(hydra: &Node, path: &str) -> Vec<String> {
+pub(crate) fn strings(hydra: &Node, path: &str) -> Vec<String> {
     hydra
         .select(path)
         .ok()
@@ -160,7 +160,7 @@ fn map_at<'n>(hydra: &'n mut Node, path: &str) -> Option<&'n mut Map> {
 
 /// Sets a leaf of the node (its parents exist: the schema has them),
 /// keeping the node's flags.
-pub fn set_leaf(hydra: &mut Node, path: &str, value: Value) {
+pub(crate) fn set_leaf(hydra: &mut Node, path: &str, value: Value) {
     let (parent, key) = match path.rfind('.') {
         Some(i) => (&path[..i], &path[i + 1..]),
         None => ("", path),

@@ -17,24 +17,24 @@ mod complete;
 mod resolver;
 mod schema;
 
-pub use builtin::HydraSource;
+pub(crate) use builtin::HydraSource;
 #[cfg(feature = "cli")]
-pub use complete::{complete, set_leaf, strings, RunContext};
+pub(crate) use complete::{complete, set_leaf, strings, RunContext};
 #[cfg(feature = "cli")]
-pub use resolver::register_resolver;
-pub use schema::check;
+pub(crate) use resolver::register_resolver;
+pub(crate) use schema::check;
 
 /// True for an override or key of Hydra's own config: `hydra.run.dir`,
 /// `hydra/launcher`. The one definition of the rule (Hydra's
 /// `Override.is_hydra_override`): such overrides are recorded in
 /// `hydra.overrides.hydra`, the others in `hydra.overrides.task`.
-pub fn is_hydra_key(key: &str) -> bool {
+pub(crate) fn is_hydra_key(key: &str) -> bool {
     key.starts_with("hydra.") || key.starts_with("hydra/")
 }
 
 /// Hydra's version whose semantics this layer implements.
 #[cfg(feature = "cli")]
-pub const HYDRA_VERSION: &str = "1.3.8";
+pub(crate) const HYDRA_VERSION: &str = "1.3.8";
 
 #[cfg(test)]
 mod doc_examples {

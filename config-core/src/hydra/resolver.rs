@@ -12,7 +12,11 @@ use std::time::SystemTime;
 /// `start` so that every `${now:}` of the run agrees. As in Hydra, a key
 /// that is absent or `???` gives null (`x_${hydra:job.id}` is `x_None` in a
 /// single run).
-pub fn register_resolver(resolvers: &mut Resolvers, hydra: &Node, start: Option<SystemTime>) {
+pub(crate) fn register_resolver(
+    resolvers: &mut Resolvers,
+    hydra: &Node,
+    start: Option<SystemTime>,
+) {
     let mut m = Map::new();
     m.insert(Key::from("hydra"), hydra.clone());
     let root = Arc::new(Node::new(Value::Map(m)));

@@ -116,7 +116,7 @@ const TYPED: &[(&str, Ty)] = &[
 
 /// Holds the composed `hydra` node to Hydra's schema: no unknown keys in its
 /// closed mappings, and every typed leaf converted to its type.
-pub fn check(hydra: &mut Node) -> Result<(), Error> {
+pub(crate) fn check(hydra: &mut Node) -> Result<(), Error> {
     for (path, fields) in CLOSED {
         let node = if path.is_empty() {
             Some(&mut *hydra)

@@ -95,7 +95,7 @@ pub(crate) struct Budget {
 
 impl Budget {
     /// Charges `nodes` nodes holding `bytes` string bytes.
-    pub fn charge(&mut self, nodes: usize, bytes: usize) -> Result<(), Exceeded> {
+    pub(crate) fn charge(&mut self, nodes: usize, bytes: usize) -> Result<(), Exceeded> {
         self.nodes = self.nodes.saturating_add(nodes);
         self.bytes = self.bytes.saturating_add(bytes);
         self.check(0, 0)
@@ -103,7 +103,7 @@ impl Budget {
 
     /// Fails when charging `nodes` and `bytes` more would exceed the budget:
     /// for a resolver to check before it builds a large value.
-    pub fn check(&self, nodes: usize, bytes: usize) -> Result<(), Exceeded> {
+    pub(crate) fn check(&self, nodes: usize, bytes: usize) -> Result<(), Exceeded> {
         if self.nodes.saturating_add(nodes) > MAX_COPY_NODES {
             return Err(Exceeded::Nodes);
         }
@@ -115,7 +115,7 @@ impl Budget {
 
     /// Charges a value that already exists (a resolver's result) for all
     /// its nodes; stops walking once the budget is exceeded.
-    pub fn charge_tree(&mut self, n: &Node) -> Result<(), Exceeded> {
+    pub(crate) fn charge_tree(&mut self, n: &Node) -> Result<(), Exceeded> {
         self.charge(1, value_bytes(&n.value))?;
         if let Some(old) = &n.replaced {
             self.charge_tree(old)?;

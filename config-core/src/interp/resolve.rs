@@ -46,7 +46,7 @@ use crate::path::{child_key, index_key, parse_path};
 use crate::python::{python_repr, python_repr_key, python_str, python_type, Number};
 use std::collections::HashMap;
 
-pub use super::limits::{MAX_CHAIN, MAX_STRING_BYTES};
+pub(crate) use super::limits::{MAX_CHAIN, MAX_STRING_BYTES};
 
 /// Resolves every interpolation in `root`, in place.
 ///

@@ -50,7 +50,7 @@ const MONTHS: [&str; 12] = [
 /// %B %c %C %d %D %e %f %F %g %G %h %H %I %j %k %l %m %M %n %p %P %r %R %s
 /// %S %t %T %u %U %V %w %W %x %X %y %Y %z %Z %%`; other directives are kept
 /// as written.
-pub fn format(ts: Timestamp, tz: &TimeZone, pattern: &str) -> String {
+pub(crate) fn format(ts: Timestamp, tz: &TimeZone, pattern: &str) -> String {
     let local = Local {
         dt: tz.to_datetime(ts),
         secs: ts.as_second(),

@@ -57,7 +57,7 @@ fn unresolved(key: &str, node: &Node) -> Option<Error> {
 }
 
 /// An integer within `min..=max` (OmegaConf: ints, and strings holding an int).
-pub fn to_int(node: &Node, key: &str, ty: &TypeDesc) -> Result<i128, Error> {
+pub(crate) fn to_int(node: &Node, key: &str, ty: &TypeDesc) -> Result<i128, Error> {
     if let Some(e) = unresolved(key, node) {
         return Err(e);
     }
@@ -87,7 +87,7 @@ pub fn to_int(node: &Node, key: &str, ty: &TypeDesc) -> Result<i128, Error> {
 }
 
 /// A float (OmegaConf: floats, ints, numeric strings).
-pub fn to_float(node: &Node, key: &str, ty: &TypeDesc) -> Result<f64, Error> {
+pub(crate) fn to_float(node: &Node, key: &str, ty: &TypeDesc) -> Result<f64, Error> {
     if let Some(e) = unresolved(key, node) {
         return Err(e);
     }
@@ -105,7 +105,7 @@ pub fn to_float(node: &Node, key: &str, ty: &TypeDesc) -> Result<f64, Error> {
 
 /// A bool (OmegaConf: bools, ints (non-zero is true), numeric strings,
 /// `yes/y/on/true` and `no/n/off/false` in any case).
-pub fn to_bool(node: &Node, key: &str) -> Result<bool, Error> {
+pub(crate) fn to_bool(node: &Node, key: &str) -> Result<bool, Error> {
     if let Some(e) = unresolved(key, node) {
         return Err(e);
     }
@@ -126,7 +126,7 @@ pub fn to_bool(node: &Node, key: &str) -> Result<bool, Error> {
 }
 
 /// A string (OmegaConf: any scalar, as Python's `str()` writes it).
-pub fn to_string(node: &Node, key: &str, ty: &TypeDesc) -> Result<String, Error> {
+pub(crate) fn to_string(node: &Node, key: &str, ty: &TypeDesc) -> Result<String, Error> {
     match &node.value {
         Value::Str(s) => Ok(s.clone()),
         // A string field may keep an interpolation text (resolved later).
@@ -167,7 +167,7 @@ pub fn to_variant(node: &Node, key: &str, ty: &TypeDesc) -> Result<usize, Error>
 /// Checks that `node` converts to `ty`, without building the value: the
 /// check run on overrides before composing and on values being merged.
 /// Interpolations and `???` pass (they are resolved or reported later).
-pub fn check(ty: &TypeDesc, node: &Node, key: &str) -> Result<(), Error> {
+pub(crate) fn check(ty: &TypeDesc, node: &Node, key: &str) -> Result<(), Error> {
     if matches!(node.value, Value::Interp(_) | Value::Missing) {
         return Ok(());
     }

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 #[derive(Config, Clone, Debug, PartialEq)]
 #[config(crate = "crate")]
-pub struct Training {
+pub(super) struct Training {
     /// How gradients are synchronised.
     #[config(default = "auto", validate(one_of("auto", "ddp", "fsdp")))]
     pub strategy: String,
@@ -17,7 +17,7 @@ pub struct Training {
 
 #[derive(Config, Clone, Debug, PartialEq)]
 #[config(crate = "crate", defaults = ["_self_", { training = "default" }])]
-pub struct Job {
+pub(super) struct Job {
     pub training: Training,
 }
 
@@ -117,7 +117,7 @@ mod typed_lazy {
     /// The arguments of the `Adam` constructor.
     #[derive(Config, Clone, Debug, PartialEq)]
     #[config(crate = "crate")]
-    pub struct AdamArgs {
+    pub(super) struct AdamArgs {
         /// Learning rate.
         #[config(default = 1e-3, validate(range(min = 0.0)))]
         pub lr: f64,
@@ -128,7 +128,7 @@ mod typed_lazy {
 
     #[derive(Config, Clone, Debug, PartialEq)]
     #[config(crate = "crate", defaults = ["_self_", { optimizer = "adam" }], register = groups)]
-    pub struct Train {
+    pub(super) struct Train {
         pub optimizer: Option<LazyDict>,
     }
 
@@ -161,7 +161,7 @@ mod typed_lazy {
     /// The arguments of the `SGD` constructor.
     #[derive(Config, Clone, Debug, PartialEq)]
     #[config(crate = "crate")]
-    pub struct SgdArgs {
+    pub(super) struct SgdArgs {
         #[config(mandatory)]
         pub lr: f64,
     }
@@ -378,7 +378,7 @@ mod yaml_primary {
 
     #[derive(Config, Clone, Debug, PartialEq)]
     #[config(crate = "crate")]
-    pub struct Trainer {
+    pub(super) struct Trainer {
         #[config(default = 1000, validate(range(min = 1)))]
         pub max_iter: u64,
         #[config(default = ["log"], merge = "append")]
@@ -387,7 +387,7 @@ mod yaml_primary {
 
     #[derive(Config, Clone, Debug, PartialEq)]
     #[config(crate = "crate")]
-    pub struct App {
+    pub(super) struct App {
         pub trainer: Trainer,
         pub optimizer: Option<LazyDict>,
         #[config(default = "run")]
@@ -505,7 +505,7 @@ mod yaml_primary {
 
     #[derive(Config, Clone, Debug, PartialEq)]
     #[config(crate = "crate", defaults = [{ trainer = "short" }, "_self_"])]
-    pub struct SelfLast {
+    pub(super) struct SelfLast {
         pub trainer: Trainer,
     }
 
@@ -589,14 +589,14 @@ mod serde_fields {
         use serde::{de, Deserialize, Deserializer, Serializer};
         use std::time::Duration;
 
-        pub fn serialize<S: Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+        pub(super) fn serialize<S: Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
             match d.subsec_millis() {
                 0 => s.serialize_str(&format!("{}s", d.as_secs())),
                 _ => s.serialize_str(&format!("{}ms", d.as_millis())),
             }
         }
 
-        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
+        pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
             let text = String::deserialize(d)?;
             let split = text
                 .find(|c: char| !c.is_ascii_digit())
@@ -620,18 +620,18 @@ mod serde_fields {
     }
 
     #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
-    pub struct Timeout(#[serde(with = "human")] pub Duration);
+    pub(super) struct Timeout(#[serde(with = "human")] pub Duration);
 
     /// A third-party struct.
     #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
-    pub struct Endpoint {
+    pub(super) struct Endpoint {
         pub host: String,
         pub port: u16,
     }
 
     #[derive(Config, Clone, Debug, PartialEq)]
     #[config(crate = "crate")]
-    pub struct Service {
+    pub(super) struct Service {
         /// How long a request may take.
         #[config(serde, default = Timeout(Duration::from_secs(30)))]
         pub timeout: Timeout,

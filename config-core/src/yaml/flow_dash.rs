@@ -55,7 +55,7 @@ pub(super) struct Patches {
 impl Patches {
     /// True when `info` (a saphyr error) is the one this module patches
     /// and the budget allows another retry on a text of `len` bytes.
-    pub fn can_retry(&self, info: &str, len: usize) -> bool {
+    pub(super) fn can_retry(&self, info: &str, len: usize) -> bool {
         info.contains(MESSAGE)
             && self.count < MAX_PATCHES
             && (self.count + 1).saturating_mul(len) <= RETRY_BYTES
@@ -63,7 +63,7 @@ impl Patches {
 
     /// Patches the `-` at 1-based `line` and 1-based `col` (characters) of
     /// `original`; false when no `-` followed by a flow indicator is there.
-    pub fn add(&mut self, original: &str, line: usize, col: usize) -> bool {
+    pub(super) fn add(&mut self, original: &str, line: usize, col: usize) -> bool {
         let Some(offset) = byte_offset(original, line, col) else {
             return false;
         };
@@ -91,7 +91,7 @@ impl Patches {
     }
 
     /// `original` with every patch applied.
-    pub fn apply(&self, original: &str) -> String {
+    pub(super) fn apply(&self, original: &str) -> String {
         let mut out = String::with_capacity(original.len() + 2 * self.inserts.len());
         let mut from = 0;
         for i in &self.inserts {
@@ -105,7 +105,7 @@ impl Patches {
 
     /// The position in the original text of `m`, a position in the
     /// patched text (inserted characters map to where they were inserted).
-    pub fn unshift(&self, m: Marker) -> Marker {
+    pub(super) fn unshift(&self, m: Marker) -> Marker {
         let (mut col_delta, mut index_delta) = (0, 0);
         let mut col = None;
         for i in &self.inserts {

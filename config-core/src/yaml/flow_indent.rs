@@ -36,7 +36,7 @@ pub(super) struct Shifted {
 
 impl Shifted {
     /// The position in the original text of `m`, a position in [`Shifted::text`].
-    pub fn unshift(&self, m: Marker) -> Marker {
+    pub(super) fn unshift(&self, m: Marker) -> Marker {
         let line = m.line();
         let shift = self.shift.get(line).copied().unwrap_or(0);
         let before = self.before.get(line).copied().unwrap_or(0);

@@ -85,7 +85,7 @@ pub(crate) struct Cost {
 
 impl Cost {
     /// The subtree's charge against [`Limits::max_tree_bytes`].
-    pub fn tree_bytes(&self) -> usize {
+    pub(super) fn tree_bytes(&self) -> usize {
         self.nodes
             .saturating_mul(NODE_BYTES)
             .saturating_add(self.bytes)
@@ -111,7 +111,7 @@ pub(crate) struct Budget {
 
 impl Budget {
     /// Charges one expansion of a subtree of size `cost`.
-    pub fn charge(&mut self, cost: Cost, limits: &Limits) -> Result<(), Exceeded> {
+    pub(super) fn charge(&mut self, cost: Cost, limits: &Limits) -> Result<(), Exceeded> {
         self.nodes = self.nodes.saturating_add(cost.nodes);
         self.bytes = self.bytes.saturating_add(cost.bytes);
         if self.nodes > limits.max_alias_nodes {
@@ -124,7 +124,7 @@ impl Budget {
     }
 
     /// Charges `bytes` of tree (see [`Limits::max_tree_bytes`]).
-    pub fn charge_tree(&mut self, bytes: usize, limits: &Limits) -> Result<(), Exceeded> {
+    pub(super) fn charge_tree(&mut self, bytes: usize, limits: &Limits) -> Result<(), Exceeded> {
         self.tree = self.tree.saturating_add(bytes);
         if self.tree > limits.max_tree_bytes {
             return Err(Exceeded::Tree);

@@ -198,7 +198,7 @@ pub(crate) fn is_int(b: &[u8]) -> bool {
 /// bigger int in decimal. [`Value::BigInt`] holds decimal digits, so the
 /// loader refuses both; the bound also keeps converting other bases (a
 /// quadratic step) fast.
-pub const MAX_INT_DIGITS: usize = 4300;
+pub(super) const MAX_INT_DIGITS: usize = 4300;
 
 enum Num {
     Int(i64),

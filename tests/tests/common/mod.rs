@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 /// (`tests/conformance`, a copy of `../shared/conformance`) and then the
 /// project's own cases in the same format (`tests/cases`, their expected
 /// outputs also made by the reference: `tools/difftest/make_compose_case.py`).
-pub fn corpus(kind: &str) -> Vec<PathBuf> {
+pub(crate) fn corpus(kind: &str) -> Vec<PathBuf> {
     let here = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut cases = Vec::new();
     for root in ["conformance", "cases"] {
@@ -28,12 +28,12 @@ pub fn corpus(kind: &str) -> Vec<PathBuf> {
 }
 
 /// A YAML file of the corpus; a file that does not load is a broken corpus.
-pub fn load(path: &Path) -> Node {
+pub(crate) fn load(path: &Path) -> Node {
     Node::from_yaml_file(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 /// A case's `case.yaml`, or an empty mapping when it has none.
-pub fn case_yaml(dir: &Path) -> Node {
+pub(crate) fn case_yaml(dir: &Path) -> Node {
     let p = dir.join("case.yaml");
     if p.exists() {
         load(&p)

@@ -53,7 +53,7 @@ pub struct Params {
 }
 
 /// Every key the launcher reads (plus `_target_`), for did-you-mean.
-pub const KEYS: &[&str] = &[
+pub(super) const KEYS: &[&str] = &[
     "_target_",
     "partition",
     "qos",

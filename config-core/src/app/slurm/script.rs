@@ -17,7 +17,7 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
 /// One array task: the job's dir and command line.
-pub struct Task {
+pub(super) struct Task {
     /// The job's output dir.
     pub dir: PathBuf,
     /// The program and its arguments.
@@ -25,7 +25,7 @@ pub struct Task {
 }
 
 /// Renders the batch script for `tasks` (an array when `array` is set).
-pub fn render(
+pub(super) fn render(
     params: &Params,
     slurm_dir: &Path,
     tasks: &[Task],
