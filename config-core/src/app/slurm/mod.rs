@@ -239,7 +239,7 @@ fn wait(sub: &Submission, max_poll_s: f64) -> Result<Vec<State>, Error> {
     });
     let mut pause = 0.2f64;
     let mut last = String::new();
-    let mut released: Vec<(usize, u64)> = Vec::new();
+    let mut requeued = Requeued::default();
     let mut failures = 0u32;
     loop {
         // A controller that does not answer once is not a failed sweep:
@@ -260,10 +260,11 @@ fn wait(sub: &Submission, max_poll_s: f64) -> Result<Vec<State>, Error> {
                 continue;
             }
         };
-        release_requeued(sub, &queue, &mut released);
+        requeued.release(sub, &queue);
         let mut states: Vec<State> = (0..sub.jobs.len())
             .map(|i| state_of(sub, i, &queue))
             .collect();
+        requeued.fail_vanished(sub, &queue, &mut states);
         // Just after submission the queue may not list the jobs yet.
         if t0.elapsed() < Duration::from_secs(10) {
             for (i, s) in states.iter_mut().enumerate() {
@@ -305,26 +306,84 @@ fn wait(sub: &Submission, max_poll_s: f64) -> Result<Vec<State>, Error> {
     }
 }
 
-/// A job that saved its state on the time-limit signal and was requeued
-/// waits for SLURM's requeue delay (its begin time, about two minutes).
-/// Nothing is gained by waiting: the launcher lets it start at once.
-fn release_requeued(
-    sub: &Submission,
-    queue: &HashMap<usize, String>,
-    released: &mut Vec<(usize, u64)>,
-) {
-    for (i, job) in sub.jobs.iter().enumerate() {
-        let Some(r) = Record::read(&job.dir).filter(|r| r.state == "REQUEUED") else {
-            continue;
-        };
-        if queue.get(&i).is_some_and(|q| q == "PENDING BeginTime")
-            && !released.contains(&(i, r.restarts))
-        {
-            let id = sub.task_id(i);
-            let _ = Command::new("scontrol")
-                .args(["update", &format!("JobId={id}"), "StartTime=now"])
-                .output();
-            released.push((i, r.restarts));
+/// How long a requeued job waits, pending, before the launcher lets it
+/// start. Started at once, it can reach the node before slurmd has
+/// finished with its previous run, and SLURM then kills it ("Job
+/// credential revoked") instead of starting it.
+const REQUEUE_SETTLE: Duration = Duration::from_secs(5);
+
+/// How long a job recorded as requeued may be missing from the queue
+/// before it counts as failed. Just after `scontrol requeue` it is briefly
+/// unlisted; one SLURM refused to start again never comes back.
+const REQUEUE_VANISH: Duration = Duration::from_secs(30);
+
+/// The launcher's view of the jobs that saved their state on the
+/// time-limit signal and were requeued.
+#[derive(Default)]
+struct Requeued {
+    /// When each (job, restart) was first seen waiting for its begin time.
+    waiting: HashMap<(usize, u64), Instant>,
+    /// The (job, restart)s already released.
+    released: Vec<(usize, u64)>,
+    /// When each job recorded as requeued was first seen missing from the
+    /// queue.
+    missing: HashMap<(usize, u64), Instant>,
+}
+
+impl Requeued {
+    /// A requeued job waits for SLURM's requeue delay (its begin time,
+    /// about two minutes). Nothing is gained by waiting that long: the
+    /// launcher lets it start once it has settled ([`REQUEUE_SETTLE`]).
+    fn release(&mut self, sub: &Submission, queue: &HashMap<usize, String>) {
+        for (i, job) in sub.jobs.iter().enumerate() {
+            let Some(r) = Record::read(&job.dir).filter(|r| r.state == "REQUEUED") else {
+                continue;
+            };
+            let run = (i, r.restarts);
+            if queue.get(&i).is_none_or(|q| q != "PENDING BeginTime")
+                || self.released.contains(&run)
+            {
+                continue;
+            }
+            let since = *self.waiting.entry(run).or_insert_with(Instant::now);
+            if since.elapsed() >= REQUEUE_SETTLE {
+                let id = sub.task_id(i);
+                let _ = Command::new("scontrol")
+                    .args(["update", &format!("JobId={id}"), "StartTime=now"])
+                    .output();
+                self.released.push(run);
+            }
+        }
+    }
+
+    /// A job recorded as requeued that stays out of the queue did not come
+    /// back (SLURM killed it before its script ran, which then records
+    /// nothing): it failed, rather than being waited for forever.
+    fn fail_vanished(
+        &mut self,
+        sub: &Submission,
+        queue: &HashMap<usize, String>,
+        states: &mut [State],
+    ) {
+        for (i, job) in sub.jobs.iter().enumerate() {
+            let Some(r) = Record::read(&job.dir).filter(|r| r.state == "REQUEUED") else {
+                continue;
+            };
+            if queue.contains_key(&i) {
+                self.missing.remove(&(i, r.restarts));
+                continue;
+            }
+            let since = *self
+                .missing
+                .entry((i, r.restarts))
+                .or_insert_with(Instant::now);
+            if since.elapsed() >= REQUEUE_VANISH {
+                states[i] = State::Failed(format!(
+                    "requeued after {} restart(s), then left the queue without running again \
+                     (SLURM refused to start it: see slurmctld's log)",
+                    r.restarts
+                ));
+            }
         }
     }
 }
