@@ -33,7 +33,7 @@ fuzz_target!(|data: &[u8]| {
             let options = vec!["a".to_string(), "b".to_string()];
             let _ = s.expand(Some(&options), &mut SweepRng::new(1));
         }
-        None => {}
+        _ => {}
     }
 });
 
