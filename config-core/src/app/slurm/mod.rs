@@ -264,7 +264,7 @@ fn wait(sub: &Submission, max_poll_s: f64) -> Result<Vec<State>, Error> {
         let mut states: Vec<State> = (0..sub.jobs.len())
             .map(|i| state_of(sub, i, &queue))
             .collect();
-        requeued.fail_vanished(sub, &queue, &mut states);
+        requeued.fail_vanished(sub, &queue, &mut states, Instant::now());
         // Just after submission the queue may not list the jobs yet.
         if t0.elapsed() < Duration::from_secs(10) {
             for (i, s) in states.iter_mut().enumerate() {
@@ -364,6 +364,7 @@ impl Requeued {
         sub: &Submission,
         queue: &HashMap<usize, String>,
         states: &mut [State],
+        now: Instant,
     ) {
         for (i, job) in sub.jobs.iter().enumerate() {
             let Some(r) = Record::read(&job.dir).filter(|r| r.state == "REQUEUED") else {
@@ -373,11 +374,8 @@ impl Requeued {
                 self.missing.remove(&(i, r.restarts));
                 continue;
             }
-            let since = *self
-                .missing
-                .entry((i, r.restarts))
-                .or_insert_with(Instant::now);
-            if since.elapsed() >= REQUEUE_VANISH {
+            let since = *self.missing.entry((i, r.restarts)).or_insert(now);
+            if now.duration_since(since) >= REQUEUE_VANISH {
                 states[i] = State::Failed(format!(
                     "requeued after {} restart(s), then left the queue without running again \
                      (SLURM refused to start it: see slurmctld's log)",
@@ -450,4 +448,52 @@ pub fn status_report(sweep_dir: &Path) -> Result<(String, bool), Error> {
         .collect();
     let failed = states.iter().any(|s| matches!(s, State::Failed(_)));
     Ok((report(&sub, &states), failed))
+}
+
+#[cfg(test)]
+mod requeue_tests {
+    use super::*;
+
+    /// A job that recorded `REQUEUED` and never came back to the queue
+    /// fails after [`REQUEUE_VANISH`]; one back in the queue is not.
+    #[test]
+    fn a_requeued_job_missing_from_the_queue_fails_after_a_while() {
+        let dir = std::env::temp_dir().join(format!("requeue-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("job_status.yaml"),
+            "state: REQUEUED\nrestarts: 1\n",
+        )
+        .unwrap();
+        let job = Submitted {
+            num: 0,
+            dir: dir.clone(),
+            overrides: vec![],
+        };
+        let sub = Submission {
+            job_id: "7".into(),
+            array: false,
+            jobs: vec![job],
+        };
+        let mut requeued = Requeued::default();
+        let t0 = Instant::now();
+        let empty = HashMap::new();
+        let mut states = vec![state_of(&sub, 0, &empty)];
+        assert_eq!(states[0], State::Pending);
+        requeued.fail_vanished(&sub, &empty, &mut states, t0);
+        requeued.fail_vanished(&sub, &empty, &mut states, t0 + REQUEUE_VANISH / 2);
+        assert_eq!(states[0], State::Pending);
+        // Back in the queue: the clock starts again.
+        let queued = HashMap::from([(0, "PENDING BeginTime".to_string())]);
+        requeued.fail_vanished(&sub, &queued, &mut states, t0 + REQUEUE_VANISH);
+        requeued.fail_vanished(&sub, &empty, &mut states, t0 + REQUEUE_VANISH * 3 / 2);
+        assert_eq!(states[0], State::Pending);
+        requeued.fail_vanished(&sub, &empty, &mut states, t0 + REQUEUE_VANISH * 5 / 2);
+        assert!(
+            matches!(&states[0], State::Failed(m) if m.contains("left the queue")),
+            "{:?}",
+            states[0]
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }
