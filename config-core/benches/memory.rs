@@ -11,12 +11,13 @@
 //! Run: `cargo bench -p config-core --bench memory` (the tree is built
 //! under `$COMPOSE_BENCH_DIR`, or the temp dir, as the speed bench does).
 
+mod common;
+
+use common::{cpu_ns, overrides, tree};
 use config_core::compose::Composer;
 use config_core::yaml::{load_str, Limits};
 use config_core::{Key, Node, Origin, Value};
 use peak_alloc::PeakAlloc;
-use std::path::{Path, PathBuf};
-use std::process::Command;
 
 // The system allocator, counting live bytes and their peak (a crate: no
 // hand-written `unsafe` allocator; the workspace forbids `unsafe`).
@@ -29,35 +30,6 @@ fn measure<T>(f: impl FnOnce() -> T) -> (T, usize) {
     ALLOC.reset_peak_usage();
     let out = f();
     (out, ALLOC.peak_usage() - base)
-}
-
-fn tree() -> PathBuf {
-    let base = std::env::var_os("COMPOSE_BENCH_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(std::env::temp_dir);
-    let dir = base.join("speed-bench-keys-12000");
-    if !dir.join("overrides.txt").exists() {
-        let script = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .ancestors()
-            .map(|a| a.join("shared/bench/make_tree.py"))
-            .find(|p| p.exists())
-            .unwrap_or_else(|| PathBuf::from("/work/shared/bench/make_tree.py"));
-        let status = Command::new("python3")
-            .arg(&script)
-            .arg(&dir)
-            .args(["--experiments", "20", "--keys", "12000"])
-            .stdout(std::process::Stdio::null())
-            .status()
-            .expect("python3 runs make_tree.py");
-        assert!(status.success(), "make_tree.py failed");
-    }
-    dir
-}
-
-/// CPU time this thread has run, in ns (Linux's schedstat).
-fn cpu_ns() -> Option<u64> {
-    let s = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
-    s.split_whitespace().next()?.parse().ok()
 }
 
 fn mib(bytes: usize) -> String {
@@ -76,13 +48,8 @@ fn main() {
         std::mem::size_of::<Key>(),
         std::mem::size_of::<(u64, Key, Node)>(),
     );
-    let dir = tree();
-    let ov: Vec<String> = std::fs::read_to_string(dir.join("overrides.txt"))
-        .unwrap()
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(str::to_string)
-        .collect();
+    let dir = tree("keys-12000", &["--experiments", "20", "--keys", "12000"]);
+    let ov = overrides(&dir);
     let composer = Composer::builder().dir(&dir).build().unwrap();
     // Warm-up, and the files this compose reads.
     let composition = composer.compose_full("config", &ov).unwrap();

@@ -18,45 +18,10 @@
 
 mod common;
 
-use common::report_cpu;
+use common::{overrides, report_cpu, tree};
 use config_core::compose::Composer;
 use config_core::yaml::{load_str, Limits};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use std::path::{Path, PathBuf};
-use std::process::Command;
-
-/// A tree of make_tree.py with `args`, named after them.
-fn tree(name: &str, args: &[&str]) -> PathBuf {
-    let base = std::env::var_os("COMPOSE_BENCH_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(std::env::temp_dir);
-    let dir = base.join(format!("speed-bench-{name}"));
-    if !dir.join("overrides.txt").exists() {
-        let script = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .ancestors()
-            .map(|a| a.join("shared/bench/make_tree.py"))
-            .find(|p| p.exists())
-            .unwrap_or_else(|| PathBuf::from("/work/shared/bench/make_tree.py"));
-        let status = Command::new("python3")
-            .arg(&script)
-            .arg(&dir)
-            .args(args)
-            .stdout(std::process::Stdio::null())
-            .status()
-            .expect("python3 runs make_tree.py");
-        assert!(status.success(), "make_tree.py failed");
-    }
-    dir
-}
-
-fn overrides(dir: &Path) -> Vec<String> {
-    std::fs::read_to_string(dir.join("overrides.txt"))
-        .unwrap()
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(str::to_string)
-        .collect()
-}
 
 fn load_and_emit(c: &mut Criterion) {
     let dir = tree("default", &[]);

@@ -1,6 +1,13 @@
 //! CPU-time figures next to criterion's wall times: on the shared 2-core
 //! machine other work stretches wall times, much less the CPU time this
-//! thread runs (Linux's schedstat).
+//! thread runs (Linux's schedstat). Also the trees of
+//! `shared/bench/make_tree.py` the benches share.
+
+// Each bench uses some of these.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
 
 /// CPU time this thread has run, in ns, from `/proc/thread-self/schedstat`.
 pub(crate) fn cpu_ns() -> Option<u64> {
@@ -36,4 +43,38 @@ pub(crate) fn report_cpu(what: &str, bytes: Option<u64>, mut f: impl FnMut()) {
         ),
         None => println!("{what}: {:.3} ms CPU each ({rounds} rounds)", per * 1e3),
     }
+}
+
+/// A tree of make_tree.py with `args`, named after them.
+pub(crate) fn tree(name: &str, args: &[&str]) -> PathBuf {
+    let base = std::env::var_os("COMPOSE_BENCH_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(std::env::temp_dir);
+    let dir = base.join(format!("speed-bench-{name}"));
+    if !dir.join("overrides.txt").exists() {
+        let script = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .ancestors()
+            .map(|a| a.join("shared/bench/make_tree.py"))
+            .find(|p| p.exists())
+            .unwrap_or_else(|| PathBuf::from("/work/shared/bench/make_tree.py"));
+        let status = Command::new("python3")
+            .arg(&script)
+            .arg(&dir)
+            .args(args)
+            .stdout(std::process::Stdio::null())
+            .status()
+            .expect("python3 runs make_tree.py");
+        assert!(status.success(), "make_tree.py failed");
+    }
+    dir
+}
+
+/// The overrides of a tree's `overrides.txt`, one per line.
+pub(crate) fn overrides(dir: &Path) -> Vec<String> {
+    std::fs::read_to_string(dir.join("overrides.txt"))
+        .unwrap()
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(str::to_string)
+        .collect()
 }
