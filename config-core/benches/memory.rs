@@ -13,7 +13,7 @@
 
 mod common;
 
-use common::{cpu_ns, overrides, tree};
+use common::{cpu_ns, files_read, overrides, tree};
 use config_core::compose::Composer;
 use config_core::yaml::{load_str, Limits};
 use config_core::{Key, Node, Origin, Value};
@@ -53,17 +53,7 @@ fn main() {
     let composer = Composer::builder().dir(&dir).build().unwrap();
     // Warm-up, and the files this compose reads.
     let composition = composer.compose_full("config", &ov).unwrap();
-    let files: Vec<(String, String)> = composition
-        .defaults
-        .loaded_paths
-        .iter()
-        .map(|p| dir.join(format!("{p}.yaml")))
-        .filter(|path| path.exists())
-        .map(|path| {
-            let text = std::fs::read_to_string(&path).unwrap();
-            (path.display().to_string(), text)
-        })
-        .collect();
+    let files = files_read(&dir, &composition);
     drop(composition);
     let yaml: usize = files.iter().map(|(_, t)| t.len()).sum();
     println!(

@@ -18,7 +18,7 @@
 
 mod common;
 
-use common::{overrides, report_cpu, tree};
+use common::{files_read, overrides, report_cpu, tree};
 use config_core::compose::Composer;
 use config_core::yaml::{load_str, Limits};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
@@ -28,17 +28,7 @@ fn load_and_emit(c: &mut Criterion) {
     let ov = overrides(&dir);
     let composer = Composer::builder().dir(&dir).build().unwrap();
     let composition = composer.compose_full("config", &ov).unwrap();
-    let files: Vec<(String, String)> = composition
-        .defaults
-        .loaded_paths
-        .iter()
-        .map(|p| dir.join(format!("{p}.yaml")))
-        .filter(|path| path.exists()) // not Hydra's built-in configs
-        .map(|path| {
-            let text = std::fs::read_to_string(&path).unwrap();
-            (path.display().to_string(), text)
-        })
-        .collect();
+    let files = files_read(&dir, &composition);
     let bytes: usize = files.iter().map(|(_, t)| t.len()).sum();
     let mut g = c.benchmark_group("speed_load");
     g.throughput(Throughput::Bytes(bytes as u64));

@@ -78,3 +78,22 @@ pub(crate) fn overrides(dir: &Path) -> Vec<String> {
         .map(str::to_string)
         .collect()
 }
+
+/// The files of `dir` that a composition read, with their text: Hydra's
+/// own configs are built in, not files of the tree.
+pub(crate) fn files_read(
+    dir: &Path,
+    composition: &config_core::compose::Composition,
+) -> Vec<(String, String)> {
+    composition
+        .defaults
+        .loaded_paths
+        .iter()
+        .map(|p| dir.join(format!("{p}.yaml")))
+        .filter(|path| path.exists())
+        .map(|path| {
+            let text = std::fs::read_to_string(&path).unwrap();
+            (path.display().to_string(), text)
+        })
+        .collect()
+}
