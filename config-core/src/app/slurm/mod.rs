@@ -260,11 +260,12 @@ fn wait(sub: &Submission, max_poll_s: f64) -> Result<Vec<State>, Error> {
                 continue;
             }
         };
-        requeued.release(sub, &queue);
+        let runs = requeued_runs(sub);
+        requeued.release(sub, &queue, &runs);
         let mut states: Vec<State> = (0..sub.jobs.len())
             .map(|i| state_of(sub, i, &queue))
             .collect();
-        requeued.fail_vanished(sub, &queue, &mut states, Instant::now());
+        requeued.fail_vanished(&runs, &queue, &mut states, Instant::now());
         // Just after submission the queue may not list the jobs yet.
         if t0.elapsed() < Duration::from_secs(10) {
             for (i, s) in states.iter_mut().enumerate() {
@@ -317,6 +318,20 @@ const REQUEUE_SETTLE: Duration = Duration::from_secs(5);
 /// unlisted; one SLURM refused to start again never comes back.
 const REQUEUE_VANISH: Duration = Duration::from_secs(30);
 
+/// The jobs whose record says they saved their state and were requeued,
+/// with their restart count: read once per poll.
+fn requeued_runs(sub: &Submission) -> Vec<(usize, u64)> {
+    sub.jobs
+        .iter()
+        .enumerate()
+        .filter_map(|(i, job)| {
+            Record::read(&job.dir)
+                .filter(|r| r.state == "REQUEUED")
+                .map(|r| (i, r.restarts))
+        })
+        .collect()
+}
+
 /// The launcher's view of the jobs that saved their state on the
 /// time-limit signal and were requeued.
 #[derive(Default)]
@@ -334,12 +349,9 @@ impl Requeued {
     /// A requeued job waits for SLURM's requeue delay (its begin time,
     /// about two minutes). Nothing is gained by waiting that long: the
     /// launcher lets it start once it has settled ([`REQUEUE_SETTLE`]).
-    fn release(&mut self, sub: &Submission, queue: &HashMap<usize, String>) {
-        for (i, job) in sub.jobs.iter().enumerate() {
-            let Some(r) = Record::read(&job.dir).filter(|r| r.state == "REQUEUED") else {
-                continue;
-            };
-            let run = (i, r.restarts);
+    fn release(&mut self, sub: &Submission, queue: &HashMap<usize, String>, runs: &[(usize, u64)]) {
+        for &run in runs {
+            let i = run.0;
             if queue.get(&i).is_none_or(|q| q != "PENDING BeginTime")
                 || self.released.contains(&run)
             {
@@ -361,25 +373,21 @@ impl Requeued {
     /// nothing): it failed, rather than being waited for forever.
     fn fail_vanished(
         &mut self,
-        sub: &Submission,
+        runs: &[(usize, u64)],
         queue: &HashMap<usize, String>,
         states: &mut [State],
         now: Instant,
     ) {
-        for (i, job) in sub.jobs.iter().enumerate() {
-            let Some(r) = Record::read(&job.dir).filter(|r| r.state == "REQUEUED") else {
-                continue;
-            };
+        for &(i, restarts) in runs {
             if queue.contains_key(&i) {
-                self.missing.remove(&(i, r.restarts));
+                self.missing.remove(&(i, restarts));
                 continue;
             }
-            let since = *self.missing.entry((i, r.restarts)).or_insert(now);
+            let since = *self.missing.entry((i, restarts)).or_insert(now);
             if now.duration_since(since) >= REQUEUE_VANISH {
                 states[i] = State::Failed(format!(
-                    "requeued after {} restart(s), then left the queue without running again \
-                     (SLURM refused to start it: see slurmctld's log)",
-                    r.restarts
+                    "requeued after {restarts} restart(s), then left the queue without running again \
+                     (SLURM refused to start it: see slurmctld's log)"
                 ));
             }
         }
@@ -476,19 +484,20 @@ mod requeue_tests {
             jobs: vec![job],
         };
         let mut requeued = Requeued::default();
+        let runs = requeued_runs(&sub);
         let t0 = Instant::now();
         let empty = HashMap::new();
         let mut states = vec![state_of(&sub, 0, &empty)];
         assert_eq!(states[0], State::Pending);
-        requeued.fail_vanished(&sub, &empty, &mut states, t0);
-        requeued.fail_vanished(&sub, &empty, &mut states, t0 + REQUEUE_VANISH / 2);
+        requeued.fail_vanished(&runs, &empty, &mut states, t0);
+        requeued.fail_vanished(&runs, &empty, &mut states, t0 + REQUEUE_VANISH / 2);
         assert_eq!(states[0], State::Pending);
         // Back in the queue: the clock starts again.
         let queued = HashMap::from([(0, "PENDING BeginTime".to_string())]);
-        requeued.fail_vanished(&sub, &queued, &mut states, t0 + REQUEUE_VANISH);
-        requeued.fail_vanished(&sub, &empty, &mut states, t0 + REQUEUE_VANISH * 3 / 2);
+        requeued.fail_vanished(&runs, &queued, &mut states, t0 + REQUEUE_VANISH);
+        requeued.fail_vanished(&runs, &empty, &mut states, t0 + REQUEUE_VANISH * 3 / 2);
         assert_eq!(states[0], State::Pending);
-        requeued.fail_vanished(&sub, &empty, &mut states, t0 + REQUEUE_VANISH * 5 / 2);
+        requeued.fail_vanished(&runs, &empty, &mut states, t0 + REQUEUE_VANISH * 5 / 2);
         assert!(
             matches!(&states[0], State::Failed(m) if m.contains("left the queue")),
             "{:?}",
