@@ -393,15 +393,15 @@ impl Error {
         if let Some(origin) = &inner.origin {
             let _ = write!(out, "\n    at {}", text(&origin.to_string()));
         }
-        let file_line = match (&inner.snippet, &inner.origin) {
-            (None, Some(Origin::File { path, line, col })) if read_files => {
-                line_from_file(path, *line, *col)
-            }
-            // A bad `${...}` in a value read from a file: the file's line,
-            // with the caret moved into the value, when the value is
-            // written there as it is (plain, on one line).
-            (Some(value), Some(Origin::File { path, line, col })) if read_files => {
-                line_from_file(path, *line, *col).and_then(|l| l.pointing_into(value))
+        // The file's line; for a bad `${...}` in a value read from a file,
+        // with the caret moved into the value, when the value is written
+        // there as it is (plain, on one line).
+        let file_line = match &inner.origin {
+            Some(Origin::File { path, line, col }) if read_files => {
+                line_from_file(path, *line, *col).and_then(|l| match &inner.snippet {
+                    Some(value) => l.pointing_into(value),
+                    None => Some(l),
+                })
             }
             _ => None,
         };
