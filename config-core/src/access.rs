@@ -69,7 +69,7 @@ fn child_mut<'a>(node: &'a mut Node, seg: &str) -> Option<&'a mut Node> {
 fn full_key(parent: &str, parent_node: &Node, seg: &str) -> String {
     match (&parent_node.value, seg.parse::<usize>()) {
         (Value::List(_), Ok(i)) => index_key(parent, i),
-        _ => child_key(parent, &Key::Str(seg.to_string())),
+        _ => child_key(parent, &Key::from(seg.to_string())),
     }
 }
 
@@ -443,7 +443,7 @@ fn check_add(
 
 fn add_child(parent: &mut Node, seg: &str, value: Node) {
     if let Value::Map(m) = &mut parent.value {
-        m.insert(Key::Str(seg.to_string()), value);
+        m.insert(Key::from(seg.to_string()), value);
     }
 }
 

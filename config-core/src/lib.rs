@@ -58,7 +58,7 @@ pub use access::UpdateMode;
 pub use config_derive::Config;
 pub use error::{Error, ErrorKind};
 pub use merge::{merge, merge_hooked, merge_with, ListMerge, MergeHook};
-pub use node::{float_repr, Flags, Key, Map, Node, Value};
+pub use node::{float_repr, CompactString, Flags, Key, Map, Node, Value};
 pub use origin::{Name, Origin};
 pub use path::parse_path;
 pub use store::{ConfigStore, StoreEntry};

@@ -6,6 +6,7 @@
 //! a [`Value`] plus its [`Origin`] and its [`Flags`].
 
 use crate::origin::Origin;
+pub use compact_str::CompactString;
 use indexmap::{Equivalent, IndexMap};
 use std::fmt;
 use std::hash::{Hash, Hasher};
@@ -118,8 +119,9 @@ impl Extend<(Key, Node)> for Map {
 /// ```
 #[derive(Clone, Debug)]
 pub enum Key {
-    /// A string key.
-    Str(String),
+    /// A string key: a [`CompactString`], which keeps up to 24 bytes inline,
+    /// so that most keys cost no allocation of their own.
+    Str(CompactString),
     /// An integer key, e.g. `1: a`.
     Int(i64),
     /// A float key, e.g. `2.5: b`.
@@ -174,12 +176,12 @@ impl Equivalent<Key> for StrKey<'_> {
 
 impl From<&str> for Key {
     fn from(s: &str) -> Key {
-        Key::Str(s.to_string())
+        Key::Str(CompactString::from(s))
     }
 }
 impl From<String> for Key {
     fn from(s: String) -> Key {
-        Key::Str(s)
+        Key::Str(CompactString::from(s))
     }
 }
 
@@ -422,7 +424,7 @@ impl Node {
     pub fn get_mut(&mut self, key: &str) -> Result<Option<&mut Node>, crate::Error> {
         let inherited = self.flags.readonly.unwrap_or(false);
         if let Some(child) = self.get(key) {
-            let full = crate::path::child_key("", &Key::Str(key.to_string()));
+            let full = crate::path::child_key("", &Key::from(key));
             crate::access::check_writable(child, inherited, &full)?;
         }
         Ok(self.get_mut_raw(key))

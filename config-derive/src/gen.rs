@@ -160,7 +160,7 @@ fn insert_fields<'a>(
     codecs(s, paths).map(move |c| {
         let name = &c.f.name;
         let v = value(&c);
-        quote!(__m.insert(#p::Key::Str(::std::string::String::from(#name)), #v);)
+        quote!(__m.insert(#p::Key::from(#name), #v);)
     })
 }
 
@@ -271,7 +271,7 @@ fn defaults_list_fn(input: &Input, s: &Struct, paths: &Paths) -> Option<TokenStr
             };
             quote!({
                 let mut __m = #p::Map::new();
-                __m.insert(#p::Key::Str(::std::string::String::from(#g)), #p::Node::with_origin(#v, __o.clone()));
+                __m.insert(#p::Key::from(#g), #p::Node::with_origin(#v, __o.clone()));
                 #p::Node::with_origin(#p::Value::Map(__m), __o.clone())
             })
         }

@@ -124,7 +124,7 @@ pub(crate) fn oc_create(call: &mut Call<'_, '_>) -> Result<Node, Error> {
                 Value::Null => Node::new(Value::Map(Default::default())),
                 Value::Str(text) | Value::Interp(text) => {
                     let mut m = crate::node::Map::new();
-                    m.insert(Key::Str(text), Node::new(Value::Null));
+                    m.insert(Key::from(text), Node::new(Value::Null));
                     Node::new(Value::Map(m))
                 }
                 Value::Map(_) | Value::List(_) => loaded,
@@ -252,7 +252,7 @@ pub(crate) fn oc_dict_keys(call: &mut Call<'_, '_>) -> Result<Node, Error> {
         .keys()
         .map(|k| {
             Node::new(match k {
-                Key::Str(s) => Value::Str(s.clone()),
+                Key::Str(s) => Value::Str(s.to_string()),
                 Key::Int(i) => Value::Int(*i),
                 Key::Float(f) => Value::Float(*f),
                 Key::Bool(b) => Value::Bool(*b),

@@ -1086,7 +1086,7 @@ impl<'e> Engine<'e> {
         let best = did_you_mean(seg, keys.iter().map(String::as_str))
             .into_iter()
             .next()?;
-        let full = child_key(&self.full_key(container), &Key::Str(best.to_string()));
+        let full = child_key(&self.full_key(container), &Key::from(best.to_string()));
         Some(format!("did you mean '{full}'?"))
     }
 
@@ -1349,7 +1349,7 @@ impl<'e> Engine<'e> {
             let idx = match &self.node(&cur).value {
                 Value::Map(m) => {
                     let found = crate::access::find_key(m, &seg);
-                    key = child_key(&key, &Key::Str(seg.clone()));
+                    key = child_key(&key, &Key::from(seg.clone()));
                     found
                 }
                 Value::List(l) => {
@@ -1443,7 +1443,7 @@ fn dict_key(pieces: &[Piece]) -> Result<Key, Error> {
                 "KeyValidationError raised while resolving interpolation: Incompatible key type 'NoneType'",
             ))
         }
-        _ => Key::Str(text),
+        _ => Key::from(text),
     })
 }
 

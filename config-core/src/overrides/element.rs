@@ -257,8 +257,8 @@ impl Element {
             Element::Int(i) => Key::Int(*i),
             Element::Float(x) => Key::Float(*x),
             Element::Bool(b) => Key::Bool(*b),
-            Element::Str { text, .. } => Key::Str(text.clone()),
-            Element::BigInt(d) if !strict => Key::Str(d.clone()),
+            Element::Str { text, .. } => Key::from(text.clone()),
+            Element::BigInt(d) if !strict => Key::from(d.clone()),
             Element::Null if !strict => Key::Str("null".into()),
             other => {
                 return Err(Error::new(

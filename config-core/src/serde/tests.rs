@@ -81,7 +81,7 @@ fn tree() -> impl Strategy<Value = Node> {
         prop_oneof![
             prop::collection::vec(inner.clone(), 0..5).prop_map(|l| Node::new(Value::List(l))),
             prop::collection::vec((text(), inner), 0..5).prop_map(|kv| {
-                let m: Map = kv.into_iter().map(|(k, v)| (Key::Str(k), v)).collect();
+                let m: Map = kv.into_iter().map(|(k, v)| (Key::from(k), v)).collect();
                 Node::new(Value::Map(m))
             }),
         ]

@@ -274,7 +274,7 @@ impl MapSer {
 /// A scalar node as a mapping key.
 fn to_key(n: Node) -> Result<Key, SerError> {
     match n.value {
-        Value::Str(s) | Value::Interp(s) => Ok(Key::Str(s)),
+        Value::Str(s) | Value::Interp(s) => Ok(Key::from(s)),
         Value::Int(i) => Ok(Key::Int(i)),
         Value::Float(f) => Ok(Key::Float(f)),
         Value::Bool(b) => Ok(Key::Bool(b)),

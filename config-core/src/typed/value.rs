@@ -257,7 +257,7 @@ fn map_to_node<'a, T: ConfigValue + 'a>(
     origin: &Origin,
 ) -> Node {
     let m: Map = entries
-        .map(|(k, v)| (Key::Str(k.clone()), v.to_node(origin)))
+        .map(|(k, v)| (Key::from(k.clone()), v.to_node(origin)))
         .collect();
     scalar(Value::Map(m), origin)
 }
@@ -288,7 +288,7 @@ macro_rules! map_impl {
             }
             fn validate_into(&self, key: &str, errors: &mut Errors) {
                 for (k, v) in self.iter() {
-                    v.validate_into(&child_key(key, &Key::Str(k.clone())), errors);
+                    v.validate_into(&child_key(key, &Key::from(k.clone())), errors);
                 }
             }
         }

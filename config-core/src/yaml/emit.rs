@@ -383,7 +383,7 @@ pub(crate) mod tests {
     #[test]
     fn long_keys_use_the_explicit_form() {
         let mut map = Map::new();
-        map.insert(Key::Str("k".repeat(1100)), Node::new(Value::Int(1)));
+        map.insert(Key::from("k".repeat(1100)), Node::new(Value::Int(1)));
         let out = to_yaml(&Node::new(Value::Map(map)));
         assert!(out.starts_with("? kkk"), "{}", &out[..20]);
         assert_eq!(yaml_of(&out), out);
@@ -499,7 +499,7 @@ pub(crate) mod tests {
     /// integral floats, no ints 0 and 1 beside the bools.
     fn arb_key() -> impl Strategy<Value = Key> {
         prop_oneof![
-            3 => arb_str().prop_map(Key::Str),
+            3 => arb_str().prop_map(Key::from),
             1 => (2i64..1_000_000).prop_map(Key::Int),
             1 => (-1000i64..1000).prop_map(|i| Key::Float(i as f64 + 0.25)),
             1 => any::<bool>().prop_map(Key::Bool),

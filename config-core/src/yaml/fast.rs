@@ -145,10 +145,8 @@ impl Fast<'_> {
     fn scalar(&mut self, text: &str, pos: Pos, interp: bool) -> Result<(), Stop> {
         let expecting_key =
             matches!(self.stack.last(), Some(l) if l.kind == Kind::Map && l.key.is_none());
-        let value = plain(text, interp)?;
         if expecting_key {
-            // A key saphyr's path refuses (null) is its to report.
-            let key = super::load::as_key(value).map_err(|_| Stop::Bail)?;
+            let key = key_of(text, interp)?;
             self.charge(key.as_str().map_or(0, str::len), pos)?;
             if let Some(top) = self.stack.last_mut() {
                 let at = KeyPos {
@@ -159,6 +157,7 @@ impl Fast<'_> {
             }
             return Ok(());
         }
+        let value = plain(text, interp)?;
         let bytes = match &value {
             Value::Str(s) | Value::Interp(s) => s.len(),
             Value::BigInt(d) => d.len(),
@@ -443,6 +442,19 @@ fn plain(text: &str, interp: bool) -> Result<Value, Stop> {
         Plain::Str => Value::Str(text.to_string()),
         Plain::BadFloat | Plain::Merge | Plain::ValueTag => return Err(Stop::Bail),
     })
+}
+
+/// The key of a plain scalar. A string key is built from the text itself,
+/// inline when short (see [`Key::Str`]), with no `String` on the way: keys
+/// are most of a config's scalars. Other keys are typed as values are, then
+/// converted as the saphyr path converts them; a key that path refuses
+/// (null) is its to report.
+fn key_of(text: &str, interp: bool) -> Result<Key, Stop> {
+    match scalar::resolve_plain(text) {
+        // `???` and `${..}` keys are string keys too.
+        Plain::Str => Ok(Key::from(text)),
+        _ => super::load::as_key(plain(text, interp)?).map_err(|_| Stop::Bail),
+    }
 }
 
 /// The line itself, or its part before a comment that holds non-ASCII text

@@ -266,7 +266,7 @@ fn top_level(root: Option<Node>, path: &Name, limits: &Limits) -> Result<Node, E
             n.stamp_origin(&origin);
             Ok(n)
         }
-        Some(Value::Str(s) | Value::Interp(s)) => Ok(single_key_map(Key::Str(s), origin)),
+        Some(Value::Str(s) | Value::Interp(s)) => Ok(single_key_map(Key::from(s), origin)),
         Some(Value::Missing) => Ok(single_key_map(Key::Str("???".into()), origin)),
         Some(other) => Err(Error::new(
             ErrorKind::Yaml,
@@ -824,7 +824,7 @@ fn unsupported_tag(tag: &Tag, on: &str) -> String {
 #[inline]
 pub(super) fn as_key(value: Value) -> Result<Key, Value> {
     Ok(match value {
-        Value::Str(s) | Value::Interp(s) => Key::Str(s),
+        Value::Str(s) | Value::Interp(s) => Key::from(s),
         Value::Missing => Key::Str("???".into()),
         Value::Int(i) => Key::Int(i),
         Value::BigInt(digits) => Key::Str(digits.into()),
