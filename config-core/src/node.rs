@@ -185,6 +185,12 @@ impl From<String> for Key {
     }
 }
 
+impl From<CompactString> for Key {
+    fn from(s: CompactString) -> Key {
+        Key::Str(s)
+    }
+}
+
 impl fmt::Display for Key {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -231,10 +237,11 @@ pub enum Value {
     BigInt(Box<str>),
     /// A float (`inf` and `nan` included).
     Float(f64),
-    /// A plain string.
-    Str(String),
+    /// A plain string: a [`CompactString`], inline up to 24 bytes as keys
+    /// are, so that most strings cost no allocation of their own.
+    Str(CompactString),
     /// A string that contains `${`: resolved by the interpolation engine.
-    Interp(String),
+    Interp(CompactString),
     /// An ordered mapping.
     Map(Map),
     /// A list.
@@ -244,7 +251,7 @@ pub enum Value {
 impl Value {
     /// A string value, classified: it becomes [`Value::Interp`] when it
     /// contains `${` (as OmegaConf decides), [`Value::Str`] otherwise.
-    pub fn string(s: impl Into<String>) -> Value {
+    pub fn string(s: impl Into<CompactString>) -> Value {
         let s = s.into();
         if s.contains("${") {
             Value::Interp(s)

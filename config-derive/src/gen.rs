@@ -425,7 +425,7 @@ fn expand_enum(input: &Input, vs: &[Variant], paths: &Paths) -> TokenStream {
             const TYPE: #t::TypeDesc = #t::TypeDesc::Enum { name: #type_name, variants: &[#(#names),*] };
 
             fn to_node(&self, __origin: &#p::Origin) -> #p::Node {
-                #p::Node::with_origin(#p::Value::Str(::std::string::String::from(self.config_name())), __origin.clone())
+                #p::Node::with_origin(#p::Value::Str(#p::CompactString::from(self.config_name())), __origin.clone())
             }
 
             fn from_node(__node: &#p::Node, __key: &str) -> ::core::result::Result<Self, #p::Error> {

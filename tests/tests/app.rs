@@ -196,7 +196,7 @@ fn text_at(node: &Node, path: &str) -> String {
         .unwrap()
         .unwrap_or_else(|| panic!("no {path} in\n{}", node.to_yaml()));
     match &n.value {
-        Value::Str(s) => s.clone(),
+        Value::Str(s) => s.to_string(),
         Value::Int(i) => i.to_string(),
         Value::Bool(b) => b.to_string(),
         Value::Null => "null".into(),

@@ -30,7 +30,7 @@ fn env_of(case: &Node) -> Vec<(String, String)> {
 
 fn scalar_text(n: &Node) -> String {
     match &n.value {
-        Value::Str(s) | Value::Interp(s) => s.clone(),
+        Value::Str(s) | Value::Interp(s) => s.to_string(),
         Value::Int(i) => i.to_string(),
         Value::Bool(b) => if *b { "True" } else { "False" }.to_string(),
         Value::Float(f) => config_core::float_repr(*f),

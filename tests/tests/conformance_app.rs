@@ -194,7 +194,7 @@ fn py_repr(n: &Node) -> String {
 fn py_str(n: &Node) -> String {
     match &n.value {
         Value::Missing => "???".into(),
-        Value::Str(s) | Value::Interp(s) => s.clone(),
+        Value::Str(s) | Value::Interp(s) => s.to_string(),
         _ => py_repr(n),
     }
 }

@@ -180,7 +180,7 @@ impl<'a> Runner<'a> {
             set_leaf(
                 &mut prepared.hydra,
                 "runtime.output_dir",
-                Value::Str(dir.to_string_lossy().into_owned()),
+                Value::Str(dir.to_string_lossy().into()),
             );
             prepared.output_dir = dir.clone();
             prepared.fresh = false;
@@ -298,7 +298,7 @@ impl<'a> Runner<'a> {
         compose_overrides: &[String],
     ) -> Result<Prepared, Error> {
         if let Some(n) = num {
-            set_leaf(&mut hydra, "job.id", Value::Str(n.to_string()));
+            set_leaf(&mut hydra, "job.id", Value::Str(n.to_string().into()));
             set_leaf(&mut hydra, "job.num", Value::Int(n as i64));
         }
         let root = with_hydra(&comp.config, &hydra);
@@ -324,7 +324,7 @@ impl<'a> Runner<'a> {
         set_leaf(
             &mut hydra,
             "runtime.output_dir",
-            Value::Str(output_dir.to_string_lossy().into_owned()),
+            Value::Str(output_dir.to_string_lossy().into()),
         );
         let choices = comp
             .defaults
@@ -379,7 +379,7 @@ impl<'a> Runner<'a> {
         set_leaf(
             &mut p.hydra,
             "runtime.output_dir",
-            Value::Str(dir.to_string_lossy().into_owned()),
+            Value::Str(dir.to_string_lossy().into()),
         );
         outcome.output_dir = Some(dir.clone());
         let resolvers = Arc::new(self.resolvers(&p.hydra));

@@ -298,7 +298,7 @@ pub(crate) fn inline(value: &Value) -> String {
         Value::Missing => "???".into(),
         Value::Bool(b) => b.to_string(),
         Value::Str(s) if s.is_empty() => "''".into(),
-        Value::Str(s) | Value::Interp(s) => s.clone(),
+        Value::Str(s) | Value::Interp(s) => s.to_string(),
         Value::List(items) => {
             let items: Vec<String> = items.iter().map(|n| inline(&n.value)).collect();
             format!("[{}]", items.join(", "))

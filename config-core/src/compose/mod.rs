@@ -505,7 +505,7 @@ fn split_overrides<'o>(
             OverrideKind::Delete => {
                 let name = match o.value.as_ref().map(|v| &v.value) {
                     None | Some(Value::Null) => None,
-                    Some(Value::Str(s)) | Some(Value::Interp(s)) => Some(s.clone()),
+                    Some(Value::Str(s)) | Some(Value::Interp(s)) => Some(s.to_string()),
                     Some(other) => {
                         return Err(Error::new(
                             ErrorKind::Override,
@@ -567,7 +567,7 @@ fn not_a_group(repo: &Repository, o: &CliOverride) -> Error {
 fn group_choice(o: &CliOverride) -> Result<Choice, Error> {
     let v = o.value.as_ref().map(|v| &v.value).unwrap_or(&Value::Null);
     match v {
-        Value::Str(s) | Value::Interp(s) => Ok(Choice::Name(s.clone())),
+        Value::Str(s) | Value::Interp(s) => Ok(Choice::Name(s.to_string())),
         Value::List(items) => Ok(Choice::Options(items.iter().map(|n| crate::python::python_str(&n.value)).collect())),
         other => Err(Error::new(
             ErrorKind::Override,

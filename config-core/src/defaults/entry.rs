@@ -449,11 +449,11 @@ fn parse_choice(config_path: &str, value: &Node) -> Result<Choice, Error> {
     match &value.value {
         Value::Null => Ok(Choice::Null),
         Value::Missing => Ok(Choice::Name("???".into())),
-        Value::Str(s) | Value::Interp(s) => Ok(Choice::Name(s.clone())),
+        Value::Str(s) | Value::Interp(s) => Ok(Choice::Name(s.to_string())),
         Value::List(items) => items
             .iter()
             .map(|i| match &i.value {
-                Value::Str(s) | Value::Interp(s) => Ok(s.clone()),
+                Value::Str(s) | Value::Interp(s) => Ok(s.to_string()),
                 other => Err(Error::new(
                     ErrorKind::DefaultsList,
                     format!(

@@ -817,7 +817,10 @@ impl Builder<'_> {
         // made so far: `${db}`, `${a}_${b}`, and resolvers (`${oc.env:X}`).
         let mut choices = crate::node::Map::new();
         for (k, v) in known {
-            let value = v.clone().map(Value::Str).unwrap_or(Value::Null);
+            let value = v
+                .as_deref()
+                .map(|s| Value::Str(s.into()))
+                .unwrap_or(Value::Null);
             choices.insert(crate::node::Key::from(k.as_str()), Node::new(value));
         }
         choices.insert(crate::node::Key::from("_dummy_"), Node::from(text.as_str()));
@@ -826,7 +829,7 @@ impl Builder<'_> {
             crate::interp::resolve_path(&root, "_dummy_", &crate::interp::Resolvers::default());
         match resolved {
             Ok(n) => match n.value {
-                Value::Str(s) => return Ok(s),
+                Value::Str(s) => return Ok(s.to_string()),
                 other => {
                     return Err(Error::new(
                         ErrorKind::DefaultsList,

@@ -43,7 +43,10 @@ pub(crate) fn complete(
     )?;
     if let Some(m) = map_at(hydra, "runtime.choices") {
         for (group, choice) in choices {
-            let v = choice.clone().map(Value::Str).unwrap_or(Value::Null);
+            let v = choice
+                .as_deref()
+                .map(|s| Value::Str(s.into()))
+                .unwrap_or(Value::Null);
             m.insert(Key::from(group.as_str()), Node::new(v));
         }
     }
@@ -65,7 +68,7 @@ pub(crate) fn complete(
         set_leaf(hydra, "job.name", Value::Str(run.job_name.into()));
     }
     let dirname = override_dirname(hydra, &task_ov)?;
-    set_leaf(hydra, "job.override_dirname", Value::Str(dirname));
+    set_leaf(hydra, "job.override_dirname", Value::Str(dirname.into()));
     let name = run
         .config_name
         .map(|n| Value::Str(n.into()))
@@ -127,7 +130,7 @@ fn copy_env(hydra: &mut Node) -> Result<(), Error> {
             ))
         })?;
         if let Some(m) = map_at(hydra, "job.env_set") {
-            m.insert(Key::from(key.as_str()), Node::new(Value::Str(value)));
+            m.insert(Key::from(key.as_str()), Node::new(Value::Str(value.into())));
         }
     }
     Ok(())
@@ -138,11 +141,17 @@ fn sources(run: &RunContext<'_>) -> Vec<Node> {
         .iter()
         .map(|(provider, path, schema)| {
             let mut m = Map::new();
-            m.insert(Key::from("path"), Node::new(Value::Str(path.clone())));
-            m.insert(Key::from("schema"), Node::new(Value::Str(schema.clone())));
+            m.insert(
+                Key::from("path"),
+                Node::new(Value::Str(path.as_str().into())),
+            );
+            m.insert(
+                Key::from("schema"),
+                Node::new(Value::Str(schema.as_str().into())),
+            );
             m.insert(
                 Key::from("provider"),
-                Node::new(Value::Str(provider.clone())),
+                Node::new(Value::Str(provider.as_str().into())),
             );
             Node::new(Value::Map(m))
         })
@@ -184,7 +193,7 @@ fn push_strings(
         return Ok(());
     };
     match &mut node.value {
-        Value::List(l) => l.extend(items.map(|s| Node::new(Value::Str(s)))),
+        Value::List(l) => l.extend(items.map(|s| Node::new(Value::Str(s.into())))),
         _ => {
             return Err(Error::new(
                 ErrorKind::Type,

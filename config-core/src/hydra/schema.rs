@@ -253,7 +253,7 @@ fn to_str(v: &Value) -> Option<Value> {
     match v {
         Value::Str(_) => Some(v.clone()),
         Value::Int(_) | Value::BigInt(_) | Value::Float(_) | Value::Bool(_) => {
-            Some(Value::Str(crate::python::python_str(v)))
+            Some(Value::Str(crate::python::python_str(v).into()))
         }
         _ => None,
     }

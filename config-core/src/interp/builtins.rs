@@ -50,7 +50,7 @@ impl Call<'_, '_> {
 
     fn string_arg(&self, i: usize, what: impl Fn(&Value) -> String) -> Result<String, Error> {
         match &self.args[i].value {
-            Value::Str(s) => Ok(s.clone()),
+            Value::Str(s) => Ok(s.to_string()),
             other => Err(raised("TypeError", &what(other))),
         }
     }
@@ -65,11 +65,11 @@ pub(crate) fn oc_env(call: &mut Call<'_, '_>) -> Result<Node, Error> {
     call.arg_count("env", &["key", "default"], 1)?;
     let name = call.string_arg(0, |v| format!("str expected, not {}", python_type(v)))?;
     if let Ok(value) = std::env::var(&name) {
-        return Ok(Node::new(Value::Str(value)));
+        return Ok(Node::new(Value::Str(value.into())));
     }
     match call.args.get(1) {
         Some(d) if matches!(d.value, Value::Null) => Ok(Node::new(Value::Null)),
-        Some(d) => Ok(Node::new(Value::Str(python_str(&d.value)))),
+        Some(d) => Ok(Node::new(Value::Str(python_str(&d.value).into()))),
         None => Err(raised(
             "KeyError",
             &format!("\"Environment variable '{name}' not found\""),
@@ -252,7 +252,7 @@ pub(crate) fn oc_dict_keys(call: &mut Call<'_, '_>) -> Result<Node, Error> {
         .keys()
         .map(|k| {
             Node::new(match k {
-                Key::Str(s) => Value::Str(s.to_string()),
+                Key::Str(s) => Value::Str(s.clone()),
                 Key::Int(i) => Value::Int(*i),
                 Key::Float(f) => Value::Float(*f),
                 Key::Bool(b) => Value::Bool(*b),
@@ -287,7 +287,7 @@ pub(crate) fn oc_dict_values(call: &mut Call<'_, '_>) -> Result<Node, Error> {
     call.engine.check_room(m.len() + 1, bytes)?;
     let refs = m
         .keys()
-        .map(|k| Node::new(Value::Interp(format!("${{{key}.{k}}}"))))
+        .map(|k| Node::new(Value::Interp(format!("${{{key}.{k}}}").into())))
         .collect();
     Ok(Node::new(Value::List(refs)))
 }
@@ -300,14 +300,12 @@ pub(crate) fn now(call: &mut Call<'_, '_>) -> Result<Node, Error> {
     call.arg_count("<lambda>", &["pattern"], 1)?;
     let pattern = match &call.args[0].value {
         Value::Str(s) => s.clone(),
-        other => python_str(other),
+        other => python_str(other).into(),
     };
     let t = call.engine.resolvers.now_time();
-    Ok(Node::new(Value::Str(format_now(
-        t,
-        &jiff::tz::TimeZone::system(),
-        &pattern,
-    )?)))
+    Ok(Node::new(Value::Str(
+        format_now(t, &jiff::tz::TimeZone::system(), &pattern)?.into(),
+    )))
 }
 
 /// `t` formatted in `tz`; an error, as Python's `datetime` raises one, for

@@ -41,7 +41,7 @@ use super::limits::{
 use super::resolvers::{Call, Resolvers};
 use crate::error::{did_you_mean, Error, ErrorKind};
 use crate::grammar::primitive::type_primitive;
-use crate::node::{Key, Map, Node, StrKey, Value};
+use crate::node::{CompactString, Key, Map, Node, StrKey, Value};
 use crate::path::{child_key, index_key, parse_path};
 use crate::python::{python_repr, python_repr_key, python_str, python_type, Number};
 use std::collections::HashMap;
@@ -782,7 +782,7 @@ impl<'e> Engine<'e> {
             return self.eval_interp(single, text, &base);
         }
         let s = self.render_text(&ast, text, &base)?;
-        Ok(Ev::Val(Node::new(Value::Str(s))))
+        Ok(Ev::Val(Node::new(Value::Str(s.into()))))
     }
 
     /// Concatenates a text's pieces, printing each interpolation's value.
@@ -1009,7 +1009,7 @@ impl<'e> Engine<'e> {
                 self.string_room(s.len(), src)?;
                 let s = s.clone();
                 self.charge(s.len(), src)?;
-                Ok(s)
+                Ok(s.to_string())
             }
             other => {
                 let text = &src[span(inner)];
@@ -1278,11 +1278,11 @@ impl<'e> Engine<'e> {
                     "In the interpolation `{}` some elements are missing: please replace them with empty quoted strings. See https://github.com/omry/omegaconf/issues/572 for details.",
                     truncate(src)
                 ));
-                Node::new(Value::Str(String::new()))
+                Node::new(Value::Str(CompactString::default()))
             }
             ArgValue::Primitive(pieces) => match pieces.as_slice() {
                 [Piece::Text(t)] => {
-                    Node::new(type_primitive(t).unwrap_or_else(|| Value::Str(t.clone())))
+                    Node::new(type_primitive(t).unwrap_or_else(|| Value::Str(t.as_str().into())))
                 }
                 [Piece::Interp(i)] => {
                     let ev = self.eval_interp(i, src, base)?;
@@ -1309,10 +1309,10 @@ impl<'e> Engine<'e> {
                         }
                     }
                     self.charge(s.len(), src)?;
-                    Node::new(Value::Str(s))
+                    Node::new(Value::Str(s.into()))
                 }
             },
-            ArgValue::Quoted(t) => Node::new(Value::Str(self.render_text(t, src, base)?)),
+            ArgValue::Quoted(t) => Node::new(Value::Str(self.render_text(t, src, base)?.into())),
             ArgValue::List(items) => {
                 let mut out = Vec::with_capacity(items.len());
                 for item in items {
@@ -1838,7 +1838,7 @@ mod tests {
                     map(vec![("b", Node::from(1)), ("m", Node::new(Value::Missing))]),
                 ),
                 ("l", list(vec![Node::from("x"), s("${a}")])),
-                ("v", Node::new(Value::Interp(text.clone()))),
+                ("v", Node::new(Value::Interp(text.as_str().into()))),
                 ("w", s("${v}")),
             ]);
             let _ = resolve(&mut tree, &Resolvers::default());

@@ -509,15 +509,15 @@ mod tests {
         // Local time: the machine's zone, so compare with formatting there.
         let sys = jiff::tz::TimeZone::system();
         let day = format_now(t, &sys, "%Y-%m-%d").unwrap();
-        assert_eq!(get(&n, "a"), Value::Str(day.clone()));
-        assert_eq!(get(&n, "c"), Value::Str(day));
+        assert_eq!(get(&n, "a"), Value::Str(day.as_str().into()));
+        assert_eq!(get(&n, "c"), Value::Str(day.into()));
         let hms = format_now(t, &sys, "%H-%M-%S").unwrap();
-        assert_eq!(get(&n, "b"), Value::Str(format!("run_{hms}")));
+        assert_eq!(get(&n, "b"), Value::Str(format!("run_{hms}").into()));
         // Pinned: the same in a later resolution with this registry.
         let mut m = cfg(&[("a", Node::from("${now:%Y-%m-%d %H:%M:%S.%f}"))]);
         resolve(&mut m, &r).unwrap();
         let full = format_now(t, &sys, "%Y-%m-%d %H:%M:%S.%f").unwrap();
-        assert_eq!(get(&m, "a"), Value::Str(full));
+        assert_eq!(get(&m, "a"), Value::Str(full.into()));
         // Unpinned, the clock is read once, at the first use.
         let r = Resolvers::default();
         let mut n = cfg(&[("a", Node::from("${now:%f}"))]);
@@ -551,7 +551,7 @@ mod tests {
         let mut n = cfg(&[("a", Node::from(format!("${{now:{pattern}}}")))]);
         resolve(&mut n, &r).unwrap();
         let want = format_now(t, &jiff::tz::TimeZone::system(), pattern).unwrap();
-        assert_eq!(get(&n, "a"), Value::Str(want));
+        assert_eq!(get(&n, "a"), Value::Str(want.into()));
         // Python's datetime stops at year 9999.
         let far = UNIX_EPOCH + std::time::Duration::from_secs(300_000_000_000);
         let e = format_now(far, &utc, "%Y").unwrap_err();

@@ -128,9 +128,9 @@ pub(crate) fn to_bool(node: &Node, key: &str) -> Result<bool, Error> {
 /// A string (OmegaConf: any scalar, as Python's `str()` writes it).
 pub(crate) fn to_string(node: &Node, key: &str, ty: &TypeDesc) -> Result<String, Error> {
     match &node.value {
-        Value::Str(s) => Ok(s.clone()),
+        Value::Str(s) => Ok(s.to_string()),
         // A string field may keep an interpolation text (resolved later).
-        Value::Interp(s) => Ok(s.clone()),
+        Value::Interp(s) => Ok(s.to_string()),
         Value::Int(i) => Ok(i.to_string()),
         Value::Float(f) => Ok(float_repr(*f)),
         Value::Bool(b) => Ok(if *b { "True" } else { "False" }.into()),

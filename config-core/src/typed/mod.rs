@@ -243,7 +243,7 @@ pub trait Config: ConfigValue + Default + Clone + Send + Sync + 'static {
 pub mod __private_v0_1 {
     pub use crate::error::{Error, ErrorKind};
     pub use crate::merge::ListMerge;
-    pub use crate::node::{Key, Map, Node, Value};
+    pub use crate::node::{CompactString, Key, Map, Node, Value};
     pub use crate::origin::Origin;
     pub use crate::typed::coerce::{missing_error, to_variant, type_error};
     pub use crate::typed::dict::{key_text, new_list};

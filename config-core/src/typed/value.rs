@@ -132,7 +132,7 @@ macro_rules! int_impl {
                 // Values beyond i64 (large u64) are kept as their digits.
                 match i64::try_from(*self) {
                     Ok(i) => scalar(Value::Int(i), origin),
-                    Err(_) => scalar(Value::Str(self.to_string()), origin),
+                    Err(_) => scalar(Value::Str(self.to_string().into()), origin),
                 }
             }
             fn from_node(node: &Node, key: &str) -> Result<Self, Error> {

@@ -437,9 +437,9 @@ fn plain(text: &str, interp: bool) -> Result<Value, Stop> {
         Plain::Int(i) => Value::Int(i),
         Plain::Float(f) => Value::Float(f),
         Plain::BigInt => Value::BigInt(scalar::big_int(text).map_err(|_| Stop::Bail)?.into()),
-        Plain::Str if interp => Value::Interp(text.to_string()),
+        Plain::Str if interp => Value::Interp(text.into()),
         Plain::Str if text == "???" => Value::Missing,
-        Plain::Str => Value::Str(text.to_string()),
+        Plain::Str => Value::Str(text.into()),
         Plain::BadFloat | Plain::Merge | Plain::ValueTag => return Err(Stop::Bail),
     })
 }

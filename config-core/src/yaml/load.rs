@@ -1250,7 +1250,7 @@ mod tests {
 
     fn to_scalar(v: &Value) -> String {
         match v {
-            Value::Str(s) => s.clone(),
+            Value::Str(s) => s.to_string(),
             Value::Int(i) => i.to_string(),
             other => format!("{other:?}"),
         }

@@ -241,7 +241,7 @@ impl Reader<'_> {
                 .iter()
                 .map(|n| crate::python::python_str(&n.value))
                 .collect()),
-            Some(Value::Str(s)) => Ok(vec![s.clone()]),
+            Some(Value::Str(s)) => Ok(vec![s.to_string()]),
             _ => Err(self.bad(key, "a list of strings")),
         }
     }
