@@ -509,8 +509,13 @@ pub fn float_repr(x: f64) -> String {
 }
 
 /// [`float_repr`], appended to `out` (no allocation of its own).
+///
+/// The digits are the shortest that read back as `x`, ties to even, from
+/// `ryu`, as Python's `repr` picks them (std's `Display` rounds ties away
+/// from zero: `80350417407834.125` is `…34.12` in Python, `…34.13` in std).
+/// The layout is Python's: positional when the decimal exponent is in
+/// -4..=15, else `d.ddde±XX`.
 pub(crate) fn write_float_repr(x: f64, out: &mut String) {
-    use std::fmt::Write;
     if x.is_nan() {
         return out.push_str("nan");
     }
@@ -520,25 +525,86 @@ pub(crate) fn write_float_repr(x: f64, out: &mut String) {
     if x == 0.0 {
         return out.push_str(if x.is_sign_negative() { "-0.0" } else { "0.0" });
     }
-    let abs = x.abs();
-    if (1e-4..1e16).contains(&abs) {
-        let start = out.len();
-        let _ = write!(out, "{x}");
-        if !out[start..].contains('.') {
-            out.push_str(".0");
-        }
-    } else {
-        // Python: shortest digits, exponent with sign and at least 2 digits.
-        let start = out.len();
-        let _ = write!(out, "{x:e}");
-        let Some(e) = out[start..].find('e').map(|e| start + e) else {
+    let mut buf = ryu::Buffer::new();
+    let Digits {
+        buf: digits,
+        len,
+        exp,
+    } = shortest_digits(buf.format_finite(x.abs()));
+    let digits = &digits[..len];
+    if x < 0.0 {
+        out.push('-');
+    }
+    if (-4..=15).contains(&exp) {
+        if exp < 0 {
+            out.push_str("0.");
+            (1..-exp).for_each(|_| out.push('0'));
+            push_ascii(digits, out);
             return;
-        };
-        let exp: i32 = out[e + 1..].parse().unwrap_or(0);
-        out.truncate(e);
+        }
+        let int_len = exp as usize + 1;
+        let (int, frac) = digits.split_at(int_len.min(digits.len()));
+        push_ascii(int, out);
+        (digits.len()..int_len).for_each(|_| out.push('0'));
+        out.push('.');
+        push_ascii(if frac.is_empty() { b"0" } else { frac }, out);
+    } else {
+        use std::fmt::Write;
+        push_ascii(&digits[..1], out);
+        if digits.len() > 1 {
+            out.push('.');
+            push_ascii(&digits[1..], out);
+        }
         let sign = if exp < 0 { '-' } else { '+' };
         let _ = write!(out, "e{sign}{:02}", exp.abs());
     }
+}
+
+/// The significant digits of a float, and the decimal exponent of the
+/// first one (`1.25e-7`: `125` and -7).
+struct Digits {
+    /// ASCII digits, no leading or trailing zeros (at most 17).
+    buf: [u8; 24],
+    len: usize,
+    exp: i32,
+}
+
+/// [`Digits`] from `ryu`'s text of a positive finite float, which is
+/// `123.45`, `0.00012` or `1.2e-7` depending on its size.
+fn shortest_digits(text: &str) -> Digits {
+    let (mantissa, mut exp) = match text.split_once('e') {
+        Some((m, e)) => (m, e.parse::<i32>().unwrap_or(0)),
+        None => (text, 0),
+    };
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let mut d = Digits {
+        buf: [0; 24],
+        len: 0,
+        exp: 0,
+    };
+    if int == "0" {
+        // `0.000123`: the first digit is one place further down per zero.
+        let zeros = frac.len() - frac.trim_start_matches('0').len();
+        exp -= zeros as i32 + 1;
+    } else {
+        exp += int.len() as i32 - 1;
+    }
+    for b in int.bytes().chain(frac.bytes()) {
+        if (d.len > 0 || b != b'0') && d.len < d.buf.len() {
+            d.buf[d.len] = b;
+            d.len += 1;
+        }
+    }
+    while d.len > 1 && d.buf[d.len - 1] == b'0' {
+        d.len -= 1;
+    }
+    d.exp = exp;
+    d
+}
+
+/// Appends ASCII bytes (digits) to `out`.
+fn push_ascii(bytes: &[u8], out: &mut String) {
+    out.extend(bytes.iter().map(|&b| char::from(b)));
 }
 
 #[cfg(test)]
@@ -550,6 +616,17 @@ mod tests {
         assert_eq!(float_repr(1.0), "1.0");
         assert_eq!(float_repr(0.001), "0.001");
         assert_eq!(float_repr(1e-6), "1e-06");
+        // Ties go to even, as in Python (std's `Display` writes `…34.13`).
+        assert_eq!(float_repr(8.035041740783413e13), "80350417407834.12");
+        assert_eq!(float_repr(1e16), "1e+16");
+        assert_eq!(float_repr(1e15), "1000000000000000.0");
+        assert_eq!(float_repr(-2.5e-5), "-2.5e-05");
+        assert_eq!(float_repr(0.0001), "0.0001");
+        assert_eq!(float_repr(5e-324), "5e-324");
+        assert_eq!(
+            float_repr(1.7976931348623157e308),
+            "1.7976931348623157e+308"
+        );
         assert_eq!(float_repr(1.5e20), "1.5e+20");
         assert_eq!(float_repr(123456.789), "123456.789");
         assert_eq!(float_repr(f64::NEG_INFINITY), "-inf");
