@@ -98,3 +98,116 @@ fn entry_names_hydra(e: &Entry) -> bool {
     };
     named || e.package.as_deref().is_some_and(has)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::ConfigStore;
+
+    fn y(s: &str) -> Node {
+        Node::from_yaml_str(s).unwrap()
+    }
+
+    /// A primary with groups, plus experiments that involve Hydra's
+    /// configs in each way one can.
+    fn composer() -> Composer {
+        let mut s = ConfigStore::new();
+        s.add(
+            "",
+            "config",
+            y("defaults:\n  - _self_\n  - db: mysql\n  - experiment: null\nseed: 0\n"),
+        );
+        s.add("db", "mysql", y("port: 3306"));
+        s.add("db", "sqlite", y("file: x.db"));
+        let global = [
+            (
+                "plain",
+                "defaults:\n  - override /db: sqlite\n  - _self_\nseed: 7\n",
+            ),
+            ("hydra_key", "hydra:\n  job:\n    name: x\nseed: 1\n"),
+            ("hydra_bad_key", "hydra:\n  nope: 1\n"),
+            (
+                "hydra_group",
+                "defaults:\n  - override /hydra/job_logging: disabled\n  - _self_\nseed: 2\n",
+            ),
+            (
+                "hydra_no_option",
+                "defaults:\n  - override /hydra/launcher: nope\n  - _self_\n",
+            ),
+        ];
+        for (name, body) in global {
+            s.add("experiment", name, y(body)).package("_global_");
+        }
+        Composer::builder().store(s).build().unwrap()
+    }
+
+    /// `compose_task` gives exactly `compose_parsed`'s config or error.
+    fn same(args: &[&str]) {
+        let c = composer();
+        let parsed: Vec<CliOverride> = args
+            .iter()
+            .enumerate()
+            .map(|(i, a)| super::super::override_arg::parse(i + 1, a).unwrap())
+            .collect();
+        let task = c.compose_task("config", &parsed);
+        let full = c.compose_parsed("config", &parsed).map(|c| c.config);
+        match (task, full) {
+            (Ok(t), Ok(f)) => assert_eq!(format!("{t:?}"), format!("{f:?}"), "{args:?}"),
+            (Err(t), Err(f)) => assert_eq!(t.to_string(), f.to_string(), "{args:?}"),
+            (t, f) => panic!("{args:?}: {t:?} against {f:?}"),
+        }
+    }
+
+    #[test]
+    fn the_task_config_is_the_full_compositions() {
+        same(&[]);
+        same(&["db=sqlite", "seed=3", "+extra=1"]);
+        for exp in [
+            "plain",
+            "hydra_key",
+            "hydra_bad_key",
+            "hydra_group",
+            "hydra_no_option",
+        ] {
+            same(&[&format!("experiment={exp}")]);
+        }
+    }
+
+    #[test]
+    fn errors_and_hydra_overrides_are_the_full_compositions() {
+        same(&["db=nope"]);
+        same(&["sed=1"]);
+        same(&["hydr=1"]);
+        same(&["hydra.job.name=x", "seed=2"]);
+        same(&["hydra.job.nope=x"]);
+        same(&["hydra/launcher=basic"]);
+        same(&["hydra/launcher=nope"]);
+        same(&["seed=1,2"]);
+    }
+
+    #[test]
+    fn only_compositions_without_hydra_skip_its_configs() {
+        let c = composer();
+        let fast = |exp: &str| {
+            let o = super::super::override_arg::parse(1, &format!("experiment={exp}")).unwrap();
+            matches!(c.compose_without_hydra("config", &[o]), Ok(Some(_)))
+        };
+        assert!(fast("plain"));
+        for exp in [
+            "hydra_key",
+            "hydra_bad_key",
+            "hydra_group",
+            "hydra_no_option",
+        ] {
+            assert!(!fast(exp), "{exp}");
+        }
+    }
+
+    #[test]
+    fn hydra_is_noticed_by_name() {
+        let parsed = super::super::override_arg::parse(1, "hydra.run.dir=x").unwrap();
+        assert!(names_hydra(&parsed));
+        let parsed = super::super::override_arg::parse(1, "db=sqlite").unwrap();
+        assert!(!names_hydra(&parsed));
+    }
+}
