@@ -107,7 +107,7 @@ macro_rules! dict {
         $crate::dict!(@put $m $k $crate::dict!($e)); $( $crate::dict!(@map $m $($rest)*); )?
     };
     (@put $m:ident $k:tt $v:expr) => {
-        $m.insert($crate::Key::Str($crate::typed::__private_v0_1::key_text(stringify!($k))), $v);
+        $m.insert($crate::Key::from($crate::typed::__private_v0_1::key_text(stringify!($k))), $v);
     };
     (null) => { $crate::Node::new($crate::Value::Null) };
     (???) => { $crate::Node::new($crate::Value::Missing) };
