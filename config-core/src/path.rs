@@ -77,11 +77,17 @@ pub(crate) fn child_key(parent: &str, key: &Key) -> String {
 /// Appends a name to a full key: `a` + `b` = `a.b`, and at the root (an
 /// empty key) the name alone. The one rule for joining keys.
 pub(crate) fn join_key(parent: &str, name: impl std::fmt::Display) -> String {
+    use std::fmt::Write;
     if parent.is_empty() {
-        name.to_string()
-    } else {
-        format!("{parent}.{name}")
+        return name.to_string();
     }
+    // One allocation, usually of the right size (keys are joined for every
+    // value typed and merged; `format!` would reallocate).
+    let mut key = String::with_capacity(parent.len() + 16);
+    key.push_str(parent);
+    key.push('.');
+    let _ = write!(key, "{name}");
+    key
 }
 
 /// Appends a list index to a full key: `a` + `0` = `a[0]`.

@@ -36,6 +36,11 @@ use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::sync::{Arc, Mutex, OnceLock};
 
+/// The hasher of the store's tables: foldhash, as the tree's mappings use
+/// (a typed flow builds a store per composition, and SipHash on its group
+/// and option names was a fiftieth of it). Seeded at random per table.
+type Hasher = foldhash::fast::RandomState;
+
 type Builder = Box<dyn Fn() -> Node + Send + Sync>;
 
 /// A node that is built on first use and then shared.
@@ -60,9 +65,10 @@ impl LazyNode {
 }
 
 /// One registered config: its package and its (possibly lazy) node.
+/// Cloning it (each lookup does) only counts references.
 #[derive(Clone)]
 pub struct StoreEntry {
-    package: Option<String>,
+    package: Option<Arc<str>>,
     node: Arc<LazyNode>,
     origin: Origin,
 }
@@ -71,7 +77,7 @@ impl StoreEntry {
     /// Sets the package of this entry, like `ConfigStore.store(package=...)`
     /// in Hydra: absolute, `_global_` being the root.
     pub fn package(&mut self, package: &str) -> &mut StoreEntry {
-        self.package = Some(package.to_string());
+        self.package = Some(package.into());
         self
     }
 
@@ -105,7 +111,7 @@ type Build = Box<dyn Fn(&str) -> Option<Node> + Send + Sync>;
 struct Generated {
     names: Names,
     build: Build,
-    package: Option<String>,
+    package: Option<Arc<str>>,
     /// The options built so far, each once.
     built: Mutex<HashMap<String, StoreEntry>>,
 }
@@ -125,11 +131,11 @@ impl fmt::Debug for Generated {
 /// earlier entry, as in Hydra.
 #[derive(Clone, Default, Debug)]
 pub struct ConfigStore {
-    groups: HashMap<String, IndexMap<String, StoreEntry>>,
+    groups: HashMap<String, IndexMap<String, StoreEntry, Hasher>, Hasher>,
     /// Option families, by group: looked up after the group's entries.
     generated: HashMap<String, Arc<Generated>>,
     /// Every group path and every parent of one (`a/b` gives `a` and `a/b`).
-    group_paths: HashSet<String>,
+    group_paths: HashSet<String, Hasher>,
 }
 
 impl ConfigStore {
@@ -222,7 +228,7 @@ impl ConfigStore {
         let family = Generated {
             names: Box::new(names),
             build: Box::new(build),
-            package: package.map(str::to_string),
+            package: package.map(Arc::from),
             built: Mutex::new(HashMap::new()),
         };
         self.generated.insert(group, Arc::new(family));
@@ -248,15 +254,19 @@ impl ConfigStore {
         node: LazyNode,
         origin: Origin,
     ) -> &mut StoreEntry {
-        let group = group.trim_matches('/').to_string();
+        let group = group.trim_matches('/');
         let name = name.strip_suffix(".yaml").unwrap_or(name).to_string();
-        self.add_group_path(&group);
+        self.add_group_path(group);
         let entry = StoreEntry {
             package: None,
             node: Arc::new(node),
             origin,
         };
-        let options = self.groups.entry(group).or_default();
+        // The group's name is copied once, when its first option comes.
+        if !self.groups.contains_key(group) {
+            self.groups.insert(group.to_string(), IndexMap::default());
+        }
+        let options = self.groups.get_mut(group).expect("inserted above");
         let index = options.insert_full(name, entry).0;
         &mut options[index]
     }

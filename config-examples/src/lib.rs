@@ -163,11 +163,11 @@ pub struct TrainConfig {
 /// Fills the store: group options as lazy objects and in-code literals,
 /// and experiments built only when selected.
 pub fn register_groups(store: &mut Store) {
-    store.add("optimizer", "fusedadamw", dict!({ optimizer: lazy!("FusedAdamW", lr = 1e-4, weight_decay = 0.1, betas = [0.9, 0.99], eps = 1e-8).to_node() })).package("_global_");
-    store.add("optimizer", "adamw", dict!({ optimizer: lazy!("AdamW", lr = 2e-4, weight_decay = 0.05, betas = [0.9, 0.999], eps = 1e-8).to_node() })).package("_global_");
+    store.add("optimizer", "fusedadamw", dict!({ optimizer: lazy!("FusedAdamW", lr = 1e-4, weight_decay = 0.1, betas = [0.9, 0.99], eps = 1e-8).into_node() })).package("_global_");
+    store.add("optimizer", "adamw", dict!({ optimizer: lazy!("AdamW", lr = 2e-4, weight_decay = 0.05, betas = [0.9, 0.999], eps = 1e-8).into_node() })).package("_global_");
 
-    store.add("scheduler", "lambdalinear", dict!({ scheduler: lazy!("LambdaLinear", warm_up_steps = [1000], f_start = [1e-6], f_max = [1.0], f_min = [0.3], cycle_lengths = [400_000]).to_node() })).package("_global_");
-    store.add("scheduler", "cosine", dict!({ scheduler: lazy!("Cosine", warm_up_steps = 500, min_lr_ratio = 0.1).to_node() })).package("_global_");
+    store.add("scheduler", "lambdalinear", dict!({ scheduler: lazy!("LambdaLinear", warm_up_steps = [1000], f_start = [1e-6], f_max = [1.0], f_min = [0.3], cycle_lengths = [400_000]).into_node() })).package("_global_");
+    store.add("scheduler", "cosine", dict!({ scheduler: lazy!("Cosine", warm_up_steps = 500, min_lr_ratio = 0.1).into_node() })).package("_global_");
 
     store.add("model", "ddp", dict!({
         model: { _target_: "VideoDiffusionModel", precision: "bfloat16", fsdp_shard_size: 0 },
@@ -178,11 +178,11 @@ pub fn register_groups(store: &mut Store) {
         trainer: { distributed_parallelism: "fsdp" }
     })).package("_global_");
 
-    store.add("net", "dit_2b", dict!({ model: { net: lazy!("MiniTrainDIT", model_channels = 2048, num_blocks = 28, num_heads = 16).to_node() } })).package("_global_");
-    store.add("net", "dit_14b", dict!({ model: { net: lazy!("MiniTrainDIT", model_channels = 5120, num_blocks = 36, num_heads = 40).to_node() } })).package("_global_");
+    store.add("net", "dit_2b", dict!({ model: { net: lazy!("MiniTrainDIT", model_channels = 2048, num_blocks = 28, num_heads = 16).into_node() } })).package("_global_");
+    store.add("net", "dit_14b", dict!({ model: { net: lazy!("MiniTrainDIT", model_channels = 5120, num_blocks = 36, num_heads = 40).into_node() } })).package("_global_");
 
-    store.add("data_train", "mock", dict!({ data_train: lazy!("MockVideoDataset", num_frames = 93, resolution = [704, 1280], batch_size = 1).to_node() })).package("_global_");
-    store.add("data_train", "webdataset", dict!({ data_train: lazy!("VideoWebDataset", urls = "${job.output_root}/shards", num_frames = 93, resolution = [704, 1280], batch_size = 2).to_node() })).package("_global_");
+    store.add("data_train", "mock", dict!({ data_train: lazy!("MockVideoDataset", num_frames = 93, resolution = [704, 1280], batch_size = 1).into_node() })).package("_global_");
+    store.add("data_train", "webdataset", dict!({ data_train: lazy!("VideoWebDataset", urls = "${job.output_root}/shards", num_frames = 93, resolution = [704, 1280], batch_size = 2).into_node() })).package("_global_");
 
     // Typed values as group options (package: the group name).
     let local = CheckpointConfig {

@@ -116,6 +116,7 @@ mod apply;
 mod changes;
 mod explain;
 pub(crate) mod override_arg;
+mod task;
 
 pub use crate::defaults::{DefaultsList, ResultDefault, MAX_DEFAULTS_DEPTH, MAX_DEFAULTS_NODES};
 pub use crate::overrides::OverrideKind;

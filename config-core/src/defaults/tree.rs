@@ -128,6 +128,18 @@ pub(crate) fn build_with_hydra_preloaded(
     build_impl(repo, config_name, input, true, skip_missing, preloaded)
 }
 
+/// Like [`build_with_hydra_preloaded`] without Hydra's own config: the
+/// primary config is the root, as [`build`] makes it, for a composition
+/// whose `hydra` node is not used (`Composer::compose_task`).
+pub(crate) fn build_task_preloaded(
+    repo: &Repository,
+    config_name: &str,
+    input: &GroupOverrides,
+    preloaded: Preloaded,
+) -> Result<DefaultsList, Error> {
+    build_impl(repo, config_name, input, false, false, preloaded)
+}
+
 /// What a composition has read before building its defaults list: the
 /// primary config (read for its `hydra.searchpath`), which is then not
 /// read again, and what it learned about the directories.

@@ -538,28 +538,35 @@ impl<'e> Engine<'e> {
     /// Parses every interpolation below `pos` first: OmegaConf rejects bad
     /// syntax when a config is created, before anything is resolved.
     fn check_grammar(&self) -> Result<(), Error> {
-        // Depth first, in document order, with a stack of positions.
-        let mut todo: Vec<Pos> = vec![Vec::new()];
-        while let Some(pos) = todo.pop() {
-            let n = self.node(&pos);
-            let len = match &n.value {
-                Value::Interp(text) => {
-                    if let Err(g) = grammar::parse(text) {
-                        return Err(grammar_error(text, &g)
-                            .with_key(self.full_key(&pos))
-                            .with_origin(n.origin.clone()));
-                    }
-                    0
-                }
-                Value::Map(m) => m.len(),
-                Value::List(l) => l.len(),
-                _ => 0,
+        // Depth first, in document order: a stack of (node, next child),
+        // and the position of the node on top, read only for an error.
+        let check = |n: &Node, pos: &[usize]| match &n.value {
+            Value::Interp(text) => grammar::parse(text).map(drop).map_err(|g| {
+                grammar_error(text, &g)
+                    .with_key(self.full_key(pos))
+                    .with_origin(n.origin.clone())
+            }),
+            _ => Ok(()),
+        };
+        let mut pos: Pos = Vec::new();
+        check(self.root, &pos)?;
+        let mut stack: Vec<(&Node, usize)> = vec![(self.root, 0)];
+        while let Some((node, next)) = stack.last_mut() {
+            let i = *next;
+            let child = match &node.value {
+                Value::Map(m) => m.get_index(i).map(|(_, c)| c),
+                Value::List(l) => l.get(i),
+                _ => None,
             };
-            for i in (0..len).rev() {
-                let mut child = pos.clone();
-                child.push(i);
-                todo.push(child);
-            }
+            let Some(child) = child else {
+                stack.pop();
+                pos.pop();
+                continue;
+            };
+            *next += 1;
+            pos.push(i);
+            check(child, &pos)?;
+            stack.push((child, 0));
         }
         Ok(())
     }

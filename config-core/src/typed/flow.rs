@@ -47,6 +47,10 @@ pub struct Maker<T: Config> {
     primary: Option<(PathBuf, String)>,
     resolvers: Resolvers,
     targets: TypedTargets,
+    /// The warning that `T`'s defaults list puts `_self_` after groups,
+    /// found once (the list is fixed by `T`; building it again for
+    /// [`Maker::warnings`] was a fortieth of the flow).
+    self_last: Option<String>,
     _type: PhantomData<fn() -> T>,
 }
 
@@ -56,6 +60,7 @@ impl<T: Config> Maker<T> {
         let mut store = ConfigStore::new();
         let mut primary = T::default_dict();
         let defaults = T::defaults_list();
+        let self_last = primary::self_last_warning(T::SCHEMA.name, &defaults);
         if defaults.as_list().is_some_and(|l| !l.is_empty()) {
             if let Some(m) = primary.as_map_mut_raw() {
                 m.shift_insert(0, Key::from("defaults"), defaults);
@@ -69,6 +74,7 @@ impl<T: Config> Maker<T> {
             primary: None,
             resolvers: Resolvers::default(),
             targets: TypedTargets::default(),
+            self_last,
             _type: PhantomData,
         }
     }
@@ -216,13 +222,12 @@ impl<T: Config> Maker<T> {
     /// once, as `warning: ...`.
     pub fn warnings(&self) -> Vec<String> {
         let name = T::SCHEMA.name;
-        let defaults = T::defaults_list();
         match &self.primary {
             None => primary::unused_primary_warning(name, &self.dirs)
                 .into_iter()
-                .chain(primary::self_last_warning(name, &defaults))
+                .chain(self.self_last.clone())
                 .collect(),
-            Some((dir, file)) => primary::unused_list_warning(name, &defaults, dir, file)
+            Some((dir, file)) => primary::unused_list_warning(name, &T::defaults_list(), dir, file)
                 .into_iter()
                 .collect(),
         }
@@ -336,7 +341,8 @@ impl<T: Config> Maker<T> {
         S: AsRef<str>,
     {
         self.print_warnings();
-        let resolvers = std::mem::take(&mut self.resolvers);
+        // `empty`, not `take`: the default set would be built just to drop.
+        let resolvers = std::mem::replace(&mut self.resolvers, Resolvers::empty());
         let targets = std::mem::take(&mut self.targets);
         let composer = self.into_composer()?;
         let tree = compose_tree::<T, _, _>(&composer, &resolvers, &targets, args)?;
@@ -442,7 +448,7 @@ where
     for o in &parsed {
         check_override::<T>(composer, &chosen, o)?;
     }
-    let mut cfg = composer.compose_parsed(T::SCHEMA.name, &parsed)?.config;
+    let mut cfg = composer.compose_task(T::SCHEMA.name, &parsed)?;
     crate::interp::resolve(&mut cfg, resolvers)?;
     if let Some(m) = cfg.as_map_mut_raw() {
         m.shift_remove(&Key::from("defaults"));

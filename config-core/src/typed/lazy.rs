@@ -103,6 +103,18 @@ impl LazyDict {
         self.node.clone()
     }
 
+    /// The description as a node, by value: [`LazyDict::to_node`] without
+    /// the copy, for a description built only to be stored.
+    ///
+    /// ```
+    /// use config_core::lazy;
+    /// let n = lazy!("Adam", lr = 0.1).into_node();
+    /// assert_eq!(n.to_yaml(), "_target_: Adam\nlr: 0.1\n");
+    /// ```
+    pub fn into_node(self) -> Node {
+        self.node
+    }
+
     /// The description as a borrowed node.
     pub fn node(&self) -> &Node {
         &self.node

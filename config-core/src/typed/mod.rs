@@ -284,7 +284,9 @@ pub mod __private_v0_1 {
 
     /// The key of a child field.
     pub fn child(parent: &str, name: &str) -> String {
-        crate::path::child_key(parent, &Key::from(name))
+        // A string key displays as itself: `child_key`'s rule, without
+        // building the key.
+        crate::path::join_key(parent, name)
     }
 
     /// Checks that a struct's node is a mapping with only known keys.
@@ -301,10 +303,15 @@ pub mod __private_v0_1 {
             _ => return Err(type_error(key, &ty.expectation(), node)),
         };
         for (k, v) in map {
-            let name = k.to_string();
-            if schema.field(&name).is_none() {
-                return Err(crate::typed::schema::no_such_key(schema, key, &name)
-                    .with_origin(v.origin.clone()));
+            let known = match k.as_str() {
+                Some(name) => schema.field(name).is_some(),
+                None => schema.field(&k.to_string()).is_some(),
+            };
+            if !known {
+                return Err(
+                    crate::typed::schema::no_such_key(schema, key, &k.to_string())
+                        .with_origin(v.origin.clone()),
+                );
             }
         }
         Ok(map)

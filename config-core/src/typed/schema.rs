@@ -306,10 +306,55 @@ impl Schema {
     /// The list merge policy at a full key, `Replace` when the key is not a
     /// typed list.
     pub fn list_policy(&self, path: &str) -> ListMerge {
-        match self.lookup(path) {
-            Ok(Lookup::Typed(_, Some(f))) => f.merge,
+        match self.typed(path) {
+            Some((_, Some(f))) => f.merge,
             _ => ListMerge::Replace,
         }
+    }
+
+    /// [`Schema::lookup`] when it finds a typed value: its type and, at a
+    /// field, the field. The merge hook asks this for every value merged,
+    /// so a plain dotted path (no brackets, no empty segment) is walked
+    /// without allocating; any other path takes `lookup`.
+    pub(crate) fn typed(&self, path: &str) -> Option<(&TypeDesc, Option<&FieldSchema>)> {
+        let plain = !path.contains('[') && !path.split('.').any(str::is_empty);
+        if !plain {
+            return match self.lookup(path) {
+                Ok(Lookup::Typed(ty, field)) => Some((ty, field)),
+                _ => None,
+            };
+        }
+        let mut segs = path.split('.').peekable();
+        let mut schema = self;
+        while let Some(seg) = segs.next() {
+            let field = schema.field(seg)?;
+            let mut ty = &field.ty;
+            // The same walk as `lookup`'s, through containers.
+            loop {
+                let Some(next) = segs.peek() else {
+                    return Some((ty, Some(field)));
+                };
+                match ty {
+                    TypeDesc::Option(t) => ty = t,
+                    TypeDesc::List(t) | TypeDesc::Map(t) => {
+                        if matches!(ty, TypeDesc::List(_)) && next.parse::<usize>().is_err() {
+                            return None;
+                        }
+                        segs.next();
+                        ty = t;
+                        if segs.peek().is_none() {
+                            return Some((ty, None));
+                        }
+                    }
+                    TypeDesc::Nested(s) => {
+                        schema = s;
+                        break;
+                    }
+                    _ => return None,
+                }
+            }
+        }
+        None
     }
 }
 
@@ -410,9 +455,9 @@ impl MergeHook for SchemaHook {
         }
         // Keys outside the schema are left to the typed conversion, which
         // reports them with a did-you-mean once composition is done.
-        match self.schema.lookup(key) {
-            Ok(Lookup::Typed(ty, _)) => coerce::check(ty, value, key),
-            _ => Ok(()),
+        match self.schema.typed(key) {
+            Some((ty, _)) => coerce::check(ty, value, key),
+            None => Ok(()),
         }
     }
 }

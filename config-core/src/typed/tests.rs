@@ -713,3 +713,72 @@ mod serde_fields {
         }
     }
 }
+
+mod typed_lookup {
+    use crate::typed::{Config, LazyDict, Lookup};
+    use config_derive::Config;
+    use std::collections::BTreeMap;
+
+    #[derive(Config, Clone, Debug, PartialEq)]
+    #[config(crate = "crate")]
+    pub(crate) struct Inner {
+        pub n: u64,
+        pub xs: Vec<u32>,
+    }
+
+    #[derive(Config, Clone, Debug, PartialEq)]
+    #[config(crate = "crate")]
+    pub(crate) struct Outer {
+        pub inner: Inner,
+        pub maybe: Option<Inner>,
+        pub list: Vec<Inner>,
+        pub map: BTreeMap<String, Inner>,
+        pub opt: Option<LazyDict>,
+        pub s: String,
+    }
+
+    /// The merge hook's allocation-free walk agrees with `lookup`.
+    #[test]
+    fn typed_agrees_with_lookup() {
+        let paths = [
+            "s",
+            "inner",
+            "inner.n",
+            "inner.xs",
+            "inner.xs.0",
+            "inner.xs.x",
+            "inner.nope",
+            "maybe.n",
+            "maybe.xs.3",
+            "list",
+            "list.0",
+            "list.0.n",
+            "list.a.n",
+            "list[0].n",
+            "map",
+            "map.k",
+            "map.k.n",
+            "map.k.xs.1",
+            "map..n",
+            "opt",
+            "opt.lr",
+            "s.x",
+            "nope",
+            ".s",
+            "s.",
+            "inner..n",
+            "map['a.b'].n",
+            "",
+        ];
+        for p in paths {
+            let want = match Outer::SCHEMA.lookup(p) {
+                Ok(Lookup::Typed(ty, f)) => Some((format!("{ty:?}"), f.map(|f| f.name))),
+                _ => None,
+            };
+            let got = Outer::SCHEMA
+                .typed(p)
+                .map(|(ty, f)| (format!("{ty:?}"), f.map(|f| f.name)));
+            assert_eq!(got, want, "{p}");
+        }
+    }
+}
