@@ -14,8 +14,12 @@ use crate::node::{Node, Value};
 use crate::origin::Origin;
 use crate::overrides::MAX_KEY_SEGMENTS;
 use crate::repository::{RawConfig, ReadCache, Repository};
-use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
+
+// The builder's maps are keyed by config paths and hashed with foldhash, as
+// the tree's mappings are (`node::Map`): SipHash on every lookup was a
+// visible share of a 1,000-deep chain's defaults logic.
+use foldhash::{HashMap, HashSet};
 
 /// How many configs deep a defaults chain may nest below the primary config
 /// (`c0` including `c1` including `c2`...). Real trees are a few levels
@@ -38,6 +42,10 @@ pub(crate) struct LoadedConfig {
     pub raw: RawConfig,
     /// Its defaults entries, parsed.
     pub entries: Vec<Entry>,
+    /// No node of its body is readonly. Found while the freshly loaded
+    /// tree is in cache; composition then merges it without the readonly
+    /// pre-check (see `compose::merge_defaults`).
+    pub writable: bool,
 }
 
 /// One node of the defaults tree.
@@ -152,11 +160,11 @@ fn build_impl(
     let mut b = Builder {
         repo,
         ov: Overrides::new(input),
-        cache: HashMap::new(),
+        cache: HashMap::default(),
         read_cache: preloaded.read_cache,
         primary: preloaded.primary,
         tree: DefaultsTree::default(),
-        on_path: HashSet::new(),
+        on_path: HashSet::default(),
         warnings: Vec::new(),
         hydra,
         skip_missing,
@@ -285,7 +293,12 @@ impl Builder<'_> {
                     Some(d) => super::entry::parse_defaults(config_path, d)?,
                     None => Vec::new(),
                 };
-                Some(Arc::new(LoadedConfig { raw, entries }))
+                let writable = !crate::access::any_readonly(&raw.node);
+                Some(Arc::new(LoadedConfig {
+                    raw,
+                    entries,
+                    writable,
+                }))
             }
             None => None,
         };
@@ -687,7 +700,7 @@ impl Builder<'_> {
     /// naming the primary config, the config being expanded and the config
     /// repeated most (where the tree multiplies).
     fn too_many_nodes(&self, parent: usize) -> Error {
-        let mut counts: HashMap<String, usize> = HashMap::new();
+        let mut counts: HashMap<String, usize> = HashMap::default();
         for n in &self.tree.nodes {
             if !n.entry.is_self() {
                 *counts.entry(n.entry.config_path()).or_default() += 1;
