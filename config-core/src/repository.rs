@@ -30,7 +30,7 @@ use crate::node::{Node, Value};
 use crate::origin::Origin;
 use crate::store::ConfigStore;
 use crate::yaml::{self, Limits};
-use std::collections::{HashMap, HashSet};
+use std::ffi::OsString;
 use std::fmt;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
@@ -86,9 +86,12 @@ pub trait ConfigSource: Send + Sync {
 /// even when `conf/sub` is a symlink out of `conf`). Owned by the
 /// composition and dropped with it: nothing is kept between compositions
 /// (files may change in between).
+///
+/// Paths are compared as bytes (hashing a `Path` walks its components, on
+/// every read): a directory spelled two ways is merely checked twice.
 #[derive(Debug, Default)]
 pub struct ReadCache {
-    plain_dirs: HashMap<PathBuf, HashSet<PathBuf>>,
+    plain_dirs: foldhash::HashMap<OsString, foldhash::HashSet<OsString>>,
 }
 
 /// What [`DirSource::probe`] found for a config file.
@@ -162,7 +165,9 @@ impl DirSource {
         if config_path.ends_with(".yaml") {
             return Ok(self.root.join(rel));
         }
-        Ok(self.root.join(format!("{}.yaml", rel.display())))
+        // `rel` is `config_path` itself: append to the text rather than
+        // format the path (a chain reads a thousand of them).
+        Ok(self.root.join(format!("{config_path}.yaml")))
     }
 
     /// Refuses a file whose real path (symlinks followed) is outside the root.
@@ -203,14 +208,15 @@ impl DirSource {
         };
         let known = cache
             .plain_dirs
-            .get(&self.root)
-            .is_some_and(|dirs| dirs.contains(dir));
+            .get(self.root.as_os_str())
+            .is_some_and(|dirs| dirs.contains(dir.as_os_str()));
         if !known {
             if self.has_symlink(dir) {
                 return Probe::General;
             }
-            let dirs = cache.plain_dirs.entry(self.root.clone()).or_default();
-            dirs.insert(dir.to_path_buf());
+            let root = self.root.as_os_str().to_owned();
+            let dirs = cache.plain_dirs.entry(root).or_default();
+            dirs.insert(dir.as_os_str().to_owned());
         }
         match std::fs::symlink_metadata(file) {
             Ok(m) if m.file_type().is_symlink() => Probe::General,
@@ -228,7 +234,7 @@ impl DirSource {
         file: &Path,
         meta: &std::fs::Metadata,
     ) -> Result<Option<RawConfig>, Error> {
-        let label = file.display().to_string();
+        let label = path_label(file);
         let text = yaml::read_text(file, meta, &label, &self.limits)?;
         let header = package_header(&text).map_err(|m| {
             Error::new(ErrorKind::Compose, format!("In '{config_path}': {m}"))
@@ -252,6 +258,15 @@ impl DirSource {
             }
         }
         false
+    }
+}
+
+/// `file` as error messages and origins name it: its `display` form,
+/// without the formatting machinery when it is UTF-8 (the common case).
+fn path_label(file: &Path) -> String {
+    match file.to_str() {
+        Some(s) => s.to_string(),
+        None => file.display().to_string(),
     }
 }
 
@@ -284,7 +299,7 @@ pub(crate) fn normalize(config_path: &str) -> Result<std::borrow::Cow<'_, str>, 
 }
 
 /// `config_path` as a relative path, or an error if it could escape.
-fn checked_relative(config_path: &str) -> Result<PathBuf, Error> {
+fn checked_relative(config_path: &str) -> Result<&Path, Error> {
     let bad = |why: &str| {
         Error::new(
             ErrorKind::MissingConfig,
@@ -306,7 +321,7 @@ fn checked_relative(config_path: &str) -> Result<PathBuf, Error> {
             Component::CurDir => return Err(bad("'.' is not allowed in a config name")),
         }
     }
-    Ok(path.to_path_buf())
+    Ok(path)
 }
 
 impl ConfigSource for DirSource {

@@ -299,7 +299,7 @@ impl Entry {
         } else {
             Cow::Owned(format!("{parent}.{package}"))
         };
-        match joined.rfind("_global_") {
+        match rfind_global(&joined) {
             None => joined.into_owned(),
             Some(i) => joined
                 .get(i + "_global_".len() + 1..)
@@ -342,6 +342,16 @@ impl Entry {
             _ => false,
         }
     }
+}
+
+/// Where the last `_global_` in `s` starts: `str::rfind` with a string
+/// pattern first sets up a two-way searcher, most of the cost of a final
+/// package on texts this short.
+fn rfind_global(s: &str) -> Option<usize> {
+    const GLOBAL: &[u8] = b"_global_";
+    let bytes = s.as_bytes();
+    let last = bytes.len().checked_sub(GLOBAL.len())?;
+    (0..=last).rev().find(|&i| bytes[i..].starts_with(GLOBAL))
 }
 
 /// Parses the `defaults` value of the config at `config_path` into entries,
@@ -411,7 +421,11 @@ fn parse_item(config_path: &str, item: &Node) -> Result<Entry, Error> {
                 .with_hint("each entry is one `group: option` pair, e.g. `- db: mysql`"));
             }
             let (key, value) = m.iter().next().expect("one entry");
-            let key = key.to_string();
+            // A string key as is; other keys (`1: x`) as they print.
+            let key = match key.as_str() {
+                Some(k) => std::borrow::Cow::Borrowed(k),
+                None => std::borrow::Cow::Owned(key.to_string()),
+            };
             let (group_words, package) = split_package(&key);
             let words: Vec<&str> = group_words.split(' ').collect();
             let group = words.last().copied().unwrap_or("");
@@ -500,6 +514,20 @@ mod tests {
             pkg.map(String::from),
             Origin::Unknown,
         )
+    }
+
+    #[test]
+    fn the_last_global_is_found_as_rfind_finds_it() {
+        for s in [
+            "",
+            "_global_",
+            "a._global_.b",
+            "_global_global_",
+            "x_global",
+            "__global__",
+        ] {
+            assert_eq!(rfind_global(s), s.rfind("_global_"), "{s}");
+        }
     }
 
     #[test]

@@ -189,7 +189,7 @@ fn build_impl(
         .filter_map(|(k, v)| v.map(|v| (k, v)))
         .collect();
     let mut loaded_paths: Vec<String> = loaded.keys().cloned().collect();
-    loaded_paths.sort();
+    loaded_paths.sort_unstable();
     let choices = b.ov.known_choices.into_iter().collect();
     Ok(DefaultsList {
         defaults,
