@@ -38,7 +38,8 @@ pub const MAX_DEFAULTS_NODES: usize = 100_000;
 /// A loaded config with its parsed defaults list.
 #[derive(Debug)]
 pub(crate) struct LoadedConfig {
-    /// The config as the source returned it.
+    /// The config as the source returned it, less its `defaults` (parsed
+    /// into `entries`).
     pub raw: RawConfig,
     /// Its defaults entries, parsed.
     pub entries: Vec<Entry>,
@@ -288,9 +289,11 @@ impl Builder<'_> {
             None => self.repo.load_cached(config_path, &mut self.read_cache)?,
         };
         let loaded = match raw {
-            Some(raw) => {
-                let entries = match &raw.defaults {
-                    Some(d) => super::entry::parse_defaults(config_path, d)?,
+            Some(mut raw) => {
+                // Parsed into `entries`, the list's nodes are freed here,
+                // while they are in cache, not when composition merges.
+                let entries = match raw.defaults.take() {
+                    Some(d) => super::entry::parse_defaults(config_path, &d)?,
                     None => Vec::new(),
                 };
                 let writable = !crate::access::any_readonly(&raw.node);
