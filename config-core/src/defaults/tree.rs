@@ -8,7 +8,7 @@
 //! so far. A depth-first walk of the finished tree gives the merge order.
 
 use super::entry::{Choice, Entry, EntryKind};
-use super::overrides::{GroupOverrides, Overrides};
+use super::overrides::{GroupOverrides, KeyMap, Overrides};
 use crate::error::{did_you_mean, Error, ErrorKind};
 use crate::node::{Node, Value};
 use crate::origin::Origin;
@@ -225,7 +225,7 @@ struct Frame {
     /// Interpolated children, resolved once their siblings are expanded.
     deferred: Vec<usize>,
     /// The choices interpolated children see, taken before the first.
-    choices: Option<indexmap::IndexMap<String, Option<String>>>,
+    choices: Option<KeyMap<Option<String>>>,
 }
 
 /// A node being opened, as the parent of its entries: its group path,
@@ -430,10 +430,9 @@ impl Builder<'_> {
         }
         if !self.entry(idx).is_missing() && self.entry(idx).name().is_some() {
             if let Some(loaded) = self.load_at(idx, &path)? {
-                let header = loaded.raw.header_package.clone();
                 self.tree.nodes[idx]
                     .entry
-                    .set_package_header(header.as_deref());
+                    .set_package_header(loaded.raw.header_package.as_deref());
             }
         }
         if self.ov.is_deleted(self.entry(idx)) {
@@ -468,7 +467,7 @@ impl Builder<'_> {
     ) -> Result<Option<Vec<Entry>>, Error> {
         let path = parent.path;
         let loaded = self.load_at(idx, path)?;
-        self.warn_dotted_package(idx);
+        self.warn_dotted_package(idx, parent.pkg);
         let Some(loaded) = loaded else {
             if self.entry(idx).optional {
                 self.tree.nodes[idx].entry.deleted = true;
@@ -524,13 +523,10 @@ impl Builder<'_> {
     fn visit(&mut self, f: &mut Frame, mut d: Entry) -> Result<Option<usize>, Error> {
         let idx = f.idx;
         if d.is_self() {
-            let base = self.entry(idx).parent_base_dir.clone().unwrap_or_default();
-            let pkg = self
-                .entry(idx)
-                .package
-                .clone()
-                .or(self.entry(idx).package_header.clone());
-            d.set_parent(&base, &pkg.unwrap_or_default());
+            let e = self.entry(idx);
+            let base = e.parent_base_dir.as_deref().unwrap_or_default();
+            let pkg = e.package.as_deref().or(e.package_header.as_deref());
+            d.set_parent(base, pkg.unwrap_or_default());
             let child = self.push(d, idx)?;
             f.children.push(child);
             return Ok(None);
@@ -818,7 +814,7 @@ impl Builder<'_> {
     fn resolve_interpolation(
         &self,
         child: usize,
-        known: &indexmap::IndexMap<String, Option<String>>,
+        known: &KeyMap<Option<String>>,
     ) -> Result<String, Error> {
         let e = self.entry(child);
         let text = match &e.kind {
@@ -1084,9 +1080,9 @@ impl Builder<'_> {
     /// A package derived from a path with `..` (`db/../common` gives
     /// `db....common`): Hydra 1.3 derives it from the path as written, so
     /// the config lands under empty keys. We do the same, and say so.
-    fn warn_dotted_package(&mut self, idx: usize) {
+    /// `package` is the node's final package.
+    fn warn_dotted_package(&mut self, idx: usize, package: &str) {
         let e = self.entry(idx);
-        let package = e.final_package();
         if e.package.is_none() && package.split('.').any(str::is_empty) && !package.is_empty() {
             let path = e.config_path();
             let name = path.rsplit('/').nth(1).unwrap_or("name");
