@@ -401,7 +401,7 @@ fn parse_item(config_path: &str, item: &Node) -> Result<Entry, Error> {
                 e.origin = origin;
                 return Ok(e);
             }
-            Ok(Entry::config(&path, package, origin))
+            Ok(Entry::config(path, package, origin))
         }
         Value::Map(m) => {
             if m.len() != 1 {
@@ -492,13 +492,14 @@ fn parse_choice(config_path: &str, value: &Node) -> Result<Choice, Error> {
 }
 
 /// `group@pkg` → (`group`, `pkg`); a `pkg1:pkg2` rename keeps `pkg1`.
-fn split_package(text: &str) -> (String, Option<String>) {
+/// Borrowed: the entry built from them copies what it keeps.
+fn split_package(text: &str) -> (&str, Option<String>) {
     match text.find('@') {
-        None => (text.to_string(), None),
+        None => (text, None),
         Some(i) => {
             let pkg = &text[i + 1..];
             let pkg = pkg.split(':').next().unwrap_or(pkg);
-            (text[..i].to_string(), Some(pkg.to_string()))
+            (&text[..i], Some(pkg.to_string()))
         }
     }
 }
