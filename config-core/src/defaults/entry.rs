@@ -10,6 +10,7 @@
 use crate::error::{Error, ErrorKind};
 use crate::node::{Node, Value};
 use crate::origin::Origin;
+use std::borrow::Cow;
 
 /// What a group entry selects.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -277,11 +278,10 @@ impl Entry {
 
     /// The package the config lands in, relative to the root (`""` is the root).
     pub(crate) fn final_package(&self) -> String {
-        self.final_package_with(true)
+        self.final_package_with(true).into_owned()
     }
 
-    fn final_package_with(&self, default_to_header: bool) -> String {
-        use std::borrow::Cow;
+    fn final_package_with(&self, default_to_header: bool) -> Cow<'_, str> {
         // Borrowed where it can be: the tree builder asks for packages and
         // override keys of every entry, several times.
         let parent = self.parent_package.as_deref().unwrap_or("");
@@ -300,11 +300,13 @@ impl Entry {
             Cow::Owned(format!("{parent}.{package}"))
         };
         match rfind_global(&joined) {
-            None => joined.into_owned(),
-            Some(i) => joined
-                .get(i + "_global_".len() + 1..)
-                .unwrap_or("")
-                .to_string(),
+            None => joined,
+            Some(i) => Cow::Owned(
+                joined
+                    .get(i + "_global_".len() + 1..)
+                    .unwrap_or("")
+                    .to_string(),
+            ),
         }
     }
 
@@ -312,18 +314,16 @@ impl Entry {
     /// `db@src` when the entry lands outside its default package.
     pub(crate) fn override_key(&self) -> String {
         let key = self.group_path();
-        let default_pkg = key.replace('/', "."); // default_package()
         let final_pkg = self.final_package_with(false);
-        if default_pkg != final_pkg {
-            let pkg = if final_pkg.is_empty() {
-                "_global_".to_string()
-            } else {
-                final_pkg
-            };
-            format!("{key}@{pkg}")
-        } else {
-            key
+        if is_default_package(&key, &final_pkg) {
+            return key;
         }
+        let pkg = if final_pkg.is_empty() {
+            "_global_"
+        } else {
+            &final_pkg
+        };
+        format!("{key}@{pkg}")
     }
 
     /// True when the choice is `???`.
@@ -342,6 +342,16 @@ impl Entry {
             _ => false,
         }
     }
+}
+
+/// True when `package` is the default package of `group` (its path with
+/// dots for slashes, [`Entry::default_package`]), compared without building it.
+fn is_default_package(group: &str, package: &str) -> bool {
+    group.len() == package.len()
+        && group
+            .bytes()
+            .zip(package.bytes())
+            .all(|(g, p)| p == if g == b'/' { b'.' } else { g })
 }
 
 /// Where the last `_global_` in `s` starts: `str::rfind` with a string
@@ -515,6 +525,24 @@ mod tests {
             pkg.map(String::from),
             Origin::Unknown,
         )
+    }
+
+    #[test]
+    fn a_default_package_is_the_group_with_dots() {
+        for (g, p) in [
+            ("db", "db"),
+            ("a/b", "a.b"),
+            ("a/b", "a/b"),
+            ("a/b", "a.c"),
+            ("", ""),
+            ("ab", "a"),
+        ] {
+            assert_eq!(
+                is_default_package(g, p),
+                g.replace('/', ".") == p,
+                "{g} {p}"
+            );
+        }
     }
 
     #[test]
