@@ -18,7 +18,6 @@ use crate::interp::resolve::referenced_container;
 use crate::node::{Key, Node, Value};
 use crate::path::child_key;
 use crate::python::python_type;
-use indexmap::map::Entry;
 
 /// How two lists combine. OmegaConf only replaces; the typed layer declares
 /// other policies per field.
@@ -290,15 +289,14 @@ fn merge_value(
             let mut ck = String::new();
             for (k, v) in s {
                 set_child_key(&mut ck, key, &k);
-                // One hash lookup whether the key is new or not.
-                match d.entry(k) {
-                    Entry::Occupied(existing) => merge_node(existing.into_mut(), v, hook, &ck, ro)?,
-                    Entry::Vacant(_) if ro => return Err(readonly_error(&ck)),
-                    Entry::Vacant(slot) if strict => return Err(not_in_struct(slot.key(), &ck)),
-                    Entry::Vacant(slot) => {
+                match d.get_mut(&k) {
+                    Some(existing) => merge_node(existing, v, hook, &ck, ro)?,
+                    None if ro => return Err(readonly_error(&ck)),
+                    None if strict => return Err(not_in_struct(&k, &ck)),
+                    None => {
                         let mut v = v;
                         hook.check(&ck, &mut v)?;
-                        slot.insert(v);
+                        d.insert(k, v);
                     }
                 }
             }
