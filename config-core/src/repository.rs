@@ -69,6 +69,12 @@ pub trait ConfigSource: Send + Sync {
         let _ = cache;
         self.load(config_path)
     }
+    /// True when no config this source loads has a readonly node:
+    /// composition then need not look for one before merging it (see
+    /// `compose::merge_defaults`). The default, `false`, is always correct.
+    fn loads_readonly_free(&self) -> bool {
+        false
+    }
     /// True when `config_path` exists here (cheap: a stat or a map lookup).
     fn exists(&self, config_path: &str) -> bool;
     /// True when `group` exists here.
@@ -245,6 +251,10 @@ impl DirSource {
                 .with_origin(Origin::file(label.as_str(), 1, 1))
         })?;
         let node = yaml::load_str(&text, &label, &self.limits)?;
+        debug_assert!(
+            !crate::access::any_readonly(&node),
+            "YAML sets no flags (DirSource::loads_readonly_free)"
+        );
         Ok(Some(split_defaults(config_path, node, header, label)?))
     }
 
@@ -368,6 +378,11 @@ impl ConfigSource for DirSource {
         };
         self.check_inside(&file, config_path)?;
         self.read(config_path, &file, &meta)
+    }
+
+    /// YAML text carries no node flags: the loader sets none.
+    fn loads_readonly_free(&self) -> bool {
+        true
     }
 
     fn exists(&self, config_path: &str) -> bool {
@@ -584,10 +599,20 @@ impl Repository {
         config_path: &str,
         cache: &mut ReadCache,
     ) -> Result<Option<RawConfig>, Error> {
+        Ok(self.load_noting_source(config_path, cache)?.map(|(c, _)| c))
+    }
+
+    /// [`Repository::load_cached`], plus whether the source that had the
+    /// config [`loads_readonly_free`](ConfigSource::loads_readonly_free).
+    pub(crate) fn load_noting_source(
+        &self,
+        config_path: &str,
+        cache: &mut ReadCache,
+    ) -> Result<Option<(RawConfig, bool)>, Error> {
         let path = normalize(config_path)?;
         for s in &self.sources {
             if let Some(c) = s.load_cached(&path, cache)? {
-                return Ok(Some(c));
+                return Ok(Some((c, s.loads_readonly_free())));
             }
         }
         Ok(None)

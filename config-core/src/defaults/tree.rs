@@ -43,9 +43,12 @@ pub(crate) struct LoadedConfig {
     pub raw: RawConfig,
     /// Its defaults entries, parsed.
     pub entries: Vec<Entry>,
-    /// No node of its body is readonly. Found while the freshly loaded
-    /// tree is in cache; composition then merges it without the readonly
-    /// pre-check (see `compose::merge_defaults`).
+    /// No node of its body is readonly: its source says so
+    /// ([`ConfigSource::loads_readonly_free`], YAML files), or a walk of the
+    /// freshly loaded tree, while it is in cache. Composition then merges it
+    /// without the readonly pre-check (see `compose::merge_defaults`).
+    ///
+    /// [`ConfigSource::loads_readonly_free`]: crate::repository::ConfigSource::loads_readonly_free
     pub writable: bool,
 }
 
@@ -284,19 +287,22 @@ impl Builder<'_> {
             .primary
             .take_if(|(name, _)| name == config_path)
             .map(|(_, raw)| raw);
+        // The primary config was read without noting its source: looked at.
         let raw = match preloaded {
-            Some(raw) => Some(raw),
-            None => self.repo.load_cached(config_path, &mut self.read_cache)?,
+            Some(raw) => Some((raw, false)),
+            None => self
+                .repo
+                .load_noting_source(config_path, &mut self.read_cache)?,
         };
         let loaded = match raw {
-            Some(mut raw) => {
+            Some((mut raw, readonly_free)) => {
                 // Parsed into `entries`, the list's nodes are freed here,
                 // while they are in cache, not when composition merges.
                 let entries = match raw.defaults.take() {
                     Some(d) => super::entry::parse_defaults(config_path, &d)?,
                     None => Vec::new(),
                 };
-                let writable = !crate::access::any_readonly(&raw.node);
+                let writable = readonly_free || !crate::access::any_readonly(&raw.node);
                 Some(Arc::new(LoadedConfig {
                     raw,
                     entries,
