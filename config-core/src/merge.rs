@@ -72,6 +72,20 @@ pub fn merge_hooked(dest: &mut Node, src: Node, hook: &dyn MergeHook) -> Result<
     merge_at_hooked(dest, src, hook, "")
 }
 
+/// [`merge_hooked`] into a `dest` that holds no readonly node (nothing at
+/// or below it has a readonly flag set): the readonly pre-check could not
+/// fail there, so it is skipped. Composition merges hundreds of configs
+/// into one growing tree and tracks this itself; the result is the same as
+/// [`merge_hooked`]'s.
+pub(crate) fn merge_into_writable(
+    dest: &mut Node,
+    src: Node,
+    hook: &dyn MergeHook,
+) -> Result<(), Error> {
+    dereference_targets(dest, &src);
+    merge_node(dest, src, hook, "", false)
+}
+
 /// [`merge`] of a subtree at full key `key` (the key errors name).
 pub(crate) fn merge_at(dest: &mut Node, src: Node, key: &str) -> Result<(), Error> {
     merge_at_hooked(dest, src, &NoHook, key)

@@ -30,7 +30,7 @@ use crate::node::{Node, Value};
 use crate::origin::Origin;
 use crate::store::ConfigStore;
 use crate::yaml::{self, Limits};
-use std::collections::{HashMap, HashSet};
+use std::ffi::OsString;
 use std::fmt;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
@@ -69,6 +69,12 @@ pub trait ConfigSource: Send + Sync {
         let _ = cache;
         self.load(config_path)
     }
+    /// True when no config this source loads has a readonly node:
+    /// composition then need not look for one before merging it (see
+    /// `compose::merge_defaults`). The default, `false`, is always correct.
+    fn loads_readonly_free(&self) -> bool {
+        false
+    }
     /// True when `config_path` exists here (cheap: a stat or a map lookup).
     fn exists(&self, config_path: &str) -> bool;
     /// True when `group` exists here.
@@ -86,9 +92,12 @@ pub trait ConfigSource: Send + Sync {
 /// even when `conf/sub` is a symlink out of `conf`). Owned by the
 /// composition and dropped with it: nothing is kept between compositions
 /// (files may change in between).
+///
+/// Paths are compared as bytes (hashing a `Path` walks its components, on
+/// every read): a directory spelled two ways is merely checked twice.
 #[derive(Debug, Default)]
 pub struct ReadCache {
-    plain_dirs: HashMap<PathBuf, HashSet<PathBuf>>,
+    plain_dirs: foldhash::HashMap<OsString, foldhash::HashSet<OsString>>,
 }
 
 /// What [`DirSource::probe`] found for a config file.
@@ -162,7 +171,13 @@ impl DirSource {
         if config_path.ends_with(".yaml") {
             return Ok(self.root.join(rel));
         }
-        Ok(self.root.join(format!("{}.yaml", rel.display())))
+        // `root.join("{config_path}.yaml")` in one allocation, without
+        // formatting (a chain reads a thousand of these).
+        let mut file = PathBuf::with_capacity(self.root.as_os_str().len() + config_path.len() + 6);
+        file.push(&self.root);
+        file.push(rel);
+        file.as_mut_os_string().push(".yaml");
+        Ok(file)
     }
 
     /// Refuses a file whose real path (symlinks followed) is outside the root.
@@ -203,14 +218,15 @@ impl DirSource {
         };
         let known = cache
             .plain_dirs
-            .get(&self.root)
-            .is_some_and(|dirs| dirs.contains(dir));
+            .get(self.root.as_os_str())
+            .is_some_and(|dirs| dirs.contains(dir.as_os_str()));
         if !known {
             if self.has_symlink(dir) {
                 return Probe::General;
             }
-            let dirs = cache.plain_dirs.entry(self.root.clone()).or_default();
-            dirs.insert(dir.to_path_buf());
+            let root = self.root.as_os_str().to_owned();
+            let dirs = cache.plain_dirs.entry(root).or_default();
+            dirs.insert(dir.as_os_str().to_owned());
         }
         match std::fs::symlink_metadata(file) {
             Ok(m) if m.file_type().is_symlink() => Probe::General,
@@ -228,13 +244,17 @@ impl DirSource {
         file: &Path,
         meta: &std::fs::Metadata,
     ) -> Result<Option<RawConfig>, Error> {
-        let label = file.display().to_string();
+        let label = path_label(file);
         let text = yaml::read_text(file, meta, &label, &self.limits)?;
         let header = package_header(&text).map_err(|m| {
             Error::new(ErrorKind::Compose, format!("In '{config_path}': {m}"))
                 .with_origin(Origin::file(label.as_str(), 1, 1))
         })?;
         let node = yaml::load_str(&text, &label, &self.limits)?;
+        debug_assert!(
+            !crate::access::any_readonly(&node),
+            "YAML sets no flags (DirSource::loads_readonly_free)"
+        );
         Ok(Some(split_defaults(config_path, node, header, label)?))
     }
 
@@ -252,6 +272,15 @@ impl DirSource {
             }
         }
         false
+    }
+}
+
+/// `file` as error messages and origins name it: its `display` form,
+/// without the formatting machinery when it is UTF-8 (the common case).
+fn path_label(file: &Path) -> String {
+    match file.to_str() {
+        Some(s) => s.to_string(),
+        None => file.display().to_string(),
     }
 }
 
@@ -284,7 +313,7 @@ pub(crate) fn normalize(config_path: &str) -> Result<std::borrow::Cow<'_, str>, 
 }
 
 /// `config_path` as a relative path, or an error if it could escape.
-fn checked_relative(config_path: &str) -> Result<PathBuf, Error> {
+fn checked_relative(config_path: &str) -> Result<&Path, Error> {
     let bad = |why: &str| {
         Error::new(
             ErrorKind::MissingConfig,
@@ -306,7 +335,7 @@ fn checked_relative(config_path: &str) -> Result<PathBuf, Error> {
             Component::CurDir => return Err(bad("'.' is not allowed in a config name")),
         }
     }
-    Ok(path.to_path_buf())
+    Ok(path)
 }
 
 impl ConfigSource for DirSource {
@@ -349,6 +378,11 @@ impl ConfigSource for DirSource {
         };
         self.check_inside(&file, config_path)?;
         self.read(config_path, &file, &meta)
+    }
+
+    /// YAML text carries no node flags: the loader sets none.
+    fn loads_readonly_free(&self) -> bool {
+        true
     }
 
     fn exists(&self, config_path: &str) -> bool {
@@ -565,10 +599,20 @@ impl Repository {
         config_path: &str,
         cache: &mut ReadCache,
     ) -> Result<Option<RawConfig>, Error> {
+        Ok(self.load_noting_source(config_path, cache)?.map(|(c, _)| c))
+    }
+
+    /// [`Repository::load_cached`], plus whether the source that had the
+    /// config [`loads_readonly_free`](ConfigSource::loads_readonly_free).
+    pub(crate) fn load_noting_source(
+        &self,
+        config_path: &str,
+        cache: &mut ReadCache,
+    ) -> Result<Option<(RawConfig, bool)>, Error> {
         let path = normalize(config_path)?;
         for s in &self.sources {
             if let Some(c) = s.load_cached(&path, cache)? {
-                return Ok(Some(c));
+                return Ok(Some((c, s.loads_readonly_free())));
             }
         }
         Ok(None)
@@ -654,6 +698,21 @@ mod tests {
         std::fs::create_dir_all(dir.join("db")).unwrap();
         std::fs::write(dir.join("db/ok.yaml"), "port: 1\n").unwrap();
         dir
+    }
+
+    #[test]
+    fn a_config_file_is_its_path_with_yaml_appended() {
+        let dir = conf_dir("file-names");
+        let source = DirSource::new(&dir).unwrap();
+        for name in ["db/ok", "ok", "db/", "a.b/c.v2", "db/ok.yaml"] {
+            let expected = if name.ends_with(".yaml") {
+                dir.join(name)
+            } else {
+                dir.join(format!("{name}.yaml"))
+            };
+            assert_eq!(source.file(name).unwrap(), expected, "{name}");
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     /// Group options that are not regular files used to hang (a FIFO) or

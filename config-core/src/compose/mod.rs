@@ -127,13 +127,12 @@ pub use changes::{changes, changes_between, render_changes, Change, ChangeKind};
 pub use explain::explain;
 pub use override_arg::{CliOverride, SweepKind};
 
-use crate::defaults::{self, Choice, Entry, GroupOverrides};
+use crate::defaults::{self, Choice, Entry, GroupOverrides, LoadedConfig};
 use crate::error::{did_you_mean, Error, ErrorKind};
-use crate::merge::{merge_hooked, MergeHook, NoHook};
+use crate::merge::{merge_hooked, merge_into_writable, MergeHook, NoHook};
 use crate::node::{Key, Map, Node, Value};
 use crate::origin::Origin;
 use crate::store::ConfigStore;
-use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -363,7 +362,8 @@ impl Composer {
         let skip_missing = mode != RunMode::Run;
         let mut list =
             defaults::build_with_hydra_preloaded(&repo, name, &groups, skip_missing, preloaded)?;
-        let mut config = merge_defaults(&mut list, &SkipHydra(self.hook.get()))?;
+        let hook = SkipHydra(self.hook.get());
+        let mut config = merge_defaults(&mut list, &hook, self.hook.0.is_none())?;
         config.set_struct(true);
         for o in values {
             apply::apply(&mut config, o)?;
@@ -649,40 +649,70 @@ fn reject_sweeps(overrides: &[CliOverride]) -> Result<(), Error> {
 /// Merges the configs of a defaults list in order, each at its package.
 /// A config merged once is moved into the result; only a config selected
 /// twice (at two packages) is copied.
-fn merge_defaults(list: &mut DefaultsList, hook: &dyn MergeHook) -> Result<Node, Error> {
+///
+/// `plain`: the hook is OmegaConf's (it changes no value). Then, as long as
+/// no config merged so far had a readonly node (known from loading, see
+/// [`LoadedConfig::writable`]), the result has none either, and each merge
+/// skips its readonly pre-check, a walk of the result along the config (a
+/// chain of 1,000 experiments merges 1,000 times). A schema hook may change
+/// the values it checks, so with one every merge checks.
+fn merge_defaults(
+    list: &mut DefaultsList,
+    hook: &dyn MergeHook,
+    plain: bool,
+) -> Result<Node, Error> {
     let DefaultsList {
         defaults, loaded, ..
     } = list;
-    let mut uses: HashMap<&str, usize> = HashMap::with_capacity(defaults.len());
+    let mut uses: foldhash::HashMap<&str, usize> =
+        foldhash::HashMap::with_capacity_and_hasher(defaults.len(), Default::default());
     for d in defaults.iter() {
         *uses.entry(d.config_path.as_str()).or_default() += 1;
     }
     let mut cfg = Node::with_origin(Value::Map(Map::new()), Origin::Merge);
+    // True while `cfg` holds no readonly node.
+    let mut writable = true;
     for d in defaults.iter() {
         let left = uses.get_mut(d.config_path.as_str()).expect("counted");
         *left -= 1;
-        let node = if *left == 0 {
-            loaded
-                .remove(&d.config_path)
-                .map(|a| match Arc::try_unwrap(a) {
-                    Ok(owned) => owned.raw.node,
-                    Err(shared) => shared.raw.node.clone(),
-                })
-        } else {
-            loaded.get(&d.config_path).map(|a| a.raw.node.clone())
-        };
-        let Some(node) = node else {
+        let Some((node, config_writable)) = config_body(loaded, &d.config_path, *left == 0) else {
             return Err(Error::new(
                 ErrorKind::MissingConfig,
                 format!("Could not load '{}'", d.config_path),
             ));
         };
-        merge_hooked(&mut cfg, embed(node, &d.package), hook).map_err(|e| {
+        let node = embed(node, &d.package);
+        writable = writable && plain && config_writable;
+        let merged = if writable {
+            merge_into_writable(&mut cfg, node, hook)
+        } else {
+            merge_hooked(&mut cfg, node, hook)
+        };
+        merged.map_err(|e| {
             e.with_context(format!("in config '{}'", d.config_path))
                 .with_origin(d.origin.clone())
         })?;
     }
     Ok(cfg)
+}
+
+/// The body of the loaded config `path` to merge, and whether it has no
+/// readonly node: moved out of `loaded` at its `last` use, else copied.
+fn config_body(
+    loaded: &mut foldhash::HashMap<String, Arc<LoadedConfig>>,
+    path: &str,
+    last: bool,
+) -> Option<(Node, bool)> {
+    if !last {
+        return loaded.get(path).map(|a| (a.raw.node.clone(), a.writable));
+    }
+    let config = loaded.remove(path)?;
+    let writable = config.writable;
+    let node = match Arc::try_unwrap(config) {
+        Ok(owned) => owned.raw.node,
+        Err(shared) => shared.raw.node.clone(),
+    };
+    Some((node, writable))
 }
 
 /// Places `node` at dotted `package` below an otherwise empty root.

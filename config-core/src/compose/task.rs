@@ -52,7 +52,11 @@ impl Composer {
         if loaded_names_hydra(&list) {
             return Ok(None);
         }
-        let mut config = merge_defaults(&mut list, &SkipHydra(self.hook.get()))?;
+        let mut config = merge_defaults(
+            &mut list,
+            &SkipHydra(self.hook.get()),
+            self.hook.0.is_none(),
+        )?;
         if config
             .as_map()
             .is_some_and(|m| m.contains_key(&Key::from("hydra")))

@@ -10,6 +10,7 @@
 use crate::error::{Error, ErrorKind};
 use crate::node::{Node, Value};
 use crate::origin::Origin;
+use std::borrow::Cow;
 
 /// What a group entry selects.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -277,11 +278,10 @@ impl Entry {
 
     /// The package the config lands in, relative to the root (`""` is the root).
     pub(crate) fn final_package(&self) -> String {
-        self.final_package_with(true)
+        self.final_package_with(true).into_owned()
     }
 
-    fn final_package_with(&self, default_to_header: bool) -> String {
-        use std::borrow::Cow;
+    fn final_package_with(&self, default_to_header: bool) -> Cow<'_, str> {
         // Borrowed where it can be: the tree builder asks for packages and
         // override keys of every entry, several times.
         let parent = self.parent_package.as_deref().unwrap_or("");
@@ -299,12 +299,14 @@ impl Entry {
         } else {
             Cow::Owned(format!("{parent}.{package}"))
         };
-        match joined.rfind("_global_") {
-            None => joined.into_owned(),
-            Some(i) => joined
-                .get(i + "_global_".len() + 1..)
-                .unwrap_or("")
-                .to_string(),
+        match rfind_global(&joined) {
+            None => joined,
+            Some(i) => Cow::Owned(
+                joined
+                    .get(i + "_global_".len() + 1..)
+                    .unwrap_or("")
+                    .to_string(),
+            ),
         }
     }
 
@@ -312,18 +314,16 @@ impl Entry {
     /// `db@src` when the entry lands outside its default package.
     pub(crate) fn override_key(&self) -> String {
         let key = self.group_path();
-        let default_pkg = key.replace('/', "."); // default_package()
         let final_pkg = self.final_package_with(false);
-        if default_pkg != final_pkg {
-            let pkg = if final_pkg.is_empty() {
-                "_global_".to_string()
-            } else {
-                final_pkg
-            };
-            format!("{key}@{pkg}")
-        } else {
-            key
+        if is_default_package(&key, &final_pkg) {
+            return key;
         }
+        let pkg = if final_pkg.is_empty() {
+            "_global_"
+        } else {
+            &final_pkg
+        };
+        format!("{key}@{pkg}")
     }
 
     /// True when the choice is `???`.
@@ -342,6 +342,26 @@ impl Entry {
             _ => false,
         }
     }
+}
+
+/// True when `package` is the default package of `group` (its path with
+/// dots for slashes, [`Entry::default_package`]), compared without building it.
+fn is_default_package(group: &str, package: &str) -> bool {
+    group.len() == package.len()
+        && group
+            .bytes()
+            .zip(package.bytes())
+            .all(|(g, p)| p == if g == b'/' { b'.' } else { g })
+}
+
+/// Where the last `_global_` in `s` starts: `str::rfind` with a string
+/// pattern first sets up a two-way searcher, most of the cost of a final
+/// package on texts this short.
+fn rfind_global(s: &str) -> Option<usize> {
+    const GLOBAL: &[u8] = b"_global_";
+    let bytes = s.as_bytes();
+    let last = bytes.len().checked_sub(GLOBAL.len())?;
+    (0..=last).rev().find(|&i| bytes[i..].starts_with(GLOBAL))
 }
 
 /// Parses the `defaults` value of the config at `config_path` into entries,
@@ -391,7 +411,7 @@ fn parse_item(config_path: &str, item: &Node) -> Result<Entry, Error> {
                 e.origin = origin;
                 return Ok(e);
             }
-            Ok(Entry::config(&path, package, origin))
+            Ok(Entry::config(path, package, origin))
         }
         Value::Map(m) => {
             if m.len() != 1 {
@@ -411,7 +431,11 @@ fn parse_item(config_path: &str, item: &Node) -> Result<Entry, Error> {
                 .with_hint("each entry is one `group: option` pair, e.g. `- db: mysql`"));
             }
             let (key, value) = m.iter().next().expect("one entry");
-            let key = key.to_string();
+            // A string key as is; other keys (`1: x`) as they print.
+            let key = match key.as_str() {
+                Some(k) => std::borrow::Cow::Borrowed(k),
+                None => std::borrow::Cow::Owned(key.to_string()),
+            };
             let (group_words, package) = split_package(&key);
             let words: Vec<&str> = group_words.split(' ').collect();
             let group = words.last().copied().unwrap_or("");
@@ -478,13 +502,14 @@ fn parse_choice(config_path: &str, value: &Node) -> Result<Choice, Error> {
 }
 
 /// `group@pkg` → (`group`, `pkg`); a `pkg1:pkg2` rename keeps `pkg1`.
-fn split_package(text: &str) -> (String, Option<String>) {
+/// Borrowed: the entry built from them copies what it keeps.
+fn split_package(text: &str) -> (&str, Option<String>) {
     match text.find('@') {
-        None => (text.to_string(), None),
+        None => (text, None),
         Some(i) => {
             let pkg = &text[i + 1..];
             let pkg = pkg.split(':').next().unwrap_or(pkg);
-            (text[..i].to_string(), Some(pkg.to_string()))
+            (&text[..i], Some(pkg.to_string()))
         }
     }
 }
@@ -500,6 +525,38 @@ mod tests {
             pkg.map(String::from),
             Origin::Unknown,
         )
+    }
+
+    #[test]
+    fn a_default_package_is_the_group_with_dots() {
+        for (g, p) in [
+            ("db", "db"),
+            ("a/b", "a.b"),
+            ("a/b", "a/b"),
+            ("a/b", "a.c"),
+            ("", ""),
+            ("ab", "a"),
+        ] {
+            assert_eq!(
+                is_default_package(g, p),
+                g.replace('/', ".") == p,
+                "{g} {p}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_last_global_is_found_as_rfind_finds_it() {
+        for s in [
+            "",
+            "_global_",
+            "a._global_.b",
+            "_global_global_",
+            "x_global",
+            "__global__",
+        ] {
+            assert_eq!(rfind_global(s), s.rfind("_global_"), "{s}");
+        }
     }
 
     #[test]

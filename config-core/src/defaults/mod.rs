@@ -19,7 +19,9 @@ pub(crate) use overrides::{display_choice, GroupOverrides};
 pub(crate) use tree::build;
 #[cfg(feature = "cli")]
 pub(crate) use tree::MAX_LISTED_OPTIONS;
-pub(crate) use tree::{build_task_preloaded, build_with_hydra_preloaded, DefaultsTree, Preloaded};
+pub(crate) use tree::{
+    build_task_preloaded, build_with_hydra_preloaded, DefaultsTree, LoadedConfig, Preloaded,
+};
 pub use tree::{DefaultsList, ResultDefault, MAX_DEFAULTS_DEPTH, MAX_DEFAULTS_NODES};
 
 impl DefaultsTree {

@@ -6,8 +6,12 @@
 use super::entry::{Choice, Entry};
 use crate::error::{did_you_mean, Error, ErrorKind};
 use crate::origin::Origin;
-use indexmap::IndexMap;
-use std::collections::{BTreeSet, HashMap};
+use foldhash::HashMap;
+use std::collections::BTreeSet;
+
+/// A map by override key, in insertion order, hashed with foldhash (the
+/// builder consults these for every entry of every config).
+pub(crate) type KeyMap<V> = indexmap::IndexMap<String, V, foldhash::fast::RandomState>;
 
 /// The group-level part of the command line, handed to the defaults builder.
 #[derive(Clone, Debug, Default)]
@@ -38,12 +42,12 @@ struct Deletion {
 /// The registry the tree builder consults while it walks.
 #[derive(Debug, Default)]
 pub(crate) struct Overrides {
-    choices: IndexMap<String, Choice>,
-    meta: IndexMap<String, Meta>,
+    choices: KeyMap<Choice>,
+    meta: KeyMap<Meta>,
     pub(crate) appends: Vec<Entry>,
-    deletions: IndexMap<String, Deletion>,
+    deletions: KeyMap<Deletion>,
     /// The choice seen for each override key, in visiting order.
-    pub(crate) known_choices: IndexMap<String, Option<String>>,
+    pub(crate) known_choices: KeyMap<Option<String>>,
     /// Where each known choice was first seen.
     known_origins: HashMap<String, Origin>,
     known_per_group: HashMap<String, BTreeSet<String>>,

@@ -8,14 +8,18 @@
 //! so far. A depth-first walk of the finished tree gives the merge order.
 
 use super::entry::{Choice, Entry, EntryKind};
-use super::overrides::{GroupOverrides, Overrides};
+use super::overrides::{GroupOverrides, KeyMap, Overrides};
 use crate::error::{did_you_mean, Error, ErrorKind};
 use crate::node::{Node, Value};
 use crate::origin::Origin;
 use crate::overrides::MAX_KEY_SEGMENTS;
 use crate::repository::{RawConfig, ReadCache, Repository};
-use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
+
+// The builder's maps are keyed by config paths and hashed with foldhash, as
+// the tree's mappings are (`node::Map`): SipHash on every lookup was a
+// visible share of a 1,000-deep chain's defaults logic.
+use foldhash::{HashMap, HashSet};
 
 /// How many configs deep a defaults chain may nest below the primary config
 /// (`c0` including `c1` including `c2`...). Real trees are a few levels
@@ -34,10 +38,18 @@ pub const MAX_DEFAULTS_NODES: usize = 100_000;
 /// A loaded config with its parsed defaults list.
 #[derive(Debug)]
 pub(crate) struct LoadedConfig {
-    /// The config as the source returned it.
+    /// The config as the source returned it, less its `defaults` (parsed
+    /// into `entries`).
     pub raw: RawConfig,
     /// Its defaults entries, parsed.
     pub entries: Vec<Entry>,
+    /// No node of its body is readonly: its source says so
+    /// ([`ConfigSource::loads_readonly_free`], YAML files), or a walk of the
+    /// freshly loaded tree, while it is in cache. Composition then merges it
+    /// without the readonly pre-check (see `compose::merge_defaults`).
+    ///
+    /// [`ConfigSource::loads_readonly_free`]: crate::repository::ConfigSource::loads_readonly_free
+    pub writable: bool,
 }
 
 /// One node of the defaults tree.
@@ -164,11 +176,11 @@ fn build_impl(
     let mut b = Builder {
         repo,
         ov: Overrides::new(input),
-        cache: HashMap::new(),
+        cache: HashMap::default(),
         read_cache: preloaded.read_cache,
         primary: preloaded.primary,
         tree: DefaultsTree::default(),
-        on_path: HashSet::new(),
+        on_path: HashSet::default(),
         warnings: Vec::new(),
         hydra,
         skip_missing,
@@ -193,7 +205,7 @@ fn build_impl(
         .filter_map(|(k, v)| v.map(|v| (k, v)))
         .collect();
     let mut loaded_paths: Vec<String> = loaded.keys().cloned().collect();
-    loaded_paths.sort();
+    loaded_paths.sort_unstable();
     let choices = b.ov.known_choices.into_iter().collect();
     Ok(DefaultsList {
         defaults,
@@ -228,7 +240,7 @@ struct Frame {
     /// Interpolated children, resolved once their siblings are expanded.
     deferred: Vec<usize>,
     /// The choices interpolated children see, taken before the first.
-    choices: Option<indexmap::IndexMap<String, Option<String>>>,
+    choices: Option<KeyMap<Option<String>>>,
 }
 
 /// A node being opened, as the parent of its entries: its group path,
@@ -287,17 +299,27 @@ impl Builder<'_> {
             .primary
             .take_if(|(name, _)| name == config_path)
             .map(|(_, raw)| raw);
+        // The primary config was read without noting its source: looked at.
         let raw = match preloaded {
-            Some(raw) => Some(raw),
-            None => self.repo.load_cached(config_path, &mut self.read_cache)?,
+            Some(raw) => Some((raw, false)),
+            None => self
+                .repo
+                .load_noting_source(config_path, &mut self.read_cache)?,
         };
         let loaded = match raw {
-            Some(raw) => {
-                let entries = match &raw.defaults {
-                    Some(d) => super::entry::parse_defaults(config_path, d)?,
+            Some((mut raw, readonly_free)) => {
+                // Parsed into `entries`, the list's nodes are freed here,
+                // while they are in cache, not when composition merges.
+                let entries = match raw.defaults.take() {
+                    Some(d) => super::entry::parse_defaults(config_path, &d)?,
                     None => Vec::new(),
                 };
-                Some(Arc::new(LoadedConfig { raw, entries }))
+                let writable = readonly_free || !crate::access::any_readonly(&raw.node);
+                Some(Arc::new(LoadedConfig {
+                    raw,
+                    entries,
+                    writable,
+                }))
             }
             None => None,
         };
@@ -426,10 +448,9 @@ impl Builder<'_> {
         }
         if !self.entry(idx).is_missing() && self.entry(idx).name().is_some() {
             if let Some(loaded) = self.load_at(idx, &path)? {
-                let header = loaded.raw.header_package.clone();
                 self.tree.nodes[idx]
                     .entry
-                    .set_package_header(header.as_deref());
+                    .set_package_header(loaded.raw.header_package.as_deref());
             }
         }
         if self.ov.is_deleted(self.entry(idx)) {
@@ -464,7 +485,7 @@ impl Builder<'_> {
     ) -> Result<Option<Vec<Entry>>, Error> {
         let path = parent.path;
         let loaded = self.load_at(idx, path)?;
-        self.warn_dotted_package(idx);
+        self.warn_dotted_package(idx, parent.pkg);
         let Some(loaded) = loaded else {
             if self.entry(idx).optional {
                 self.tree.nodes[idx].entry.deleted = true;
@@ -520,13 +541,10 @@ impl Builder<'_> {
     fn visit(&mut self, f: &mut Frame, mut d: Entry) -> Result<Option<usize>, Error> {
         let idx = f.idx;
         if d.is_self() {
-            let base = self.entry(idx).parent_base_dir.clone().unwrap_or_default();
-            let pkg = self
-                .entry(idx)
-                .package
-                .clone()
-                .or(self.entry(idx).package_header.clone());
-            d.set_parent(&base, &pkg.unwrap_or_default());
+            let e = self.entry(idx);
+            let base = e.parent_base_dir.as_deref().unwrap_or_default();
+            let pkg = e.package.as_deref().or(e.package_header.as_deref());
+            d.set_parent(base, pkg.unwrap_or_default());
             let child = self.push(d, idx)?;
             f.children.push(child);
             return Ok(None);
@@ -699,7 +717,7 @@ impl Builder<'_> {
     /// naming the primary config, the config being expanded and the config
     /// repeated most (where the tree multiplies).
     fn too_many_nodes(&self, parent: usize) -> Error {
-        let mut counts: HashMap<String, usize> = HashMap::new();
+        let mut counts: HashMap<String, usize> = HashMap::default();
         for n in &self.tree.nodes {
             if !n.entry.is_self() {
                 *counts.entry(n.entry.config_path()).or_default() += 1;
@@ -814,7 +832,7 @@ impl Builder<'_> {
     fn resolve_interpolation(
         &self,
         child: usize,
-        known: &indexmap::IndexMap<String, Option<String>>,
+        known: &KeyMap<Option<String>>,
     ) -> Result<String, Error> {
         let e = self.entry(child);
         let text = match &e.kind {
@@ -1083,9 +1101,9 @@ impl Builder<'_> {
     /// A package derived from a path with `..` (`db/../common` gives
     /// `db....common`): Hydra 1.3 derives it from the path as written, so
     /// the config lands under empty keys. We do the same, and say so.
-    fn warn_dotted_package(&mut self, idx: usize) {
+    /// `package` is the node's final package.
+    fn warn_dotted_package(&mut self, idx: usize, package: &str) {
         let e = self.entry(idx);
-        let package = e.final_package();
         if e.package.is_none() && package.split('.').any(str::is_empty) && !package.is_empty() {
             let path = e.config_path();
             let name = path.rsplit('/').nth(1).unwrap_or("name");
