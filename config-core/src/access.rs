@@ -119,7 +119,7 @@ impl Node {
             let next_key = full_key(&key, node, seg);
             match child(node, seg) {
                 Some(c) => {
-                    inherited = node.flags.readonly.unwrap_or(inherited);
+                    inherited = node.flags().readonly.unwrap_or(inherited);
                     node = c;
                     key = next_key;
                 }
@@ -190,8 +190,8 @@ impl Node {
         };
         let mut node = self;
         let mut key = String::new();
-        let mut readonly = node.flags.readonly.unwrap_or(false);
-        let mut strict = node.flags.struct_mode.unwrap_or(false);
+        let mut readonly = node.flags().readonly.unwrap_or(false);
+        let mut strict = node.flags().struct_mode.unwrap_or(false);
         for seg in parents {
             let next_key = full_key(&key, node, seg);
             if child(node, seg).is_none() {
@@ -207,8 +207,8 @@ impl Node {
             }
             node = child_mut(node, seg).expect("child exists");
             key = next_key;
-            readonly = node.flags.readonly.unwrap_or(readonly);
-            strict = node.flags.struct_mode.unwrap_or(strict);
+            readonly = node.flags().readonly.unwrap_or(readonly);
+            strict = node.flags().struct_mode.unwrap_or(strict);
         }
         let full = full_key(&key, node, last);
         if readonly {
@@ -218,7 +218,7 @@ impl Node {
             Some(existing) => {
                 if mode.merge && existing.as_map().is_some() && value.as_map().is_some() {
                     // The merge checks every node it would write.
-                    if existing.flags.readonly == Some(true) {
+                    if existing.flags().readonly == Some(true) {
                         return Err(readonly_error(&full));
                     }
                     merge_at(existing, value, &full)
@@ -227,7 +227,7 @@ impl Node {
                     check_writable(existing, false, &full)?;
                     let old = std::mem::replace(existing, value);
                     if !old.value.is_container() {
-                        existing.replaced = Some(Box::new(old));
+                        existing.set_replaced(Some(old));
                     }
                     Ok(())
                 }
@@ -261,13 +261,13 @@ impl Node {
         };
         let mut node = self;
         let mut key = String::new();
-        let mut readonly = node.flags.readonly.unwrap_or(false);
+        let mut readonly = node.flags().readonly.unwrap_or(false);
         for seg in parents {
             key = full_key(&key, node, seg);
             node = child_mut(node, seg).ok_or_else(|| {
                 Error::new(ErrorKind::KeyNotFound, format!("Key '{path}' not found"))
             })?;
-            readonly = node.flags.readonly.unwrap_or(readonly);
+            readonly = node.flags().readonly.unwrap_or(readonly);
         }
         let full = full_key(&key, node, last);
         if readonly {
@@ -318,12 +318,12 @@ impl Node {
 
     /// Sets or clears the readonly flag on this node (inherited below it).
     pub fn set_readonly(&mut self, on: bool) {
-        self.flags.readonly = Some(on);
+        self.flags_mut().readonly = Some(on);
     }
 
     /// Sets or clears struct mode on this node (inherited below it).
     pub fn set_struct(&mut self, on: bool) {
-        self.flags.struct_mode = Some(on);
+        self.flags_mut().struct_mode = Some(on);
     }
 
     /// Iterates over the entries of a mapping (empty for anything else).
@@ -366,7 +366,7 @@ pub(crate) fn readonly_error(key: &str) -> Error {
 /// readonly, its own flag or, for `node`, `inherited` from its parent; in
 /// document order. Below a writable node only an explicit flag counts.
 pub(crate) fn first_readonly(node: &Node, inherited: bool, key: &str) -> Option<String> {
-    if node.flags.readonly.unwrap_or(inherited) {
+    if node.flags().readonly.unwrap_or(inherited) {
         return Some(key.to_string());
     }
     // Keys are built only along the path to a hit.
@@ -385,7 +385,7 @@ pub(crate) fn first_readonly(node: &Node, inherited: bool, key: &str) -> Option<
 
 /// True when a node at or below `node` has its readonly flag set.
 pub(crate) fn any_readonly(node: &Node) -> bool {
-    node.flags.readonly == Some(true)
+    node.flags().readonly == Some(true)
         || match &node.value {
             Value::Map(m) => m.values().any(any_readonly),
             Value::List(l) => l.iter().any(any_readonly),

@@ -118,13 +118,13 @@ fn check_merge<'s>(
     hook: &dyn MergeHook,
     inherited: bool,
 ) -> Result<(), Error> {
-    let ro = dest.flags.readonly.unwrap_or(inherited);
+    let ro = dest.flags().readonly.unwrap_or(inherited);
     let key = |path: &[&Key]| {
         path.iter()
             .fold(prefix.to_string(), |k, c| child_key(&k, c))
     };
     // A source cannot clear readonly (its flags are copied onto `dest`).
-    if ro && src.flags.readonly == Some(false) {
+    if ro && src.flags().readonly == Some(false) {
         return Err(readonly_error(&key(path)));
     }
     match (&dest.value, &src.value) {
@@ -146,7 +146,7 @@ fn check_merge<'s>(
                     _ => None,
                 };
                 match target {
-                    Some(_) if dv.flags.readonly.unwrap_or(ro) => {
+                    Some(_) if dv.flags().readonly.unwrap_or(ro) => {
                         return Err(readonly_error(&key(path)))
                     }
                     Some(target) => check_merge(root, &target, sv, prefix, path, hook, ro)?,
@@ -178,7 +178,7 @@ fn check_merge<'s>(
 /// A readonly slot is left alone (the merge proper then reports it).
 pub(crate) fn dereference_targets(dest: &mut Node, src: &Node) {
     let mut found = Vec::new();
-    let ro = dest.flags.readonly.unwrap_or(false);
+    let ro = dest.flags().readonly.unwrap_or(false);
     collect_derefs(dest, dest, src, &mut Vec::new(), &mut found, ro);
     for (path, target) in found {
         if let Some(slot) = node_at_mut(dest, &path) {
@@ -207,7 +207,7 @@ fn collect_derefs<'s>(
             continue;
         }
         let Some(dv) = d.get(k) else { continue };
-        let dv_ro = dv.flags.readonly.unwrap_or(ro);
+        let dv_ro = dv.flags().readonly.unwrap_or(ro);
         path.push(k);
         if let Value::Interp(_) = &dv.value {
             if let Some(target) = referenced_container(root, path.iter().copied()) {
@@ -215,7 +215,7 @@ fn collect_derefs<'s>(
                     let owned = path.iter().map(|k| (*k).clone()).collect();
                     out.push((owned, target.clone()));
                     // The copy keeps the target's flags, below `dest`.
-                    let copy_ro = target.flags.readonly.unwrap_or(ro);
+                    let copy_ro = target.flags().readonly.unwrap_or(ro);
                     collect_derefs(root, &target, sv, path, out, copy_ro);
                 }
             }
@@ -255,20 +255,20 @@ fn merge_node(
     inherited: bool,
 ) -> Result<(), Error> {
     hook.check(key, &mut src)?;
-    let ro = dest.flags.readonly.unwrap_or(inherited);
+    let ro = dest.flags().readonly.unwrap_or(inherited);
     // The source's readonly flag applies once its content is in (as
     // OmegaConf), so a readonly source still merges into a writable tree.
-    let src_readonly = src.flags.readonly;
+    let src_readonly = src.flags().readonly;
     if ro && src_readonly == Some(false) {
         return Err(readonly_error(key));
     }
-    if src.flags.struct_mode.is_some() {
-        dest.flags.struct_mode = src.flags.struct_mode;
+    if src.flags().struct_mode.is_some() {
+        dest.flags_mut().struct_mode = src.flags().struct_mode;
     }
     let dest_missing = dest.is_missing();
     let res = merge_value(dest, src, hook, key, ro, dest_missing);
     if res.is_ok() && src_readonly.is_some() {
-        dest.flags.readonly = src_readonly;
+        dest.flags_mut().readonly = src_readonly;
     }
     res
 }
@@ -281,11 +281,11 @@ fn merge_value(
     ro: bool,
     dest_missing: bool,
 ) -> Result<(), Error> {
+    let strict = dest.flags().struct_mode == Some(true);
     match (&mut dest.value, src.value) {
         // `???` never erases a value.
         (_, Value::Missing) if !dest_missing => Ok(()),
         (Value::Map(d), Value::Map(s)) => {
-            let strict = dest.flags.struct_mode == Some(true);
             let mut ck = String::new();
             for (k, v) in s {
                 set_child_key(&mut ck, key, &k);
@@ -321,17 +321,11 @@ fn merge_value(
         }
         _ if ro => Err(readonly_error(key)),
         (_, value) => {
-            let old = std::mem::replace(
-                dest,
-                Node {
-                    value,
-                    origin: src.origin,
-                    flags: dest.flags,
-                    replaced: None,
-                },
-            );
+            let flags = dest.flags();
+            let old =
+                std::mem::replace(dest, Node::with_origin(value, src.origin).with_flags(flags));
             if !old.value.is_container() {
-                dest.replaced = Some(Box::new(old));
+                dest.set_replaced(Some(old));
             }
             Ok(())
         }
@@ -441,10 +435,7 @@ mod tests {
         b.get_mut_raw("a").unwrap().origin = Origin::arg(1, "a=2");
         merge(&mut a, b).unwrap();
         let n = a.get("a").unwrap();
-        assert_eq!(
-            n.replaced.as_ref().unwrap().origin,
-            Origin::file("x.yaml", 1, 4)
-        );
+        assert_eq!(n.replaced().unwrap().origin, Origin::file("x.yaml", 1, 4));
     }
 
     #[test]

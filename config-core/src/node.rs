@@ -318,13 +318,21 @@ pub struct Node {
     pub value: Value,
     /// Where the value came from.
     pub origin: Origin,
+    /// The node's flags and history, boxed: most nodes have neither, and a
+    /// tree has one node per value, so a `Node` is 64 bytes instead of 72.
+    extra: Option<Box<Extra>>,
+}
+
+/// What few nodes carry (see [`Node::flags`] and [`Node::replaced`]).
+#[derive(Clone, Debug, Default)]
+struct Extra {
     /// Readonly and struct flags (meaningful on containers; inherited).
-    /// Private so that clearing readonly takes an explicit
-    /// [`Node::set_readonly`]; read with [`Node::flags`].
-    pub(crate) flags: Flags,
+    /// Set through [`Node::set_readonly`] and [`Node::set_struct`], so that
+    /// clearing readonly takes an explicit call.
+    flags: Flags,
     /// The leaf this node replaced in a merge or override, if any: the
     /// history that `--explain` prints.
-    pub replaced: Option<Box<Node>>,
+    replaced: Option<Node>,
 }
 
 impl PartialEq for Node {
@@ -337,12 +345,7 @@ impl PartialEq for Node {
 impl Node {
     /// A node with an unknown origin.
     pub fn new(value: Value) -> Node {
-        Node {
-            value,
-            origin: Origin::Unknown,
-            flags: Flags::default(),
-            replaced: None,
-        }
+        Node::with_origin(value, Origin::Unknown)
     }
 
     /// A node with the given origin.
@@ -350,9 +353,16 @@ impl Node {
         Node {
             value,
             origin,
-            flags: Flags::default(),
-            replaced: None,
+            extra: None,
         }
+    }
+
+    /// This node with `flags` (and no history).
+    pub(crate) fn with_flags(mut self, flags: Flags) -> Node {
+        if flags != Flags::default() {
+            *self.flags_mut() = flags;
+        }
+        self
     }
 
     /// An empty mapping.
@@ -370,7 +380,39 @@ impl Node {
 
     /// This node's own flags (`None`: inherited from the parent).
     pub fn flags(&self) -> Flags {
-        self.flags
+        self.extra.as_ref().map_or_else(Flags::default, |e| e.flags)
+    }
+
+    /// This node's own flags, to change.
+    pub(crate) fn flags_mut(&mut self) -> &mut Flags {
+        &mut self.extra.get_or_insert_with(Box::default).flags
+    }
+
+    /// The leaf this node replaced in a merge, an override or a resolution,
+    /// if any: the history that `--explain` prints, newest first through
+    /// each node's own `replaced()`.
+    ///
+    /// ```
+    /// use config_core::{merge, Node, Value};
+    /// let mut cfg = Node::from_yaml_str("lr: 0.1").unwrap();
+    /// merge(&mut cfg, Node::from_yaml_str("lr: 0.2").unwrap()).unwrap();
+    /// let lr = cfg.get("lr").unwrap();
+    /// assert_eq!(lr.replaced().map(|old| &old.value), Some(&Value::Float(0.1)));
+    /// ```
+    pub fn replaced(&self) -> Option<&Node> {
+        self.extra.as_ref()?.replaced.as_ref()
+    }
+
+    /// Records `old` as the leaf this node replaced (`None` forgets it).
+    pub(crate) fn set_replaced(&mut self, old: Option<Node>) {
+        match old {
+            Some(old) => self.extra.get_or_insert_with(Box::default).replaced = Some(old),
+            None => {
+                if let Some(e) = &mut self.extra {
+                    e.replaced = None;
+                }
+            }
+        }
     }
 
     /// The mapping, mutably, if this is one. A `&mut Map` can change any
@@ -429,7 +471,7 @@ impl Node {
     /// when the child, or any node below it, is readonly, its own flag or
     /// this node's.
     pub fn get_mut(&mut self, key: &str) -> Result<Option<&mut Node>, crate::Error> {
-        let inherited = self.flags.readonly.unwrap_or(false);
+        let inherited = self.flags().readonly.unwrap_or(false);
         if let Some(child) = self.get(key) {
             let full = crate::path::child_key("", &Key::from(key));
             crate::access::check_writable(child, inherited, &full)?;
@@ -634,9 +676,9 @@ mod tests {
 
     #[test]
     fn tree_types_stay_small() {
-        // Every value of a loaded tree pays these: see `Map` and `Origin`.
+        // Every value of a loaded tree pays these: see `Map`, `Origin` and `Extra`.
         assert_eq!(std::mem::size_of::<Value>(), 32);
-        assert_eq!(std::mem::size_of::<Node>(), 72);
+        assert_eq!(std::mem::size_of::<Node>(), 64);
     }
 
     #[test]

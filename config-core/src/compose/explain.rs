@@ -63,14 +63,14 @@ fn is_empty_container(n: &Node) -> bool {
 
 fn chain(key: &str, node: &Node) -> String {
     let mut out = format!("{key} = {}\n  set by {}\n", show(&node.value), node.origin);
-    let mut prev = node.replaced.as_deref();
+    let mut prev = node.replaced();
     while let Some(p) = prev {
         out.push_str(&format!(
             "  overriding {} from {}\n",
             show(&p.value),
             p.origin
         ));
-        prev = p.replaced.as_deref();
+        prev = p.replaced();
     }
     out
 }

@@ -117,7 +117,7 @@ impl Budget {
     /// its nodes; stops walking once the budget is exceeded.
     pub(crate) fn charge_tree(&mut self, n: &Node) -> Result<(), Exceeded> {
         self.charge(1, value_bytes(&n.value))?;
-        if let Some(old) = &n.replaced {
+        if let Some(old) = n.replaced() {
             self.charge_tree(old)?;
         }
         match &n.value {
@@ -135,8 +135,8 @@ impl Budget {
 /// budget ran out instead of being built whole first.
 pub(crate) fn charged_clone(n: &Node, budget: &mut Budget) -> Result<Node, Exceeded> {
     budget.charge(1, value_bytes(&n.value))?;
-    let replaced = match &n.replaced {
-        Some(old) => Some(Box::new(charged_clone(old, budget)?)),
+    let replaced = match n.replaced() {
+        Some(old) => Some(charged_clone(old, budget)?),
         None => None,
     };
     let value = match &n.value {
@@ -158,12 +158,9 @@ pub(crate) fn charged_clone(n: &Node, budget: &mut Budget) -> Result<Node, Excee
         }
         other => other.clone(),
     };
-    Ok(Node {
-        value,
-        origin: n.origin.clone(),
-        flags: n.flags,
-        replaced,
-    })
+    let mut copy = Node::with_origin(value, n.origin.clone()).with_flags(n.flags());
+    copy.set_replaced(replaced);
+    Ok(copy)
 }
 
 /// String bytes a value holds itself (not its children).
@@ -217,11 +214,14 @@ mod tests {
     #[test]
     fn charged_clone_copies_exactly_and_counts_everything() {
         let mut cfg = Node::from_yaml_str("a: {bb: [x, 1, {c: yy}]}\n").unwrap();
-        cfg.get_mut("a").unwrap().unwrap().replaced = Some(Box::new(Node::from("${z}")));
+        cfg.get_mut("a")
+            .unwrap()
+            .unwrap()
+            .set_replaced(Some(Node::from("${z}")));
         let mut b = Budget::default();
         let copy = charged_clone(&cfg, &mut b).unwrap();
         assert_eq!(copy, cfg);
-        assert!(copy.get("a").unwrap().replaced.is_some());
+        assert!(copy.get("a").unwrap().replaced().is_some());
         // root, a, its history, bb, x, 1, {c}, yy
         assert_eq!((b.nodes, b.bytes), (8, 1 + 4 + 2 + 1 + 1 + 2));
         let mut again = Budget::default();

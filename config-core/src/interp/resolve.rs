@@ -696,7 +696,7 @@ impl<'e> Engine<'e> {
         let slot = self.node_mut(pos);
         out.origin = slot.origin.clone();
         let old = std::mem::replace(slot, out);
-        slot.replaced = Some(Box::new(old));
+        slot.set_replaced(Some(old));
         Ok(())
     }
 
@@ -866,9 +866,9 @@ impl<'e> Engine<'e> {
     fn raw_clone(&self, pos: &mut Pos, top: bool, budget: &mut Budget) -> Result<Node, Exceeded> {
         let node = self.node(pos);
         if !top && self.resolved.contains_key(pos.as_slice()) {
-            if let Some(original) = &node.replaced {
+            if let Some(original) = node.replaced() {
                 let mut n = charged_clone(original, budget)?;
-                n.replaced = None;
+                n.set_replaced(None);
                 return Ok(n);
             }
         }
@@ -897,12 +897,7 @@ impl<'e> Engine<'e> {
             }
             other => other.clone(),
         };
-        Ok(Node {
-            value,
-            origin: node.origin.clone(),
-            flags: node.flags,
-            replaced: None,
-        })
+        Ok(Node::with_origin(value, node.origin.clone()).with_flags(node.flags()))
     }
 
     /// Python's repr of the container at `pos` as it was before this run
@@ -914,7 +909,7 @@ impl<'e> Engine<'e> {
         }
         let node = self.node(pos);
         if !top && self.resolved.contains_key(pos.as_slice()) {
-            if let Some(original) = &node.replaced {
+            if let Some(original) = node.replaced() {
                 out.push_str(&python_repr(&original.value));
                 return;
             }
