@@ -568,6 +568,13 @@ pub(crate) fn write_float_repr(x: f64, out: &mut String) {
         return out.push_str(if x.is_sign_negative() { "-0.0" } else { "0.0" });
     }
     let mut buf = ryu::Buffer::new();
+    if (1e-4..1e16).contains(&x.abs()) {
+        // Here `ryu` writes positional notation with a `.`, as Python does
+        // for these exponents (-4..=15): `0.0001`, `123.0`, `1234.5`.
+        return out.push_str(buf.format_finite(x));
+    }
+    // Python writes the rest as `d.ddde±XX`; `ryu` writes `1e16`, `1.5e-7`,
+    // or positional `0.00001` for exponent -5.
     let Digits {
         buf: digits,
         len,
@@ -577,29 +584,14 @@ pub(crate) fn write_float_repr(x: f64, out: &mut String) {
     if x < 0.0 {
         out.push('-');
     }
-    if (-4..=15).contains(&exp) {
-        if exp < 0 {
-            out.push_str("0.");
-            (1..-exp).for_each(|_| out.push('0'));
-            push_ascii(digits, out);
-            return;
-        }
-        let int_len = exp as usize + 1;
-        let (int, frac) = digits.split_at(int_len.min(digits.len()));
-        push_ascii(int, out);
-        (digits.len()..int_len).for_each(|_| out.push('0'));
+    push_ascii(&digits[..1], out);
+    if digits.len() > 1 {
         out.push('.');
-        push_ascii(if frac.is_empty() { b"0" } else { frac }, out);
-    } else {
-        use std::fmt::Write;
-        push_ascii(&digits[..1], out);
-        if digits.len() > 1 {
-            out.push('.');
-            push_ascii(&digits[1..], out);
-        }
-        let sign = if exp < 0 { '-' } else { '+' };
-        let _ = write!(out, "e{sign}{:02}", exp.abs());
+        push_ascii(&digits[1..], out);
     }
+    use std::fmt::Write;
+    let sign = if exp < 0 { '-' } else { '+' };
+    let _ = write!(out, "e{sign}{:02}", exp.abs());
 }
 
 /// The significant digits of a float, and the decimal exponent of the
