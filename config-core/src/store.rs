@@ -8,6 +8,10 @@
 //! `Arc`) by every later composition. Registering ten thousand experiments
 //! therefore costs ten thousand small allocations and nothing more, and a
 //! composition never copies the store: it clones only the nodes it selects.
+//! A store composed from once (the typed flow's `make().override_with()`
+//! builds one per call) is marked single-use: a lazy entry is then built
+//! for the composition that selects it and handed over, not kept, so not
+//! copied either.
 //! Options that exist by rule (generated experiments) are one family
 //! ([`ConfigStore::add_generated`]): registering it costs nothing per option.
 //!
@@ -52,15 +56,28 @@ struct LazyNode {
 impl LazyNode {
     fn get(&self, origin: &Origin) -> Arc<Node> {
         self.cell
-            .get_or_init(|| {
-                let mut node = match &self.build {
-                    Some(build) => build(),
-                    None => Node::empty_map(),
-                };
-                restamp(&mut node, origin);
-                Arc::new(node)
-            })
+            .get_or_init(|| Arc::new(self.build(origin)))
             .clone()
+    }
+
+    /// A fresh tree from the builder, stamped with the entry's origin.
+    fn build(&self, origin: &Origin) -> Node {
+        let mut node = match &self.build {
+            Some(build) => build(),
+            None => Node::empty_map(),
+        };
+        restamp(&mut node, origin);
+        node
+    }
+
+    /// The node as an owned tree. In a single-use store a lazy entry that
+    /// is not built yet is built for this caller alone: nothing keeps it,
+    /// so it need not be copied. Otherwise a copy of the shared node.
+    fn owned(&self, origin: &Origin, single_use: bool) -> Node {
+        if single_use && self.build.is_some() && self.cell.get().is_none() {
+            return self.build(origin);
+        }
+        Node::clone(&self.get(origin))
     }
 }
 
@@ -71,6 +88,9 @@ pub struct StoreEntry {
     package: Option<Arc<str>>,
     node: Arc<LazyNode>,
     origin: Origin,
+    /// Set on the handles a single-use store gives out (see
+    /// [`ConfigStore::set_single_use`]).
+    single_use: bool,
 }
 
 impl StoreEntry {
@@ -90,6 +110,14 @@ impl StoreEntry {
     /// carries an [`Origin::Store`] unless the builder set another origin.
     pub fn node(&self) -> Arc<Node> {
         self.node.get(&self.origin)
+    }
+
+    /// The node as a tree of its own, for a composition to merge: a copy
+    /// of [`StoreEntry::node`], except that a single-use store builds a
+    /// lazy entry afresh for each load and keeps nothing (its builder may
+    /// then run once per load rather than once in all).
+    pub(crate) fn node_owned(&self) -> Node {
+        self.node.owned(&self.origin, self.single_use)
     }
 }
 
@@ -136,6 +164,8 @@ pub struct ConfigStore {
     generated: HashMap<String, Arc<Generated>>,
     /// Every group path and every parent of one (`a/b` gives `a` and `a/b`).
     group_paths: HashSet<String, Hasher>,
+    /// Composed from once: lazy entries are built per load, not kept.
+    single_use: bool,
 }
 
 impl ConfigStore {
@@ -234,6 +264,14 @@ impl ConfigStore {
         self.generated.insert(group, Arc::new(family));
     }
 
+    /// Marks the store as composed from once, by a composer that is then
+    /// dropped (the typed flow's `make().override_with()`): each load of a
+    /// lazy entry builds it for that load and keeps nothing, which spares
+    /// copying every selected tree out of the store.
+    pub(crate) fn set_single_use(&mut self) {
+        self.single_use = true;
+    }
+
     /// Records `group` and its parents as group paths.
     fn add_group_path(&mut self, group: &str) {
         if group.is_empty() || self.group_paths.contains(group) {
@@ -261,6 +299,7 @@ impl ConfigStore {
             package: None,
             node: Arc::new(node),
             origin,
+            single_use: false,
         };
         // The group's name is copied once, when its first option comes.
         if !self.groups.contains_key(group) {
@@ -280,7 +319,10 @@ impl ConfigStore {
             None => ("", config_path),
         };
         if let Some(e) = self.groups.get(group).and_then(|g| g.get(name)) {
-            return Some(e.clone());
+            return Some(StoreEntry {
+                single_use: self.single_use,
+                ..e.clone()
+            });
         }
         self.generated_entry(group, name)
     }
@@ -301,6 +343,7 @@ impl ConfigStore {
             package: family.package.clone(),
             node: Arc::new(LazyNode { cell, build: None }),
             origin,
+            single_use: false,
         };
         built.insert(name.to_string(), entry.clone());
         Some(entry)
