@@ -495,6 +495,34 @@ mod tests {
         assert_eq!(count.load(Ordering::SeqCst), 1);
     }
 
+    #[test]
+    fn single_use_stores_build_per_load_and_keep_nothing() {
+        let count = Arc::new(AtomicUsize::new(0));
+        let mut store = ConfigStore::new();
+        let c = count.clone();
+        store.add_lazy("experiment", "a", move || {
+            c.fetch_add(1, Ordering::SeqCst);
+            Node::from(1)
+        });
+        store.add("db", "mysql", Node::from(2));
+        store.set_single_use();
+        let e = store.get("experiment/a").unwrap();
+        let owned = e.node_owned();
+        assert_eq!(owned.value, Value::Int(1));
+        assert_eq!(owned.origin, store_origin("experiment", "a"));
+        assert!(e.node.cell.get().is_none(), "nothing kept");
+        let _ = e.node_owned();
+        assert_eq!(count.load(Ordering::SeqCst), 2);
+        // Eager entries, and lazy ones already built, are copied.
+        assert_eq!(
+            store.get("db/mysql").unwrap().node_owned().value,
+            Value::Int(2)
+        );
+        let _ = e.node();
+        let _ = e.node_owned();
+        assert_eq!(count.load(Ordering::SeqCst), 3);
+    }
+
     fn static_assertions() {
         fn send_sync<T: Send + Sync>() {}
         send_sync::<ConfigStore>();
