@@ -131,6 +131,9 @@ impl fmt::Debug for StoreEntry {
     }
 }
 
+/// A group's options, by name.
+type Options = IndexMap<String, StoreEntry, Hasher>;
+
 type Names = Box<dyn Fn() -> Vec<String> + Send + Sync>;
 type Build = Box<dyn Fn(&str) -> Option<Node> + Send + Sync>;
 
@@ -159,7 +162,14 @@ impl fmt::Debug for Generated {
 /// earlier entry, as in Hydra.
 #[derive(Clone, Default, Debug)]
 pub struct ConfigStore {
-    groups: HashMap<String, IndexMap<String, StoreEntry, Hasher>, Hasher>,
+    /// Each group's place in `tables`. A name and an index per group keep
+    /// this table small: holding the tables themselves, it passed 1 KB at
+    /// eight groups, and growing it then made `malloc` consolidate every
+    /// chunk freed so far (a twentieth of a typed flow's `make()` and
+    /// compose).
+    groups: HashMap<String, usize, Hasher>,
+    /// The options of each group, by name, in registration order.
+    tables: Vec<Options>,
     /// Option families, by group: looked up after the group's entries.
     generated: HashMap<String, Arc<Generated>>,
     /// Every group path and every parent of one (`a/b` gives `a` and `a/b`).
@@ -302,10 +312,15 @@ impl ConfigStore {
             single_use: false,
         };
         // The group's name is copied once, when its first option comes.
-        if !self.groups.contains_key(group) {
-            self.groups.insert(group.to_string(), IndexMap::default());
-        }
-        let options = self.groups.get_mut(group).expect("inserted above");
+        let table = match self.groups.get(group) {
+            Some(&i) => i,
+            None => {
+                self.groups.insert(group.to_string(), self.tables.len());
+                self.tables.push(Options::default());
+                self.tables.len() - 1
+            }
+        };
+        let options = &mut self.tables[table];
         let index = options.insert_full(name, entry).0;
         &mut options[index]
     }
@@ -318,13 +333,18 @@ impl ConfigStore {
             Some(i) => (&config_path[..i], &config_path[i + 1..]),
             None => ("", config_path),
         };
-        if let Some(e) = self.groups.get(group).and_then(|g| g.get(name)) {
+        if let Some(e) = self.table(group).and_then(|g| g.get(name)) {
             return Some(StoreEntry {
                 single_use: self.single_use,
                 ..e.clone()
             });
         }
         self.generated_entry(group, name)
+    }
+
+    /// The options registered in `group` (a family's aside).
+    fn table(&self, group: &str) -> Option<&Options> {
+        self.groups.get(group).map(|&i| &self.tables[i])
     }
 
     /// Option `name` of `group`'s family, built on first use.
@@ -358,8 +378,7 @@ impl ConfigStore {
     pub fn options(&self, group: &str) -> Vec<String> {
         let group = group.trim_matches('/');
         let mut names: Vec<String> = self
-            .groups
-            .get(group)
+            .table(group)
             .map(|o| o.keys().cloned().collect())
             .unwrap_or_default();
         if let Some(family) = self.generated.get(group) {
@@ -393,12 +412,12 @@ impl ConfigStore {
     /// The number of registered entries (a family's options counted).
     pub fn len(&self) -> usize {
         let families: usize = self.generated.values().map(|f| (f.names)().len()).sum();
-        self.groups.values().map(IndexMap::len).sum::<usize>() + families
+        self.tables.iter().map(IndexMap::len).sum::<usize>() + families
     }
 
     /// True when nothing is registered.
     pub fn is_empty(&self) -> bool {
-        self.groups.values().all(IndexMap::is_empty) && self.generated.is_empty()
+        self.tables.iter().all(IndexMap::is_empty) && self.generated.is_empty()
     }
 }
 
