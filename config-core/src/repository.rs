@@ -434,9 +434,10 @@ impl ConfigSource for StoreSource {
         let Some(entry) = self.store.get(config_path) else {
             return Ok(None);
         };
-        // The one copy a composition makes: the selected entry's tree.
-        let node = (*entry.node()).clone();
-        let location = entry.node().origin.to_string();
+        // The one copy a composition makes: the selected entry's tree
+        // (none for a lazy entry of a single-use store).
+        let node = entry.node_owned();
+        let location = node.origin.to_string();
         let header = entry.get_package().map(str::to_string);
         Ok(Some(split_defaults(config_path, node, header, location)?))
     }

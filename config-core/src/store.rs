@@ -8,6 +8,10 @@
 //! `Arc`) by every later composition. Registering ten thousand experiments
 //! therefore costs ten thousand small allocations and nothing more, and a
 //! composition never copies the store: it clones only the nodes it selects.
+//! A store composed from once (the typed flow's `make().override_with()`
+//! builds one per call) is marked single-use: a lazy entry is then built
+//! for the composition that selects it and handed over, not kept, so not
+//! copied either.
 //! Options that exist by rule (generated experiments) are one family
 //! ([`ConfigStore::add_generated`]): registering it costs nothing per option.
 //!
@@ -52,15 +56,28 @@ struct LazyNode {
 impl LazyNode {
     fn get(&self, origin: &Origin) -> Arc<Node> {
         self.cell
-            .get_or_init(|| {
-                let mut node = match &self.build {
-                    Some(build) => build(),
-                    None => Node::empty_map(),
-                };
-                restamp(&mut node, origin);
-                Arc::new(node)
-            })
+            .get_or_init(|| Arc::new(self.build(origin)))
             .clone()
+    }
+
+    /// A fresh tree from the builder, stamped with the entry's origin.
+    fn build(&self, origin: &Origin) -> Node {
+        let mut node = match &self.build {
+            Some(build) => build(),
+            None => Node::empty_map(),
+        };
+        restamp(&mut node, origin);
+        node
+    }
+
+    /// The node as an owned tree. In a single-use store a lazy entry that
+    /// is not built yet is built for this caller alone: nothing keeps it,
+    /// so it need not be copied. Otherwise a copy of the shared node.
+    fn owned(&self, origin: &Origin, single_use: bool) -> Node {
+        if single_use && self.build.is_some() && self.cell.get().is_none() {
+            return self.build(origin);
+        }
+        Node::clone(&self.get(origin))
     }
 }
 
@@ -71,6 +88,9 @@ pub struct StoreEntry {
     package: Option<Arc<str>>,
     node: Arc<LazyNode>,
     origin: Origin,
+    /// Set on the handles a single-use store gives out (see
+    /// [`ConfigStore::set_single_use`]).
+    single_use: bool,
 }
 
 impl StoreEntry {
@@ -91,6 +111,14 @@ impl StoreEntry {
     pub fn node(&self) -> Arc<Node> {
         self.node.get(&self.origin)
     }
+
+    /// The node as a tree of its own, for a composition to merge: a copy
+    /// of [`StoreEntry::node`], except that a single-use store builds a
+    /// lazy entry afresh for each load and keeps nothing (its builder may
+    /// then run once per load rather than once in all).
+    pub(crate) fn node_owned(&self) -> Node {
+        self.node.owned(&self.origin, self.single_use)
+    }
 }
 
 impl fmt::Debug for StoreEntry {
@@ -102,6 +130,9 @@ impl fmt::Debug for StoreEntry {
             .finish()
     }
 }
+
+/// A group's options, by name.
+type Options = IndexMap<String, StoreEntry, Hasher>;
 
 type Names = Box<dyn Fn() -> Vec<String> + Send + Sync>;
 type Build = Box<dyn Fn(&str) -> Option<Node> + Send + Sync>;
@@ -131,11 +162,20 @@ impl fmt::Debug for Generated {
 /// earlier entry, as in Hydra.
 #[derive(Clone, Default, Debug)]
 pub struct ConfigStore {
-    groups: HashMap<String, IndexMap<String, StoreEntry, Hasher>, Hasher>,
+    /// Each group's place in `tables`. A name and an index per group keep
+    /// this table small: holding the tables themselves, it passed 1 KB at
+    /// eight groups, and growing it then made `malloc` consolidate every
+    /// chunk freed so far (a twentieth of a typed flow's `make()` and
+    /// compose).
+    groups: HashMap<String, usize, Hasher>,
+    /// The options of each group, by name, in registration order.
+    tables: Vec<Options>,
     /// Option families, by group: looked up after the group's entries.
     generated: HashMap<String, Arc<Generated>>,
     /// Every group path and every parent of one (`a/b` gives `a` and `a/b`).
     group_paths: HashSet<String, Hasher>,
+    /// Composed from once: lazy entries are built per load, not kept.
+    single_use: bool,
 }
 
 impl ConfigStore {
@@ -234,6 +274,14 @@ impl ConfigStore {
         self.generated.insert(group, Arc::new(family));
     }
 
+    /// Marks the store as composed from once, by a composer that is then
+    /// dropped (the typed flow's `make().override_with()`): each load of a
+    /// lazy entry builds it for that load and keeps nothing, which spares
+    /// copying every selected tree out of the store.
+    pub(crate) fn set_single_use(&mut self) {
+        self.single_use = true;
+    }
+
     /// Records `group` and its parents as group paths.
     fn add_group_path(&mut self, group: &str) {
         if group.is_empty() || self.group_paths.contains(group) {
@@ -261,12 +309,18 @@ impl ConfigStore {
             package: None,
             node: Arc::new(node),
             origin,
+            single_use: false,
         };
         // The group's name is copied once, when its first option comes.
-        if !self.groups.contains_key(group) {
-            self.groups.insert(group.to_string(), IndexMap::default());
-        }
-        let options = self.groups.get_mut(group).expect("inserted above");
+        let table = match self.groups.get(group) {
+            Some(&i) => i,
+            None => {
+                self.groups.insert(group.to_string(), self.tables.len());
+                self.tables.push(Options::default());
+                self.tables.len() - 1
+            }
+        };
+        let options = &mut self.tables[table];
         let index = options.insert_full(name, entry).0;
         &mut options[index]
     }
@@ -279,10 +333,18 @@ impl ConfigStore {
             Some(i) => (&config_path[..i], &config_path[i + 1..]),
             None => ("", config_path),
         };
-        if let Some(e) = self.groups.get(group).and_then(|g| g.get(name)) {
-            return Some(e.clone());
+        if let Some(e) = self.table(group).and_then(|g| g.get(name)) {
+            return Some(StoreEntry {
+                single_use: self.single_use,
+                ..e.clone()
+            });
         }
         self.generated_entry(group, name)
+    }
+
+    /// The options registered in `group` (a family's aside).
+    fn table(&self, group: &str) -> Option<&Options> {
+        self.groups.get(group).map(|&i| &self.tables[i])
     }
 
     /// Option `name` of `group`'s family, built on first use.
@@ -301,6 +363,7 @@ impl ConfigStore {
             package: family.package.clone(),
             node: Arc::new(LazyNode { cell, build: None }),
             origin,
+            single_use: false,
         };
         built.insert(name.to_string(), entry.clone());
         Some(entry)
@@ -315,8 +378,7 @@ impl ConfigStore {
     pub fn options(&self, group: &str) -> Vec<String> {
         let group = group.trim_matches('/');
         let mut names: Vec<String> = self
-            .groups
-            .get(group)
+            .table(group)
             .map(|o| o.keys().cloned().collect())
             .unwrap_or_default();
         if let Some(family) = self.generated.get(group) {
@@ -350,12 +412,12 @@ impl ConfigStore {
     /// The number of registered entries (a family's options counted).
     pub fn len(&self) -> usize {
         let families: usize = self.generated.values().map(|f| (f.names)().len()).sum();
-        self.groups.values().map(IndexMap::len).sum::<usize>() + families
+        self.tables.iter().map(IndexMap::len).sum::<usize>() + families
     }
 
     /// True when nothing is registered.
     pub fn is_empty(&self) -> bool {
-        self.groups.values().all(IndexMap::is_empty) && self.generated.is_empty()
+        self.tables.iter().all(IndexMap::is_empty) && self.generated.is_empty()
     }
 }
 
@@ -450,6 +512,34 @@ mod tests {
         assert_eq!(e.node().origin, store_origin("experiment", "a"));
         let _ = store.get("experiment/a").unwrap().node();
         assert_eq!(count.load(Ordering::SeqCst), 1);
+    }
+
+    #[test]
+    fn single_use_stores_build_per_load_and_keep_nothing() {
+        let count = Arc::new(AtomicUsize::new(0));
+        let mut store = ConfigStore::new();
+        let c = count.clone();
+        store.add_lazy("experiment", "a", move || {
+            c.fetch_add(1, Ordering::SeqCst);
+            Node::from(1)
+        });
+        store.add("db", "mysql", Node::from(2));
+        store.set_single_use();
+        let e = store.get("experiment/a").unwrap();
+        let owned = e.node_owned();
+        assert_eq!(owned.value, Value::Int(1));
+        assert_eq!(owned.origin, store_origin("experiment", "a"));
+        assert!(e.node.cell.get().is_none(), "nothing kept");
+        let _ = e.node_owned();
+        assert_eq!(count.load(Ordering::SeqCst), 2);
+        // Eager entries, and lazy ones already built, are copied.
+        assert_eq!(
+            store.get("db/mysql").unwrap().node_owned().value,
+            Value::Int(2)
+        );
+        let _ = e.node();
+        let _ = e.node_owned();
+        assert_eq!(count.load(Ordering::SeqCst), 3);
     }
 
     fn static_assertions() {

@@ -161,44 +161,55 @@ pub struct TrainConfig {
 }
 
 /// Fills the store: group options as lazy objects and in-code literals,
-/// and experiments built only when selected.
+/// and experiments, each built only when a composition selects it.
+///
+/// Every entry is registered with `add_lazy`, the way to register from
+/// code: a `make()` builds a fresh store, and most options are never
+/// selected (one of each group, plus what an experiment overrides), so
+/// building their trees up front (and dropping them after) was a third of
+/// `make().override_with()`. A lazy entry costs one boxed closure until it
+/// is selected; the node it builds is the one `add` would have stored.
 pub fn register_groups(store: &mut Store) {
-    store.add("optimizer", "fusedadamw", dict!({ optimizer: lazy!("FusedAdamW", lr = 1e-4, weight_decay = 0.1, betas = [0.9, 0.99], eps = 1e-8).into_node() })).package("_global_");
-    store.add("optimizer", "adamw", dict!({ optimizer: lazy!("AdamW", lr = 2e-4, weight_decay = 0.05, betas = [0.9, 0.999], eps = 1e-8).into_node() })).package("_global_");
+    store.add_lazy("optimizer", "fusedadamw", || dict!({ optimizer: lazy!("FusedAdamW", lr = 1e-4, weight_decay = 0.1, betas = [0.9, 0.99], eps = 1e-8).into_node() })).package("_global_");
+    store.add_lazy("optimizer", "adamw", || dict!({ optimizer: lazy!("AdamW", lr = 2e-4, weight_decay = 0.05, betas = [0.9, 0.999], eps = 1e-8).into_node() })).package("_global_");
 
-    store.add("scheduler", "lambdalinear", dict!({ scheduler: lazy!("LambdaLinear", warm_up_steps = [1000], f_start = [1e-6], f_max = [1.0], f_min = [0.3], cycle_lengths = [400_000]).into_node() })).package("_global_");
-    store.add("scheduler", "cosine", dict!({ scheduler: lazy!("Cosine", warm_up_steps = 500, min_lr_ratio = 0.1).into_node() })).package("_global_");
+    store.add_lazy("scheduler", "lambdalinear", || dict!({ scheduler: lazy!("LambdaLinear", warm_up_steps = [1000], f_start = [1e-6], f_max = [1.0], f_min = [0.3], cycle_lengths = [400_000]).into_node() })).package("_global_");
+    store.add_lazy("scheduler", "cosine", || dict!({ scheduler: lazy!("Cosine", warm_up_steps = 500, min_lr_ratio = 0.1).into_node() })).package("_global_");
 
-    store.add("model", "ddp", dict!({
+    store.add_lazy("model", "ddp", || dict!({
         model: { _target_: "VideoDiffusionModel", precision: "bfloat16", fsdp_shard_size: 0 },
         trainer: { distributed_parallelism: "ddp" }
     })).package("_global_");
-    store.add("model", "fsdp", dict!({
+    store.add_lazy("model", "fsdp", || dict!({
         model: { _target_: "VideoDiffusionModel", precision: "bfloat16", fsdp_shard_size: 8 },
         trainer: { distributed_parallelism: "fsdp" }
     })).package("_global_");
 
-    store.add("net", "dit_2b", dict!({ model: { net: lazy!("MiniTrainDIT", model_channels = 2048, num_blocks = 28, num_heads = 16).into_node() } })).package("_global_");
-    store.add("net", "dit_14b", dict!({ model: { net: lazy!("MiniTrainDIT", model_channels = 5120, num_blocks = 36, num_heads = 40).into_node() } })).package("_global_");
+    store.add_lazy("net", "dit_2b", || dict!({ model: { net: lazy!("MiniTrainDIT", model_channels = 2048, num_blocks = 28, num_heads = 16).into_node() } })).package("_global_");
+    store.add_lazy("net", "dit_14b", || dict!({ model: { net: lazy!("MiniTrainDIT", model_channels = 5120, num_blocks = 36, num_heads = 40).into_node() } })).package("_global_");
 
-    store.add("data_train", "mock", dict!({ data_train: lazy!("MockVideoDataset", num_frames = 93, resolution = [704, 1280], batch_size = 1).into_node() })).package("_global_");
-    store.add("data_train", "webdataset", dict!({ data_train: lazy!("VideoWebDataset", urls = "${job.output_root}/shards", num_frames = 93, resolution = [704, 1280], batch_size = 2).into_node() })).package("_global_");
+    store.add_lazy("data_train", "mock", || dict!({ data_train: lazy!("MockVideoDataset", num_frames = 93, resolution = [704, 1280], batch_size = 1).into_node() })).package("_global_");
+    store.add_lazy("data_train", "webdataset", || dict!({ data_train: lazy!("VideoWebDataset", urls = "${job.output_root}/shards", num_frames = 93, resolution = [704, 1280], batch_size = 2).into_node() })).package("_global_");
 
     // Typed values as group options (package: the group name).
-    let local = CheckpointConfig {
-        save_iter: 500,
-        ..CheckpointConfig::default()
-    };
-    store.add("checkpoint", "local", local.to_dict());
-    let s3 = CheckpointConfig {
-        save_iter: 2000,
-        load_path: "s3://checkpoints/latest.pt".into(),
-        keys_not_to_resume: vec!["optimizer".into(), "scheduler".into()],
-        ..CheckpointConfig::default()
-    };
-    store.add("checkpoint", "s3", s3.to_dict());
+    store.add_lazy("checkpoint", "local", || {
+        CheckpointConfig {
+            save_iter: 500,
+            ..CheckpointConfig::default()
+        }
+        .to_dict()
+    });
+    store.add_lazy("checkpoint", "s3", || {
+        CheckpointConfig {
+            save_iter: 2000,
+            load_path: "s3://checkpoints/latest.pt".into(),
+            keys_not_to_resume: vec!["optimizer".into(), "scheduler".into()],
+            ..CheckpointConfig::default()
+        }
+        .to_dict()
+    });
 
-    // Experiments: built lazily, only when selected.
+    // Experiments, one inheriting another.
     store.add_lazy("experiment", "base_2b", || dict!({
         defaults: [{ "override /net": "dit_2b" }, { "override /data_train": "mock" }, "_self_"],
         job: { group: "experiments", name: "base_2b", output_root: "/tmp/cosmos-runs" },

@@ -600,34 +600,45 @@ impl<'e> Engine<'e> {
     /// order, each node under the driver ([`Engine::drive`]); an error
     /// names the node the walk was at. The walk keeps its own stack of
     /// positions, so a deep tree costs no recursion.
+    ///
+    /// One position is kept, pushed into a child and popped back out, and
+    /// only interpolations go to the driver (on any other node it does
+    /// nothing): a copy of the position per node, plus the driver's own,
+    /// were most of resolving a tree without interpolations.
     pub(crate) fn walk(&mut self, from: Pos) -> Result<(), Error> {
-        // Each entry: a position and the index of its next child to visit.
-        let mut todo: Vec<(Pos, usize)> = Vec::new();
-        let mut next = Some(from);
-        loop {
-            if let Some(pos) = next.take() {
-                if let Err(e) = self.drive(&pos) {
-                    return Err(e.with_key(self.full_key(&pos)));
-                }
-                todo.push((pos, 0));
-            }
-            let Some((pos, i)) = todo.last_mut() else {
-                return Ok(());
-            };
-            let len = match &self.node(pos).value {
+        let mut pos = from;
+        // The index of the next child to visit, one per level of `pos`
+        // from `from` down.
+        let mut next: Vec<usize> = Vec::new();
+        self.visit(&pos)?;
+        next.push(0);
+        while let Some(i) = next.last_mut() {
+            let len = match &self.node(&pos).value {
                 Value::Map(m) => m.len(),
                 Value::List(l) => l.len(),
                 _ => 0,
             };
             if *i == len {
-                todo.pop();
+                // Back to the parent (past `from` only when the walk ends).
+                next.pop();
+                pos.pop();
                 continue;
             }
-            let mut child = pos.clone();
-            child.push(*i);
+            pos.push(*i);
             *i += 1;
-            next = Some(child);
+            self.visit(&pos)?;
+            next.push(0);
         }
+        Ok(())
+    }
+
+    /// One node of [`Engine::walk`]: resolved under the driver if it is an
+    /// interpolation.
+    fn visit(&mut self, pos: &[usize]) -> Result<(), Error> {
+        if !matches!(self.node(pos).value, Value::Interp(_)) {
+            return Ok(());
+        }
+        self.drive(pos).map_err(|e| e.with_key(self.full_key(pos)))
     }
 
     /// Resolves the node at `pos` in place if it is an interpolation.

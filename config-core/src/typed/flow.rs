@@ -58,15 +58,10 @@ impl<T: Config> Maker<T> {
     /// The store filled by `T::register`, plus `T`'s primary config.
     pub fn new() -> Maker<T> {
         let mut store = ConfigStore::new();
-        let mut primary = T::default_dict();
-        let defaults = T::defaults_list();
-        let self_last = primary::self_last_warning(T::SCHEMA.name, &defaults);
-        if defaults.as_list().is_some_and(|l| !l.is_empty()) {
-            if let Some(m) = primary.as_map_mut_raw() {
-                m.shift_insert(0, Key::from("defaults"), defaults);
-            }
-        }
-        store.add("", T::SCHEMA.name, primary);
+        let self_last = primary::self_last_warning(T::SCHEMA.name, &T::defaults_list());
+        // Lazy, like every entry a one-shot flow reads: built for the
+        // composition, not built, stored and copied.
+        store.add_lazy("", T::SCHEMA.name, primary_node::<T>);
         T::register(&mut store);
         Maker {
             store,
@@ -331,6 +326,18 @@ impl<T: Config> Maker<T> {
     }
 }
 
+/// `T`'s primary config: its typed defaults, led by its defaults list.
+fn primary_node<T: Config>() -> Node {
+    let mut primary = T::default_dict();
+    let defaults = T::defaults_list();
+    if defaults.as_list().is_some_and(|l| !l.is_empty()) {
+        if let Some(m) = primary.as_map_mut_raw() {
+            m.shift_insert(0, Key::from("defaults"), defaults);
+        }
+    }
+    primary
+}
+
 impl<T: Config> Maker<T> {
     /// The flow up to the resolved tree, shared by
     /// [`Maker::override_with`] and [`Maker::build`]: warnings, compose,
@@ -344,6 +351,8 @@ impl<T: Config> Maker<T> {
         // `empty`, not `take`: the default set would be built just to drop.
         let resolvers = std::mem::replace(&mut self.resolvers, Resolvers::empty());
         let targets = std::mem::take(&mut self.targets);
+        // The composer composes once and is dropped.
+        self.store.set_single_use();
         let composer = self.into_composer()?;
         let tree = compose_tree::<T, _, _>(&composer, &resolvers, &targets, args)?;
         Ok((tree, targets))
