@@ -11,6 +11,7 @@ use crate::error::{Error, ErrorKind};
 use crate::node::{Node, Value};
 use crate::origin::Origin;
 use std::borrow::Cow;
+use std::sync::Arc;
 
 /// What a group entry selects.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -49,10 +50,10 @@ pub(crate) struct Entry {
     pub kind: EntryKind,
     /// The `@pkg` of the entry (relative to the parent's package).
     pub package: Option<String>,
-    /// The group path of the containing config.
-    pub parent_base_dir: Option<String>,
-    /// The final package of the containing config.
-    pub parent_package: Option<String>,
+    /// The group path of the containing config (shared by its entries).
+    pub parent_base_dir: Option<Arc<str>>,
+    /// The final package of the containing config (shared by its entries).
+    pub parent_package: Option<Arc<str>>,
     /// The `# @package` header of the loaded config, made absolute.
     pub package_header: Option<String>,
     /// True for the primary config.
@@ -152,12 +153,19 @@ impl Entry {
 
     /// Records the containing config's group path and final package.
     pub(crate) fn set_parent(&mut self, base_dir: &str, package: &str) {
+        self.set_parent_shared(&Arc::from(base_dir), &Arc::from(package));
+    }
+
+    /// [`Entry::set_parent`] with the strings the containing config's
+    /// entries share (a copy of each per entry cost a chain ~2% of its
+    /// instructions).
+    pub(crate) fn set_parent_shared(&mut self, base_dir: &Arc<str>, package: &Arc<str>) {
         // The tree builder sets the same parent twice; keep the strings.
-        if self.parent_base_dir.as_deref() != Some(base_dir) {
-            self.parent_base_dir = Some(base_dir.to_string());
+        if self.parent_base_dir.as_deref() != Some(&**base_dir) {
+            self.parent_base_dir = Some(base_dir.clone());
         }
-        if self.parent_package.as_deref() != Some(package) {
-            self.parent_package = Some(package.to_string());
+        if self.parent_package.as_deref() != Some(&**package) {
+            self.parent_package = Some(package.clone());
         }
         if let Some(p) = &self.package {
             if p.contains("_group_") {
