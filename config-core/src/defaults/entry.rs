@@ -19,12 +19,13 @@ pub(crate) enum Choice {
     /// `null`: nothing (a placeholder that an override may fill).
     Null,
     /// One option (`???` included, which means "must be chosen").
-    Name(String),
+    Name(Arc<str>),
     /// Several options merged into the same package.
     Options(Vec<String>),
 }
 
-/// The kind of an entry.
+/// The kind of an entry. Its strings are shared (`Arc<str>`): the tree
+/// builder copies a config's entries each time it expands the config.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum EntryKind {
     /// `_self_`: the containing config's own content.
@@ -32,12 +33,12 @@ pub(crate) enum EntryKind {
     /// A fixed config path, possibly absolute (`/x/y`).
     Config {
         /// The path as written (`db/mysql`, `/abs/cfg`).
-        path: String,
+        path: Arc<str>,
     },
     /// A group choice.
     Group {
         /// The group as written (`db`, `/server/db`).
-        group: String,
+        group: Arc<str>,
         /// The selected option(s).
         value: Choice,
     },
@@ -99,7 +100,7 @@ impl Entry {
     pub(crate) fn primary(config_name: &str) -> Entry {
         let mut e = Entry::new(
             EntryKind::Config {
-                path: config_name.to_string(),
+                path: config_name.into(),
             },
             None,
             Origin::Unknown,
@@ -110,13 +111,7 @@ impl Entry {
 
     /// A fixed config entry.
     pub(crate) fn config(path: &str, package: Option<String>, origin: Origin) -> Entry {
-        Entry::new(
-            EntryKind::Config {
-                path: path.to_string(),
-            },
-            package,
-            origin,
-        )
+        Entry::new(EntryKind::Config { path: path.into() }, package, origin)
     }
 
     /// A group entry.
@@ -128,7 +123,7 @@ impl Entry {
     ) -> Entry {
         Entry::new(
             EntryKind::Group {
-                group: group.to_string(),
+                group: group.into(),
                 value,
             },
             package,
@@ -197,13 +192,13 @@ impl Entry {
         match &self.kind {
             EntryKind::Group { group, .. } => match group.strip_prefix('/') {
                 Some(abs) => abs.to_string(),
-                None if self.base_dir().is_empty() => group.clone(),
+                None if self.base_dir().is_empty() => group.to_string(),
                 None => format!("{}/{group}", self.base_dir()),
             },
             EntryKind::Config { path } => {
                 let (abs, p) = match path.strip_prefix('/') {
                     Some(p) => (true, p),
-                    None => (false, path.as_str()),
+                    None => (false, &**path),
                 };
                 let group = p.rfind('/').map(|i| &p[..i]).unwrap_or("");
                 if abs || self.base_dir().is_empty() {
@@ -254,7 +249,7 @@ impl Entry {
             }
             EntryKind::Config { path } => match path.strip_prefix('/') {
                 Some(abs) => abs.to_string(),
-                None if self.base_dir().is_empty() => path.clone(),
+                None if self.base_dir().is_empty() => path.to_string(),
                 None => format!("{}/{path}", self.base_dir()),
             },
             EntryKind::SelfRef => "_self_".into(),
@@ -336,7 +331,7 @@ impl Entry {
 
     /// True when the choice is `???`.
     pub(crate) fn is_missing(&self) -> bool {
-        matches!(&self.kind, EntryKind::Group { value: Choice::Name(n), .. } if n == "???")
+        matches!(&self.kind, EntryKind::Group { value: Choice::Name(n), .. } if &**n == "???")
     }
 
     /// True when the choice (or config path) contains an interpolation.
@@ -481,7 +476,7 @@ fn parse_choice(config_path: &str, value: &Node) -> Result<Choice, Error> {
     match &value.value {
         Value::Null => Ok(Choice::Null),
         Value::Missing => Ok(Choice::Name("???".into())),
-        Value::Str(s) | Value::Interp(s) => Ok(Choice::Name(s.to_string())),
+        Value::Str(s) | Value::Interp(s) => Ok(Choice::Name(s.as_str().into())),
         Value::List(items) => items
             .iter()
             .map(|i| match &i.value {

@@ -635,8 +635,8 @@ impl Builder<'_> {
         let resolved = self.resolve_interpolation(child, choices)?;
         let e = &mut self.tree.nodes[child].entry;
         match &mut e.kind {
-            EntryKind::Group { value, .. } => *value = Choice::Name(resolved),
-            EntryKind::Config { path } => *path = resolved,
+            EntryKind::Group { value, .. } => *value = Choice::Name(resolved.into()),
+            EntryKind::Config { path } => *path = resolved.into(),
             EntryKind::SelfRef => {}
         }
         Ok(Some((child, true)))
@@ -840,7 +840,7 @@ impl Builder<'_> {
             EntryKind::Group {
                 value: Choice::Name(n),
                 ..
-            } => n.clone(),
+            } => n.to_string(),
             EntryKind::Config { .. } => e.config_path(),
             _ => return Ok(String::new()),
         };
