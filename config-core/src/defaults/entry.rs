@@ -440,12 +440,15 @@ fn parse_item(config_path: &str, item: &Node) -> Result<Entry, Error> {
                 None => std::borrow::Cow::Owned(key.to_string()),
             };
             let (group_words, package) = split_package(&key);
-            let words: Vec<&str> = group_words.split(' ').collect();
-            let group = words.last().copied().unwrap_or("");
+            // The group is the last word; `optional` and `override` lead.
+            let (keywords, group) = match group_words.rsplit_once(' ') {
+                Some((keywords, group)) => (Some(keywords), group),
+                None => (None, group_words),
+            };
             let mut optional = false;
             let mut is_override = false;
-            for w in &words[..words.len() - 1] {
-                match *w {
+            for w in keywords.into_iter().flat_map(|k| k.split(' ')) {
+                match w {
                     "optional" => optional = true,
                     "override" => is_override = true,
                     _ => break,
