@@ -7,8 +7,9 @@
 //! union over all sources.
 //!
 //! Lookups are by name: loading `db/mysql` stats `db/mysql.yaml` in each
-//! directory and never lists a directory. Directories are listed only to
-//! build the "available options" of an error message. Config and group names
+//! directory. Directories are listed to build the "available options" of
+//! an error message, and when one composition reads many configs of one
+//! directory (a chain: see [`listing`]). Config and group names
 //! that would leave their directory (`..`, absolute paths, symlinks pointing
 //! outside) are refused with an error.
 //!
@@ -34,6 +35,8 @@ use std::ffi::OsString;
 use std::fmt;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
+
+mod listing;
 
 /// A config as a source returns it: its body without the `defaults` key,
 /// the raw defaults list, and its `# @package` header.
@@ -93,11 +96,14 @@ pub trait ConfigSource: Send + Sync {
 /// composition and dropped with it: nothing is kept between compositions
 /// (files may change in between).
 ///
+/// Also the listings of the directories it reads often ([`listing`]).
+///
 /// Paths are compared as bytes (hashing a `Path` walks its components, on
 /// every read): a directory spelled two ways is merely checked twice.
 #[derive(Debug, Default)]
 pub struct ReadCache {
     plain_dirs: foldhash::HashMap<OsString, foldhash::HashSet<OsString>>,
+    listings: listing::Listings,
 }
 
 /// What [`DirSource::probe`] found for a config file.
@@ -105,7 +111,10 @@ enum Probe {
     /// The file's entry, which is not a symlink, in a directory without
     /// symlinks: its `lstat` is its `stat`, and it is inside the root.
     Plain(std::fs::Metadata),
-    /// No such file, in a directory without symlinks.
+    /// The directory's listing has a regular file of that name, which is
+    /// not a symlink, in a directory without symlinks: no `lstat` needed.
+    Listed,
+    /// No such file, or a directory, in a directory without symlinks.
     Absent,
     /// Anything else (a symlink, an error): the general path decides.
     General,
@@ -228,6 +237,13 @@ impl DirSource {
             let dirs = cache.plain_dirs.entry(root).or_default();
             dirs.insert(dir.as_os_str().to_owned());
         }
+        if let Some(name) = file.file_name() {
+            match cache.listings.lookup(dir, name) {
+                listing::Listed::File => return Probe::Listed,
+                listing::Listed::Dir => return Probe::Absent,
+                listing::Listed::Unknown => {}
+            }
+        }
         match std::fs::symlink_metadata(file) {
             Ok(m) if m.file_type().is_symlink() => Probe::General,
             Ok(m) => Probe::Plain(m),
@@ -246,6 +262,38 @@ impl DirSource {
     ) -> Result<Option<RawConfig>, Error> {
         let label = path_label(file);
         let text = yaml::read_text(file, meta, &label, &self.limits)?;
+        self.parse(config_path, text, label)
+    }
+
+    /// The text of `file`, listed as a regular file inside the root, when
+    /// reading it goes without a hitch: still a regular file once open
+    /// (checked on the open file, as `yaml::read_text` does), within the
+    /// size limit (the read is bounded as there), UTF-8. `None` otherwise,
+    /// and the caller takes the general path, which reads the file again
+    /// and reports the error exactly as for any file.
+    fn read_listed(&self, file: &Path) -> Option<String> {
+        use std::io::Read;
+        let max = self.limits.max_size;
+        let mut f = std::fs::File::open(file).ok()?;
+        let meta = f.metadata().ok()?;
+        if !meta.is_file() || meta.len() > max as u64 {
+            return None;
+        }
+        let mut bytes = Vec::with_capacity((meta.len() as usize).min(max) + 1);
+        (&mut f).take(max as u64 + 1).read_to_end(&mut bytes).ok()?;
+        if bytes.len() > max {
+            return None;
+        }
+        String::from_utf8(bytes).ok()
+    }
+
+    /// Parses the text of `config_path`'s file, named `label`.
+    fn parse(
+        &self,
+        config_path: &str,
+        text: String,
+        label: String,
+    ) -> Result<Option<RawConfig>, Error> {
         let header = package_header(&text).map_err(|m| {
             Error::new(ErrorKind::Compose, format!("In '{config_path}': {m}"))
                 .with_origin(Origin::file(label.as_str(), 1, 1))
@@ -362,6 +410,11 @@ impl ConfigSource for DirSource {
         match self.probe(&file, cache) {
             Probe::Plain(m) if m.is_dir() => return Ok(None),
             Probe::Plain(m) => return self.read(config_path, &file, &m),
+            Probe::Listed => {
+                if let Some(text) = self.read_listed(&file) {
+                    return self.parse(config_path, text, path_label(&file));
+                }
+            }
             Probe::Absent => return Ok(None),
             Probe::General => {}
         }
@@ -793,6 +846,47 @@ mod tests {
         assert!(e.message().contains("outside the config directory"), "{e}");
         std::fs::remove_dir_all(&dir).unwrap();
         std::fs::remove_dir_all(&outside).unwrap();
+    }
+
+    /// Once a composition has read enough configs of a directory to list
+    /// it, every kind of name still loads as it did before the listing.
+    #[cfg(unix)]
+    #[test]
+    fn a_listed_directory_loads_every_kind_of_name_as_before() {
+        let dir = conf_dir("listed");
+        for i in 0..100 {
+            std::fs::write(dir.join(format!("db/c{i}.yaml")), format!("i: {i}\n")).unwrap();
+        }
+        std::fs::create_dir_all(dir.join("db/sub")).unwrap();
+        std::fs::write(dir.join("db/bad.yaml"), b"a: \xff\n").unwrap();
+        std::os::unix::fs::symlink("/dev/zero", dir.join("db/zero.yaml")).unwrap();
+        std::os::unix::fs::symlink("ok.yaml", dir.join("db/link.yaml")).unwrap();
+        let made = std::process::Command::new("mkfifo")
+            .arg(dir.join("db/pipe.yaml"))
+            .status()
+            .is_ok_and(|s| s.success());
+        let source = DirSource::new(&dir).unwrap();
+        let mut cache = ReadCache::default();
+        for i in 0..100 {
+            let c = source.load_cached(&format!("db/c{i}"), &mut cache);
+            assert_eq!(c.unwrap().unwrap().node.to_yaml(), format!("i: {i}\n"));
+        }
+        let mut load = |name: &str| source.load_cached(name, &mut cache);
+        assert_eq!(
+            load("db/link").unwrap().unwrap().node.to_yaml(),
+            "port: 1\n"
+        );
+        assert!(load("db/sub").unwrap().is_none());
+        assert!(load("db/none").unwrap().is_none());
+        let e = load("db/zero").unwrap_err();
+        assert!(e.message().contains("outside the config directory"), "{e}");
+        let e = load("db/bad").unwrap_err();
+        assert!(e.message().contains("not valid UTF-8"), "{e}");
+        if made {
+            let e = load("db/pipe").unwrap_err();
+            assert!(e.message().contains("a FIFO"), "{e}");
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

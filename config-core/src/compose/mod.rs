@@ -568,7 +568,7 @@ fn not_a_group(repo: &Repository, o: &CliOverride) -> Error {
 fn group_choice(o: &CliOverride) -> Result<Choice, Error> {
     let v = o.value.as_ref().map(|v| &v.value).unwrap_or(&Value::Null);
     match v {
-        Value::Str(s) | Value::Interp(s) => Ok(Choice::Name(s.to_string())),
+        Value::Str(s) | Value::Interp(s) => Ok(Choice::Name(s.as_str().into())),
         Value::List(items) => Ok(Choice::Options(items.iter().map(|n| crate::python::python_str(&n.value)).collect())),
         other => Err(Error::new(
             ErrorKind::Override,

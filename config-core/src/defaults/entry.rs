@@ -11,6 +11,7 @@ use crate::error::{Error, ErrorKind};
 use crate::node::{Node, Value};
 use crate::origin::Origin;
 use std::borrow::Cow;
+use std::sync::Arc;
 
 /// What a group entry selects.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -18,12 +19,13 @@ pub(crate) enum Choice {
     /// `null`: nothing (a placeholder that an override may fill).
     Null,
     /// One option (`???` included, which means "must be chosen").
-    Name(String),
+    Name(Arc<str>),
     /// Several options merged into the same package.
     Options(Vec<String>),
 }
 
-/// The kind of an entry.
+/// The kind of an entry. Its strings are shared (`Arc<str>`): the tree
+/// builder copies a config's entries each time it expands the config.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum EntryKind {
     /// `_self_`: the containing config's own content.
@@ -31,12 +33,12 @@ pub(crate) enum EntryKind {
     /// A fixed config path, possibly absolute (`/x/y`).
     Config {
         /// The path as written (`db/mysql`, `/abs/cfg`).
-        path: String,
+        path: Arc<str>,
     },
     /// A group choice.
     Group {
         /// The group as written (`db`, `/server/db`).
-        group: String,
+        group: Arc<str>,
         /// The selected option(s).
         value: Choice,
     },
@@ -49,10 +51,10 @@ pub(crate) struct Entry {
     pub kind: EntryKind,
     /// The `@pkg` of the entry (relative to the parent's package).
     pub package: Option<String>,
-    /// The group path of the containing config.
-    pub parent_base_dir: Option<String>,
-    /// The final package of the containing config.
-    pub parent_package: Option<String>,
+    /// The group path of the containing config (shared by its entries).
+    pub parent_base_dir: Option<Arc<str>>,
+    /// The final package of the containing config (shared by its entries).
+    pub parent_package: Option<Arc<str>>,
     /// The `# @package` header of the loaded config, made absolute.
     pub package_header: Option<String>,
     /// True for the primary config.
@@ -98,7 +100,7 @@ impl Entry {
     pub(crate) fn primary(config_name: &str) -> Entry {
         let mut e = Entry::new(
             EntryKind::Config {
-                path: config_name.to_string(),
+                path: config_name.into(),
             },
             None,
             Origin::Unknown,
@@ -109,13 +111,7 @@ impl Entry {
 
     /// A fixed config entry.
     pub(crate) fn config(path: &str, package: Option<String>, origin: Origin) -> Entry {
-        Entry::new(
-            EntryKind::Config {
-                path: path.to_string(),
-            },
-            package,
-            origin,
-        )
+        Entry::new(EntryKind::Config { path: path.into() }, package, origin)
     }
 
     /// A group entry.
@@ -127,7 +123,7 @@ impl Entry {
     ) -> Entry {
         Entry::new(
             EntryKind::Group {
-                group: group.to_string(),
+                group: group.into(),
                 value,
             },
             package,
@@ -152,12 +148,19 @@ impl Entry {
 
     /// Records the containing config's group path and final package.
     pub(crate) fn set_parent(&mut self, base_dir: &str, package: &str) {
+        self.set_parent_shared(&Arc::from(base_dir), &Arc::from(package));
+    }
+
+    /// [`Entry::set_parent`] with the strings the containing config's
+    /// entries share (a copy of each per entry cost a chain ~2% of its
+    /// instructions).
+    pub(crate) fn set_parent_shared(&mut self, base_dir: &Arc<str>, package: &Arc<str>) {
         // The tree builder sets the same parent twice; keep the strings.
-        if self.parent_base_dir.as_deref() != Some(base_dir) {
-            self.parent_base_dir = Some(base_dir.to_string());
+        if self.parent_base_dir.as_deref() != Some(&**base_dir) {
+            self.parent_base_dir = Some(base_dir.clone());
         }
-        if self.parent_package.as_deref() != Some(package) {
-            self.parent_package = Some(package.to_string());
+        if self.parent_package.as_deref() != Some(&**package) {
+            self.parent_package = Some(package.clone());
         }
         if let Some(p) = &self.package {
             if p.contains("_group_") {
@@ -189,13 +192,13 @@ impl Entry {
         match &self.kind {
             EntryKind::Group { group, .. } => match group.strip_prefix('/') {
                 Some(abs) => abs.to_string(),
-                None if self.base_dir().is_empty() => group.clone(),
+                None if self.base_dir().is_empty() => group.to_string(),
                 None => format!("{}/{group}", self.base_dir()),
             },
             EntryKind::Config { path } => {
                 let (abs, p) = match path.strip_prefix('/') {
                     Some(p) => (true, p),
-                    None => (false, path.as_str()),
+                    None => (false, &**path),
                 };
                 let group = p.rfind('/').map(|i| &p[..i]).unwrap_or("");
                 if abs || self.base_dir().is_empty() {
@@ -246,7 +249,7 @@ impl Entry {
             }
             EntryKind::Config { path } => match path.strip_prefix('/') {
                 Some(abs) => abs.to_string(),
-                None if self.base_dir().is_empty() => path.clone(),
+                None if self.base_dir().is_empty() => path.to_string(),
                 None => format!("{}/{path}", self.base_dir()),
             },
             EntryKind::SelfRef => "_self_".into(),
@@ -328,7 +331,7 @@ impl Entry {
 
     /// True when the choice is `???`.
     pub(crate) fn is_missing(&self) -> bool {
-        matches!(&self.kind, EntryKind::Group { value: Choice::Name(n), .. } if n == "???")
+        matches!(&self.kind, EntryKind::Group { value: Choice::Name(n), .. } if &**n == "???")
     }
 
     /// True when the choice (or config path) contains an interpolation.
@@ -437,12 +440,15 @@ fn parse_item(config_path: &str, item: &Node) -> Result<Entry, Error> {
                 None => std::borrow::Cow::Owned(key.to_string()),
             };
             let (group_words, package) = split_package(&key);
-            let words: Vec<&str> = group_words.split(' ').collect();
-            let group = words.last().copied().unwrap_or("");
+            // The group is the last word; `optional` and `override` lead.
+            let (keywords, group) = match group_words.rsplit_once(' ') {
+                Some((keywords, group)) => (Some(keywords), group),
+                None => (None, group_words),
+            };
             let mut optional = false;
             let mut is_override = false;
-            for w in &words[..words.len() - 1] {
-                match *w {
+            for w in keywords.into_iter().flat_map(|k| k.split(' ')) {
+                match w {
                     "optional" => optional = true,
                     "override" => is_override = true,
                     _ => break,
@@ -473,7 +479,7 @@ fn parse_choice(config_path: &str, value: &Node) -> Result<Choice, Error> {
     match &value.value {
         Value::Null => Ok(Choice::Null),
         Value::Missing => Ok(Choice::Name("???".into())),
-        Value::Str(s) | Value::Interp(s) => Ok(Choice::Name(s.to_string())),
+        Value::Str(s) | Value::Interp(s) => Ok(Choice::Name(s.as_str().into())),
         Value::List(items) => items
             .iter()
             .map(|i| match &i.value {

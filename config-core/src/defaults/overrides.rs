@@ -303,7 +303,7 @@ impl Overrides {
 pub(crate) fn display_choice(choice: &Choice) -> String {
     match choice {
         Choice::Null => "null".into(),
-        Choice::Name(n) => n.clone(),
+        Choice::Name(n) => n.to_string(),
         Choice::Options(o) => format!("[{}]", o.join(",")),
     }
 }

@@ -226,9 +226,10 @@ struct Frame {
     interpolated: bool,
     /// Its config path.
     path: String,
-    /// Its group path and final package, the parent of its entries.
-    parent_dir: String,
-    parent_pkg: String,
+    /// Its group path and final package, the parent of its entries (who
+    /// share them).
+    parent_dir: Arc<str>,
+    parent_pkg: Arc<str>,
     /// The entries still to visit; popped, so the last comes first, as
     /// Hydra visits them.
     defaults: Vec<Entry>,
@@ -247,8 +248,8 @@ struct Frame {
 /// final package and config path.
 #[derive(Clone, Copy)]
 struct Parent<'p> {
-    dir: &'p str,
-    pkg: &'p str,
+    dir: &'p Arc<str>,
+    pkg: &'p Arc<str>,
     path: &'p str,
 }
 
@@ -408,8 +409,8 @@ impl Builder<'_> {
         self.check_cycle(idx, &path)?;
         // The node's group and package are final now (its header is set):
         // computed once, for its own checks and as its entries' parent.
-        let parent_dir = self.entry(idx).group_path();
-        let parent_pkg = self.entry(idx).final_package();
+        let parent_dir: Arc<str> = self.entry(idx).group_path().into();
+        let parent_pkg: Arc<str> = self.entry(idx).final_package().into();
         self.check_package(idx, &parent_pkg)?;
         let parent = Parent {
             dir: &parent_dir,
@@ -542,9 +543,9 @@ impl Builder<'_> {
         let idx = f.idx;
         if d.is_self() {
             let e = self.entry(idx);
-            let base = e.parent_base_dir.as_deref().unwrap_or_default();
+            let base = e.parent_base_dir.clone().unwrap_or_else(|| "".into());
             let pkg = e.package.as_deref().or(e.package_header.as_deref());
-            d.set_parent(base, pkg.unwrap_or_default());
+            d.set_parent_shared(&base, &pkg.unwrap_or_default().into());
             let child = self.push(d, idx)?;
             f.children.push(child);
             return Ok(None);
@@ -552,7 +553,7 @@ impl Builder<'_> {
         if d.is_override {
             return Ok(None);
         }
-        d.set_parent(&f.parent_dir, &f.parent_pkg);
+        d.set_parent_shared(&f.parent_dir, &f.parent_pkg);
         if !self.hydra && is_hydra_group(&d) {
             // Hydra's own groups configure the `hydra` node, which a
             // composed config does not contain.
@@ -613,7 +614,7 @@ impl Builder<'_> {
         );
         node.optional = d.optional;
         node.choice_origin = d.choice_origin.clone();
-        node.set_parent(&f.parent_dir, &f.parent_pkg);
+        node.set_parent_shared(&f.parent_dir, &f.parent_pkg);
         self.add_child(f, node).map(Some)
     }
 
@@ -634,8 +635,8 @@ impl Builder<'_> {
         let resolved = self.resolve_interpolation(child, choices)?;
         let e = &mut self.tree.nodes[child].entry;
         match &mut e.kind {
-            EntryKind::Group { value, .. } => *value = Choice::Name(resolved),
-            EntryKind::Config { path } => *path = resolved,
+            EntryKind::Group { value, .. } => *value = Choice::Name(resolved.into()),
+            EntryKind::Config { path } => *path = resolved.into(),
             EntryKind::SelfRef => {}
         }
         Ok(Some((child, true)))
@@ -783,7 +784,7 @@ impl Builder<'_> {
             if defaults[i].is_self() {
                 continue;
             }
-            defaults[i].set_parent(parent.dir, parent.pkg);
+            defaults[i].set_parent_shared(parent.dir, parent.pkg);
             let d = &defaults[i];
             if let Some(last) = last_override {
                 if !(d.is_override || d.external_append) {
@@ -839,7 +840,7 @@ impl Builder<'_> {
             EntryKind::Group {
                 value: Choice::Name(n),
                 ..
-            } => n.clone(),
+            } => n.to_string(),
             EntryKind::Config { .. } => e.config_path(),
             _ => return Ok(String::new()),
         };
