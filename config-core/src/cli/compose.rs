@@ -6,7 +6,8 @@
 //! compose`) or JSON, or the history of some keys, or the table of what
 //! the command line changed, or the defaults list.
 
-use crate::compose::{changes, changes_json, explain, render_changes, Composer, Composition};
+use crate::compose::override_arg;
+use crate::compose::{changes, changes_json, explain, render_changes, Composer, Composition, Task};
 use crate::defaults::DefaultsList;
 use crate::error::Error;
 use crate::node::Node;
@@ -53,23 +54,23 @@ pub(super) fn run(args: &ComposeArgs) -> Result<String, Error> {
 pub(crate) struct Trees {
     _composer: Composer,
     _config: Node,
-    _hydra: Node,
-    _defaults: DefaultsList,
-    _repository: Repository,
+    /// The `hydra` node, defaults list and repository of a full composition.
+    _full: Option<(Node, DefaultsList, Repository)>,
 }
 
 /// [`run`], with the trees the output came from.
 pub(crate) fn compose(args: &ComposeArgs) -> Result<(String, Trees), Error> {
     let composer = Composer::builder().dir(&args.config_dir).build()?;
+    if args.info.is_none() && args.explain.is_empty() {
+        return print_task(args, composer);
+    }
     let Composition {
         config: mut cfg,
         hydra,
         defaults,
         repository,
     } = composer.compose_full(&args.config_name, &args.overrides)?;
-    for warning in &defaults.warnings {
-        eprintln!("warning: {warning}");
-    }
+    warn(&defaults.warnings);
     if args.resolve {
         crate::interp::resolve(&mut cfg, &crate::interp::Resolvers::default())?;
     }
@@ -98,17 +99,54 @@ pub(crate) fn compose(args: &ComposeArgs) -> Result<(String, Trees), Error> {
         }
     }
     if out.is_empty() {
-        out = match args.format.as_str() {
-            "json" => crate::serde::to_json_pretty(&cfg),
-            _ => cfg.to_yaml(),
-        };
+        out = render(args, &cfg);
     }
     let trees = Trees {
         _composer: composer,
         _config: cfg,
-        _hydra: hydra,
-        _defaults: defaults,
-        _repository: repository,
+        _full: Some((hydra, defaults, repository)),
     };
     Ok((out, trees))
+}
+
+/// The plain `config compose`: the config alone, which needs no `hydra`
+/// node, so Hydra's own configs are composed only when something names
+/// Hydra (`Composer::compose_task`; same config, warnings and errors).
+fn print_task(args: &ComposeArgs, composer: Composer) -> Result<(String, Trees), Error> {
+    let parsed = args
+        .overrides
+        .iter()
+        .enumerate()
+        .map(|(i, o)| override_arg::parse(i + 1, o))
+        .collect::<Result<Vec<_>, _>>()?;
+    let Task {
+        config: mut cfg,
+        warnings,
+    } = composer.compose_task(&args.config_name, &parsed)?;
+    warn(&warnings);
+    if args.resolve {
+        crate::interp::resolve(&mut cfg, &crate::interp::Resolvers::default())?;
+    }
+    let out = render(args, &cfg);
+    let trees = Trees {
+        _composer: composer,
+        _config: cfg,
+        _full: None,
+    };
+    Ok((out, trees))
+}
+
+/// The defaults list's warnings, on stderr.
+fn warn(warnings: &[String]) {
+    for warning in warnings {
+        eprintln!("warning: {warning}");
+    }
+}
+
+/// The config as `--format` asks.
+fn render(args: &ComposeArgs, cfg: &Node) -> String {
+    match args.format.as_str() {
+        "json" => crate::serde::to_json_pretty(cfg),
+        _ => cfg.to_yaml(),
+    }
 }

@@ -18,6 +18,14 @@ use crate::defaults::{self, Choice, DefaultsList, Entry, EntryKind};
 use crate::error::Error;
 use crate::node::{Key, Node};
 
+/// A task config, and the warnings its defaults list gave (Hydra's
+/// "missing `_self_`", a dotted package): those of the full composition.
+#[derive(Debug)]
+pub(crate) struct Task {
+    pub(crate) config: Node,
+    pub(crate) warnings: Vec<String>,
+}
+
 impl Composer {
     /// The task config of `config_name` with `overrides`, without its
     /// `hydra` node: [`Composer::compose_parsed`]'s `config`, composing
@@ -26,13 +34,17 @@ impl Composer {
         &self,
         config_name: &str,
         overrides: &[CliOverride],
-    ) -> Result<Node, Error> {
+    ) -> Result<Task, Error> {
         if !overrides.iter().any(names_hydra) {
-            if let Ok(Some(config)) = self.compose_without_hydra(config_name, overrides) {
-                return Ok(config);
+            if let Ok(Some(task)) = self.compose_without_hydra(config_name, overrides) {
+                return Ok(task);
             }
         }
-        Ok(self.compose_parsed(config_name, overrides)?.config)
+        let full = self.compose_parsed(config_name, overrides)?;
+        Ok(Task {
+            config: full.config,
+            warnings: full.defaults.warnings,
+        })
     }
 
     /// [`Composer::compose_mode`] in [`RunMode::Run`](super::RunMode::Run)
@@ -42,7 +54,7 @@ impl Composer {
         &self,
         config_name: &str,
         overrides: &[CliOverride],
-    ) -> Result<Option<Node>, Error> {
+    ) -> Result<Option<Task>, Error> {
         super::check_key_depths(overrides)?;
         super::reject_sweeps(overrides)?;
         let mut preloaded = defaults::Preloaded::default();
@@ -67,7 +79,10 @@ impl Composer {
         for o in values {
             apply::apply(&mut config, o)?;
         }
-        Ok(Some(config))
+        Ok(Some(Task {
+            config,
+            warnings: std::mem::take(&mut list.warnings),
+        }))
     }
 }
 
@@ -145,7 +160,8 @@ mod tests {
         Composer::builder().store(s).build().unwrap()
     }
 
-    /// `compose_task` gives exactly `compose_parsed`'s config or error.
+    /// `compose_task` gives exactly `compose_parsed`'s config, warnings or
+    /// error.
     fn same(args: &[&str]) {
         let c = composer();
         let parsed: Vec<CliOverride> = args
@@ -153,8 +169,12 @@ mod tests {
             .enumerate()
             .map(|(i, a)| super::super::override_arg::parse(i + 1, a).unwrap())
             .collect();
-        let task = c.compose_task("config", &parsed);
-        let full = c.compose_parsed("config", &parsed).map(|c| c.config);
+        let task = c
+            .compose_task("config", &parsed)
+            .map(|t| (t.config, t.warnings));
+        let full = c
+            .compose_parsed("config", &parsed)
+            .map(|c| (c.config, c.defaults.warnings));
         match (task, full) {
             (Ok(t), Ok(f)) => assert_eq!(format!("{t:?}"), format!("{f:?}"), "{args:?}"),
             (Err(t), Err(f)) => assert_eq!(t.to_string(), f.to_string(), "{args:?}"),
@@ -175,6 +195,24 @@ mod tests {
         ] {
             same(&[&format!("experiment={exp}")]);
         }
+    }
+
+    #[test]
+    fn warnings_are_the_full_compositions() {
+        let mut s = ConfigStore::new();
+        // No `_self_`: Hydra's warning, from the task-only composition too.
+        s.add("", "config", y("defaults:\n  - db: mysql\nseed: 0\n"));
+        s.add("db", "mysql", y("port: 3306"));
+        let c = Composer::builder().store(s).build().unwrap();
+        let task = c.compose_task("config", &[]).unwrap();
+        let full = c.compose_parsed("config", &[]).unwrap();
+        assert_eq!(task.warnings.len(), 1);
+        assert_eq!(task.warnings, full.defaults.warnings);
+        assert_eq!(format!("{:?}", task.config), format!("{:?}", full.config));
+        assert!(matches!(
+            c.compose_without_hydra("config", &[]),
+            Ok(Some(_))
+        ));
     }
 
     #[test]

@@ -457,7 +457,7 @@ where
     for o in &parsed {
         check_override::<T>(composer, &chosen, o)?;
     }
-    let mut cfg = composer.compose_task(T::SCHEMA.name, &parsed)?;
+    let mut cfg = composer.compose_task(T::SCHEMA.name, &parsed)?.config;
     crate::interp::resolve(&mut cfg, resolvers)?;
     if let Some(m) = cfg.as_map_mut_raw() {
         m.shift_remove(&Key::from("defaults"));
