@@ -117,6 +117,7 @@ mod changes;
 mod explain;
 pub(crate) mod override_arg;
 mod task;
+#[cfg(feature = "cli")]
 pub(crate) use task::Task;
 
 pub use crate::defaults::{DefaultsList, ResultDefault, MAX_DEFAULTS_DEPTH, MAX_DEFAULTS_NODES};

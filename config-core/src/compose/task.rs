@@ -23,6 +23,10 @@ use crate::node::{Key, Node};
 #[derive(Debug)]
 pub(crate) struct Task {
     pub(crate) config: Node,
+    #[cfg_attr(
+        not(feature = "cli"),
+        allow(dead_code, reason = "printed by `config compose`")
+    )]
     pub(crate) warnings: Vec<String>,
 }
 
