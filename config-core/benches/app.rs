@@ -59,6 +59,9 @@
 // `criterion_main!` defines an undocumented `pub fn main`.
 #![allow(missing_docs)]
 
+mod common;
+
+use common::{base_dir, make_tree, overrides};
 use config_core::app::App;
 use criterion::{criterion_group, criterion_main, Criterion, SamplingMode, Throughput};
 use std::path::{Path, PathBuf};
@@ -69,41 +72,9 @@ use std::time::{Duration, Instant};
 const BIN: &str = env!("CARGO_BIN_EXE_config");
 const JOBS: usize = 100;
 
-fn base_dir() -> PathBuf {
-    std::env::var_os("COMPOSE_BENCH_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(std::env::temp_dir)
-}
-
 /// The 2,000-experiment tree (the same directory `compose.rs` builds).
 fn tree() -> PathBuf {
-    let dir = base_dir().join("compose-bench-tree-2000");
-    if !dir.join("overrides.txt").exists() {
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/bench/make_tree.py");
-        let script = if script.exists() {
-            script
-        } else {
-            PathBuf::from("/work/shared/bench/make_tree.py")
-        };
-        let status = Command::new("python3")
-            .arg(&script)
-            .arg(&dir)
-            .args(["--experiments", "2000"])
-            .stdout(std::process::Stdio::null())
-            .status()
-            .expect("python3 runs make_tree.py");
-        assert!(status.success(), "make_tree.py failed");
-    }
-    dir
-}
-
-fn overrides(dir: &Path) -> Vec<String> {
-    std::fs::read_to_string(dir.join("overrides.txt"))
-        .unwrap()
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(str::to_string)
-        .collect()
+    make_tree("compose-bench-tree-2000", &["--experiments", "2000"])
 }
 
 /// A config dir holding one trivial `config.yaml`.

@@ -21,45 +21,27 @@
 // `criterion_main!` defines an undocumented `pub fn main`.
 #![allow(missing_docs)]
 
+mod common;
+
 use config_core::compose::Composer;
 use config_core::yaml::{load_str, Limits};
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+/// The tree with `experiments` experiments (the directory `app.rs` uses too).
 fn tree(experiments: usize) -> PathBuf {
-    let base = std::env::var_os("COMPOSE_BENCH_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(std::env::temp_dir);
-    let dir = base.join(format!("compose-bench-tree-{experiments}"));
-    if !dir.join("overrides.txt").exists() {
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/bench/make_tree.py");
-        let script = if script.exists() {
-            script
-        } else {
-            PathBuf::from("/work/shared/bench/make_tree.py")
-        };
-        let status = Command::new("python3")
-            .arg(&script)
-            .arg(&dir)
-            .args(["--experiments", &experiments.to_string()])
-            .stdout(std::process::Stdio::null())
-            .status()
-            .expect("python3 runs make_tree.py");
-        assert!(status.success(), "make_tree.py failed");
-    }
-    dir
+    let n = experiments.to_string();
+    common::make_tree(
+        &format!("compose-bench-tree-{experiments}"),
+        &["--experiments", &n],
+    )
 }
 
 fn bench(c: &mut Criterion) {
     for n in [200usize, 2_000, 20_000] {
         let dir = tree(n);
-        let overrides: Vec<String> = std::fs::read_to_string(dir.join("overrides.txt"))
-            .unwrap()
-            .lines()
-            .filter(|l| !l.trim().is_empty())
-            .map(str::to_string)
-            .collect();
+        let overrides = common::overrides(&dir);
         let composer = Composer::builder().dir(&dir).build().unwrap();
         let composition = composer.compose_full("config", &overrides).unwrap();
         let files: Vec<PathBuf> = composition
@@ -110,12 +92,7 @@ fn scaling(c: &mut Criterion) {
     if !pruned.join("overrides.txt").exists() {
         copy_pruned(&full, &pruned, 20_000 - 200).expect("copy the pruned tree");
     }
-    let overrides: Vec<String> = std::fs::read_to_string(full.join("overrides.txt"))
-        .unwrap()
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(str::to_string)
-        .collect();
+    let overrides = common::overrides(&full);
     for (label, dir) in [("200", &pruned), ("20000", &full)] {
         let composer = Composer::builder().dir(dir).build().unwrap();
         c.bench_function(&format!("scale/{label}"), |b| {

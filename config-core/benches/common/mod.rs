@@ -45,12 +45,22 @@ pub(crate) fn report_cpu(what: &str, bytes: Option<u64>, mut f: impl FnMut()) {
     }
 }
 
+/// Where the bench trees are built: `$COMPOSE_BENCH_DIR`, else the temp dir.
+pub(crate) fn base_dir() -> PathBuf {
+    std::env::var_os("COMPOSE_BENCH_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(std::env::temp_dir)
+}
+
 /// A tree of make_tree.py with `args`, named after them.
 pub(crate) fn tree(name: &str, args: &[&str]) -> PathBuf {
-    let base = std::env::var_os("COMPOSE_BENCH_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(std::env::temp_dir);
-    let dir = base.join(format!("speed-bench-{name}"));
+    make_tree(&format!("speed-bench-{name}"), args)
+}
+
+/// The tree of make_tree.py with `args` in `dir_name` under [`base_dir`],
+/// built once (kept between bench runs).
+pub(crate) fn make_tree(dir_name: &str, args: &[&str]) -> PathBuf {
+    let dir = base_dir().join(dir_name);
     if !dir.join("overrides.txt").exists() {
         let script = Path::new(env!("CARGO_MANIFEST_DIR"))
             .ancestors()
