@@ -11,7 +11,7 @@ use super::ranks::{torchrun_env, Rank};
 use super::rundir::{absolute, create_output_dir, write_atomic};
 use super::{sweeper, App};
 use crate::compose::override_arg;
-use crate::compose::{CliOverride, Composer, Composition, RunMode};
+use crate::compose::{Composer, Composition, RunMode};
 use crate::error::{Error, ErrorKind};
 use crate::hydra::{complete, register_resolver, set_leaf, strings, RunContext};
 use crate::interp::{resolve, resolve_path, Resolvers};
@@ -73,11 +73,7 @@ impl<'a> Runner<'a> {
         overrides: &[String],
         mode: RunMode,
     ) -> Result<(Composition, Node), Error> {
-        let parsed: Vec<CliOverride> = overrides
-            .iter()
-            .enumerate()
-            .map(|(i, o)| override_arg::parse(i + 1, o))
-            .collect::<Result<_, _>>()?;
+        let parsed = override_arg::parse_all(overrides)?;
         if let Some(check) = &self.app.check_override {
             for o in &parsed {
                 check(&self.composer, o)?;

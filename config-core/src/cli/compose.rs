@@ -113,12 +113,7 @@ pub(crate) fn compose(args: &ComposeArgs) -> Result<(String, Trees), Error> {
 /// node, so Hydra's own configs are composed only when something names
 /// Hydra (`Composer::compose_task`; same config, warnings and errors).
 fn print_task(args: &ComposeArgs, composer: Composer) -> Result<(String, Trees), Error> {
-    let parsed = args
-        .overrides
-        .iter()
-        .enumerate()
-        .map(|(i, o)| override_arg::parse(i + 1, o))
-        .collect::<Result<Vec<_>, _>>()?;
+    let parsed = override_arg::parse_all(&args.overrides)?;
     let Task {
         config: mut cfg,
         warnings,

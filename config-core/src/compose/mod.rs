@@ -321,11 +321,7 @@ impl Composer {
         config_name: &str,
         overrides: &[S],
     ) -> Result<Composition, Error> {
-        let parsed = overrides
-            .iter()
-            .enumerate()
-            .map(|(i, o)| override_arg::parse(i + 1, o.as_ref()))
-            .collect::<Result<Vec<_>, _>>()?;
+        let parsed = override_arg::parse_all(overrides)?;
         self.compose_parsed(config_name, &parsed)
     }
 
@@ -364,12 +360,7 @@ impl Composer {
         let skip_missing = mode != RunMode::Run;
         let mut list =
             defaults::build_with_hydra_preloaded(&repo, name, &groups, skip_missing, preloaded)?;
-        let hook = SkipHydra(self.hook.get());
-        let mut config = merge_defaults(&mut list, &hook, self.hook.0.is_none())?;
-        config.set_struct(true);
-        for o in values {
-            apply::apply(&mut config, o)?;
-        }
+        let mut config = self.task_config(&mut list, values)?;
         let mut hydra = config
             .as_map_mut_raw()
             .and_then(|m| m.shift_remove(&Key::from("hydra")))
@@ -381,6 +372,22 @@ impl Composer {
             defaults: list,
             repository: repo,
         })
+    }
+
+    /// The configs of `list` merged in order, closed to new keys (struct
+    /// mode), then the command line's `values` applied.
+    fn task_config(
+        &self,
+        list: &mut DefaultsList,
+        values: Vec<&CliOverride>,
+    ) -> Result<Node, Error> {
+        let hook = SkipHydra(self.hook.get());
+        let mut config = merge_defaults(list, &hook, self.hook.0.is_none())?;
+        config.set_struct(true);
+        for o in values {
+            apply::apply(&mut config, o)?;
+        }
+        Ok(config)
     }
 
     /// The search path of one composition: this composer's, plus the

@@ -50,6 +50,15 @@ impl CliOverride {
     }
 }
 
+/// Parses a command line's overrides, each at its 1-based position.
+pub(crate) fn parse_all<S: AsRef<str>>(overrides: &[S]) -> Result<Vec<CliOverride>, Error> {
+    overrides
+        .iter()
+        .enumerate()
+        .map(|(i, o)| parse(i + 1, o.as_ref()))
+        .collect()
+}
+
 /// Parses override `text`, the `index`-th (1-based) on the command line.
 pub(crate) fn parse(index: usize, text: &str) -> Result<CliOverride, Error> {
     use crate::overrides::parse_override;

@@ -13,7 +13,7 @@
 //! [`Composer::compose_parsed`].
 
 use super::override_arg::CliOverride;
-use super::{apply, merge_defaults, split_overrides, Composer, SkipHydra};
+use super::{split_overrides, Composer};
 use crate::defaults::{self, Choice, DefaultsList, Entry, EntryKind};
 use crate::error::Error;
 use crate::node::{Key, Node};
@@ -68,20 +68,14 @@ impl Composer {
         if loaded_names_hydra(&list) {
             return Ok(None);
         }
-        let mut config = merge_defaults(
-            &mut list,
-            &SkipHydra(self.hook.get()),
-            self.hook.0.is_none(),
-        )?;
+        // No value override names Hydra (`names_hydra`), so a `hydra` key
+        // can only come from the merged configs.
+        let config = self.task_config(&mut list, values)?;
         if config
             .as_map()
             .is_some_and(|m| m.contains_key(&Key::from("hydra")))
         {
             return Ok(None);
-        }
-        config.set_struct(true);
-        for o in values {
-            apply::apply(&mut config, o)?;
         }
         Ok(Some(Task {
             config,
