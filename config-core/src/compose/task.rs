@@ -16,7 +16,8 @@ use super::override_arg::CliOverride;
 use super::{split_overrides, Composer};
 use crate::defaults::{self, Choice, DefaultsList, Entry, EntryKind};
 use crate::error::Error;
-use crate::node::{Key, Node};
+use crate::node::{Key, Node, Value};
+use crate::repository::RawConfig;
 
 /// A task config, and the warnings its defaults list gave (Hydra's
 /// "missing `_self_`", a dotted package): those of the full composition.
@@ -63,6 +64,16 @@ impl Composer {
         super::reject_sweeps(overrides)?;
         let mut preloaded = defaults::Preloaded::default();
         let repo = self.searchpath_repo(Some(config_name), overrides, &mut preloaded)?;
+        // Most configs that involve Hydra say so in the primary: decided
+        // before any other config is read, so that the full composition
+        // that follows is the only one.
+        if preloaded
+            .primary
+            .as_ref()
+            .is_some_and(|(_, raw)| primary_names_hydra(raw))
+        {
+            return Ok(None);
+        }
         let (groups, values) = split_overrides(&repo, overrides)?;
         let mut list = defaults::build_task_preloaded(&repo, config_name, &groups, preloaded)?;
         if loaded_names_hydra(&list) {
@@ -97,6 +108,25 @@ fn loaded_names_hydra(list: &DefaultsList) -> bool {
     list.loaded
         .values()
         .any(|c| c.entries.iter().any(entry_names_hydra))
+}
+
+/// True when the primary config has a `hydra` key, or its unparsed
+/// defaults list says `hydra` anywhere (conservative, as
+/// [`loaded_names_hydra`], which decides the rest).
+fn primary_names_hydra(raw: &RawConfig) -> bool {
+    raw.node.get("hydra").is_some() || raw.defaults.as_ref().is_some_and(says_hydra)
+}
+
+/// True when a string or key at or below `n` contains `hydra`.
+fn says_hydra(n: &Node) -> bool {
+    match &n.value {
+        Value::Str(s) | Value::Interp(s) => s.contains("hydra"),
+        Value::Map(m) => m
+            .iter()
+            .any(|(k, v)| k.as_str().is_some_and(|k| k.contains("hydra")) || says_hydra(v)),
+        Value::List(l) => l.iter().any(says_hydra),
+        _ => false,
+    }
 }
 
 fn entry_names_hydra(e: &Entry) -> bool {
@@ -192,6 +222,22 @@ mod tests {
             "hydra_no_option",
         ] {
             same(&[&format!("experiment={exp}")]);
+        }
+    }
+
+    #[test]
+    fn a_primary_that_names_hydra_is_composed_in_full() {
+        for primary in [
+            "defaults:\n  - override hydra/job_logging: disabled\n  - _self_\nseed: 0\n",
+            "hydra:\n  job:\n    name: x\nseed: 0\n",
+        ] {
+            let mut s = ConfigStore::new();
+            s.add("", "config", y(primary));
+            let c = Composer::builder().store(s).build().unwrap();
+            assert!(matches!(c.compose_without_hydra("config", &[]), Ok(None)));
+            let task = c.compose_task("config", &[]).unwrap();
+            let full = c.compose_parsed("config", &[]).unwrap();
+            assert_eq!(format!("{:?}", task.config), format!("{:?}", full.config));
         }
     }
 
