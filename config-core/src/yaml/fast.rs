@@ -37,6 +37,18 @@ type Pos = (usize, usize);
 
 /// The root of `text` (a mapping or a list), or why the fast path stopped.
 pub(super) fn load(text: &str, path: &Name, limits: &Limits) -> Result<Node, Stop> {
+    load_part(text, 1, path, limits).map(|(root, _)| root)
+}
+
+/// [`load`] for `text` that starts on line `first_line` of its file (a part
+/// of a document, see [`super::split`]), with the tree bytes it charged to
+/// `Limits::max_tree_bytes`.
+pub(super) fn load_part(
+    text: &str,
+    first_line: usize,
+    path: &Name,
+    limits: &Limits,
+) -> Result<(Node, usize), Stop> {
     let guess = (text.len() / 32).clamp(8, 1024);
     let mut fast = Fast {
         path,
@@ -51,7 +63,7 @@ pub(super) fn load(text: &str, path: &Name, limits: &Limits) -> Result<Node, Sto
         started: false,
     };
     let bytes = text.as_bytes();
-    let (mut start, mut ln) = (0, 1);
+    let (mut start, mut ln) = (0, first_line);
     loop {
         // One scan finds the line's end and whether it is the common line,
         // printable ASCII only.
@@ -414,7 +426,7 @@ impl Fast<'_> {
         self.close()
     }
 
-    fn finish(mut self) -> Result<Node, Stop> {
+    fn finish(mut self) -> Result<(Node, usize), Stop> {
         if !self.started {
             return Err(Stop::Bail);
         }
@@ -424,7 +436,8 @@ impl Fast<'_> {
         while !self.stack.is_empty() {
             self.close()?;
         }
-        self.root.ok_or(Stop::Bail)
+        let tree = self.budget.tree_bytes();
+        self.root.map(|root| (root, tree)).ok_or(Stop::Bail)
     }
 }
 
@@ -588,7 +601,7 @@ fn plain_flow_item(s: &str) -> Option<bool> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use crate::node::{Node, Value};
     use crate::origin::Name;
     use crate::yaml::load::{parse_fast, parse_saphyr};
@@ -635,7 +648,7 @@ mod tests {
         }
     }
 
-    fn yaml_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+    pub(crate) fn yaml_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
         for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
             let p = entry.path();
             if p.is_dir() {

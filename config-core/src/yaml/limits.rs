@@ -123,6 +123,11 @@ impl Budget {
         self.charge_tree(cost.tree_bytes(), limits)
     }
 
+    /// The tree bytes charged so far.
+    pub(super) fn tree_bytes(&self) -> usize {
+        self.tree
+    }
+
     /// Charges `bytes` of tree (see [`Limits::max_tree_bytes`]).
     pub(super) fn charge_tree(&mut self, bytes: usize, limits: &Limits) -> Result<(), Exceeded> {
         self.tree = self.tree.saturating_add(bytes);

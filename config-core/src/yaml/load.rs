@@ -74,6 +74,9 @@ pub(super) fn parse_fast(
     path: &Name,
     limits: &Limits,
 ) -> Option<Result<Option<Node>, Error>> {
+    if let Some(root) = super::split::load(text, path, limits) {
+        return Some(Ok(Some(root)));
+    }
     match fast::load(text, path, limits) {
         Ok(root) => Some(Ok(Some(root))),
         Err(fast::Stop::Limit(e)) => Some(Err(*e)),

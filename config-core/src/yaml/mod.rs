@@ -50,6 +50,7 @@ mod limits;
 pub(crate) mod load;
 mod reader;
 mod scalar;
+mod split;
 
 pub(crate) use file::read_text;
 pub use limits::{Limits, NODE_BYTES};
