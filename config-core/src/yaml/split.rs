@@ -82,7 +82,8 @@ fn join(
     let (Value::Map(map), Value::Map(rest)) = (&mut root.value, tail.value) else {
         return None;
     };
-    map.reserve(rest.len());
+    // Exact, as the whole text's root is built.
+    map.reserve_exact(rest.len());
     for (key, node) in rest {
         // Other keys follow Python's dict equality (`1 == 1.0 == true`),
         // which the whole text's path applies.
