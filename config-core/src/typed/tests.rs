@@ -343,6 +343,8 @@ mod typed_lazy {
         assert_eq!(sgd.lr, 0.2);
     }
 
+    // The schema's JSON text needs `typed::to_json` (the `serde` feature).
+    #[cfg(feature = "serde")]
     #[test]
     fn help_and_json_schema_cover_typed_targets() {
         let reg = registry();
