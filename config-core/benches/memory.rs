@@ -48,7 +48,7 @@ fn main() {
         std::mem::size_of::<Value>(),
         std::mem::size_of::<Origin>(),
         std::mem::size_of::<Key>(),
-        std::mem::size_of::<(u64, Key, Node)>(),
+        std::mem::size_of::<(Key, Node)>(),
     );
     let dir = tree("keys-12000", &["--experiments", "20", "--keys", "12000"]);
     let ov = overrides(&dir);

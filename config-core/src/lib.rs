@@ -28,6 +28,7 @@ mod error;
 mod grammar;
 mod hydra;
 pub mod interp;
+pub mod map;
 mod merge;
 mod node;
 mod origin;

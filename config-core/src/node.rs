@@ -7,107 +7,11 @@
 
 use crate::origin::Origin;
 pub use compact_str::CompactString;
-use indexmap::{Equivalent, IndexMap};
+use indexmap::Equivalent;
 use std::fmt;
 use std::hash::{Hash, Hasher};
 
-/// The ordered mapping of a DictConfig: an [`IndexMap`] from [`Key`] to
-/// [`Node`], which it derefs to for every map method (`get`, `insert`,
-/// `entry`, `shift_remove`, iteration, ...).
-///
-/// It is one pointer to the `IndexMap`, so that a [`Value`] takes 32 bytes
-/// rather than the 72 of an inline map: most values of a tree are scalars,
-/// and every one of them pays for the largest variant. Keys are hashed with
-/// foldhash ([`MapHasher`]), seeded at random per map like std's SipHash
-/// but several times faster on short keys.
-///
-/// ```
-/// use config_core::{Key, Map, Node};
-/// let mut m = Map::new();
-/// m.insert(Key::from("a"), Node::from(1));
-/// assert_eq!(m.get(&Key::from("a")), Some(&Node::from(1)));
-/// assert_eq!(m.into_iter().count(), 1);
-/// ```
-#[derive(Clone, Default)]
-pub struct Map(Box<IndexMap<Key, Node, MapHasher>>);
-
-/// The hasher of a [`Map`].
-pub(crate) type MapHasher = foldhash::fast::RandomState;
-
-impl Map {
-    /// An empty map.
-    pub fn new() -> Map {
-        Map::default()
-    }
-
-    /// An empty map with room for `n` entries.
-    pub fn with_capacity(n: usize) -> Map {
-        Map(Box::new(IndexMap::with_capacity_and_hasher(
-            n,
-            MapHasher::default(),
-        )))
-    }
-
-    /// The `IndexMap` itself.
-    pub fn into_inner(self) -> IndexMap<Key, Node, MapHasher> {
-        *self.0
-    }
-}
-
-impl std::ops::Deref for Map {
-    type Target = IndexMap<Key, Node, MapHasher>;
-    fn deref(&self) -> &Self::Target {
-        &self.0
-    }
-}
-
-impl std::ops::DerefMut for Map {
-    fn deref_mut(&mut self) -> &mut Self::Target {
-        &mut self.0
-    }
-}
-
-impl fmt::Debug for Map {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&*self.0, f)
-    }
-}
-
-impl IntoIterator for Map {
-    type Item = (Key, Node);
-    type IntoIter = indexmap::map::IntoIter<Key, Node>;
-    fn into_iter(self) -> Self::IntoIter {
-        self.0.into_iter()
-    }
-}
-
-impl<'a> IntoIterator for &'a Map {
-    type Item = (&'a Key, &'a Node);
-    type IntoIter = indexmap::map::Iter<'a, Key, Node>;
-    fn into_iter(self) -> Self::IntoIter {
-        self.0.iter()
-    }
-}
-
-impl<'a> IntoIterator for &'a mut Map {
-    type Item = (&'a Key, &'a mut Node);
-    type IntoIter = indexmap::map::IterMut<'a, Key, Node>;
-    fn into_iter(self) -> Self::IntoIter {
-        self.0.iter_mut()
-    }
-}
-
-impl FromIterator<(Key, Node)> for Map {
-    fn from_iter<I: IntoIterator<Item = (Key, Node)>>(iter: I) -> Map {
-        Map(Box::new(iter.into_iter().collect()))
-    }
-}
-
-impl Extend<(Key, Node)> for Map {
-    fn extend<I: IntoIterator<Item = (Key, Node)>>(&mut self, iter: I) {
-        self.0.extend(iter)
-    }
-}
+pub use crate::map::Map;
 
 /// A mapping key. Keys are strings, plus the int, float and bool keys that
 /// YAML can produce (OmegaConf keeps them rather than turning them into strings).

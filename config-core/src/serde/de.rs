@@ -204,7 +204,7 @@ impl<'de, 'a: 'de> de::SeqAccess<'de> for SeqDe<'a, '_> {
 }
 
 struct MapDe<'a, 'k> {
-    entries: indexmap::map::Iter<'a, Key, Node>,
+    entries: crate::map::Iter<'a>,
     value: Option<(&'a Key, &'a Node)>,
     key: &'k str,
 }

@@ -605,7 +605,9 @@ pub(crate) mod tests {
         for i in 0..400 {
             text.push_str(&format!("k{i}:\n"));
             for j in 0..(i % 7) * 20 {
-                text.push_str(&format!("  v{j}: [1, x, {j}.5]\n  m{j}:\n  - a: 'q{j}'\n    b: null\n"));
+                text.push_str(&format!(
+                    "  v{j}: [1, x, {j}.5]\n  m{j}:\n  - a: 'q{j}'\n    b: null\n"
+                ));
             }
             text.push_str(&format!("s{i}: {i}\nl{i}:\n- {{}}\n- []\n"));
         }
@@ -615,7 +617,10 @@ pub(crate) mod tests {
         let mut serial = String::new();
         write_map(map, 0, false, &mut serial);
         assert_eq!(to_yaml(&tree), serial);
-        assert_eq!(load_str(&serial, "t.yaml", &Limits::default()).unwrap(), tree);
+        assert_eq!(
+            load_str(&serial, "t.yaml", &Limits::default()).unwrap(),
+            tree
+        );
     }
 
     #[test]

@@ -23,9 +23,9 @@ use super::limits::{Budget, Cost, Exceeded, Limits, NODE_BYTES};
 use super::reader;
 use super::scalar::{self, Plain};
 use crate::error::{Error, ErrorKind};
+use crate::map::Entry;
 use crate::node::{Key, Map, Node, Value};
 use crate::origin::{Name, Origin};
-use indexmap::map::Entry;
 use saphyr_parser::{Event, Marker, Parser, ScalarStyle, ScanError, Span, Tag};
 use std::borrow::Cow;
 
