@@ -31,9 +31,10 @@ pub(crate) const INDEX_AT: usize = 8;
 /// The ordered mapping of a DictConfig: [`Key`] to [`Node`], in insertion
 /// order.
 ///
-/// It is one pointer, so that a [`Value`](crate::Value) takes 32 bytes:
-/// most values of a tree are scalars, and every one of them pays for the
-/// largest variant. Equality ignores the order, as a Python dict's (and
+/// It is 32 bytes, the size of a [`Value`](crate::Value) (whose tag fits in
+/// the entries' capacity): most values of a tree are scalars, and every one
+/// of them pays for the largest variant. An empty map allocates nothing, a
+/// small one allocates its entries only. Equality ignores the order, as a Python dict's (and
 /// `IndexMap`'s).
 ///
 /// ```
@@ -47,7 +48,7 @@ pub(crate) const INDEX_AT: usize = 8;
 /// assert_eq!(m.into_iter().count(), 2);
 /// ```
 #[derive(Clone, Default)]
-pub struct Map(Box<Inner>);
+pub struct Map(Inner);
 
 #[derive(Clone, Default)]
 struct Inner {
@@ -110,7 +111,7 @@ impl Map {
         } else {
             None
         };
-        Map(Box::new(Inner { entries, index }))
+        Map(Inner { entries, index })
     }
 
     /// The map as an `IndexMap`, in the same order.
@@ -354,7 +355,7 @@ impl Map {
     /// Appends a key known to be new; its position.
     /// `hash`: the key's hash in the index, when [`Map::find`] computed it.
     fn push(&mut self, key: Key, value: Node, hash: Option<u64>) -> usize {
-        let inner = &mut *self.0;
+        let inner = &mut self.0;
         let i = inner.entries.len();
         inner.entries.push((key, value));
         match &mut inner.index {
@@ -386,7 +387,7 @@ impl Map {
 
     /// The index again after entries moved: positions changed.
     fn reindex(&mut self) {
-        let inner = &mut *self.0;
+        let inner = &mut self.0;
         inner.index = if inner.entries.len() > INDEX_AT {
             Index::build(&inner.entries, inner.entries.len())
         } else {
