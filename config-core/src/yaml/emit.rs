@@ -77,25 +77,14 @@ fn push_int(i: i64, out: &mut String) {
 /// entries at the root are written independently of each other, so the
 /// parts joined are the text written in one go.
 fn write_root(map: &Map, out: &mut String) {
-    let weights: Vec<usize> = map.values().map(|n| weight(n, 3)).collect();
-    let total: usize = weights.iter().sum();
-    if total < SPLIT_NODES {
+    let Some((cut, tail_weight)) = cut(map) else {
         return write_map(map, 0, false, out);
-    }
-    let mut sum = 0;
-    let cut = weights
-        .iter()
-        .position(|w| {
-            sum += w;
-            2 * sum >= total
-        })
-        .map_or(map.len(), |i| i + 1);
-    let entries = map.as_slice();
-    let (head, tail) = (&entries[..cut], &entries[cut..]);
+    };
+    let (head, tail) = map.as_slice().split_at(cut);
     std::thread::scope(|s| {
         let second = std::thread::Builder::new().spawn_scoped(s, || {
             // About 16 bytes of text a node counted.
-            let mut text = String::with_capacity(16 * (total - sum));
+            let mut text = String::with_capacity(16 * tail_weight);
             tail.iter()
                 .for_each(|(k, v)| write_entry(k, v, 0, &mut text));
             text
@@ -107,6 +96,29 @@ fn write_root(map: &Map, out: &mut String) {
             Err(_) => tail.iter().for_each(|(k, v)| write_entry(k, v, 0, out)),
         }
     });
+}
+
+/// Where to cut a big root mapping (the position of the first entry of
+/// the second part) and the weight of that part; `None` for a small root.
+fn cut(map: &Map) -> Option<(usize, usize)> {
+    // A first count, one level deep, spares small trees the deeper one.
+    if map.values().map(|n| weight(n, 1)).sum::<usize>() * 4 < SPLIT_NODES {
+        return None;
+    }
+    let weights: Vec<usize> = map.values().map(|n| weight(n, 3)).collect();
+    let total: usize = weights.iter().sum();
+    if total < SPLIT_NODES {
+        return None;
+    }
+    let mut sum = 0;
+    let cut = weights
+        .iter()
+        .position(|w| {
+            sum += w;
+            2 * sum >= total
+        })
+        .map_or(map.len(), |i| i + 1);
+    Some((cut, total - sum))
 }
 
 /// The nodes of `node` down to `depth` levels (a cheap measure of the work
@@ -613,7 +625,7 @@ pub(crate) mod tests {
         }
         let tree = load_str(&text, "t.yaml", &Limits::default()).unwrap();
         let map = tree.as_map().unwrap();
-        assert!(map.values().map(|n| weight(n, 3)).sum::<usize>() >= SPLIT_NODES);
+        assert!(cut(map).is_some_and(|(at, _)| at > 0 && at < map.len()));
         let mut serial = String::new();
         write_map(map, 0, false, &mut serial);
         assert_eq!(to_yaml(&tree), serial);
