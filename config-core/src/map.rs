@@ -757,4 +757,119 @@ mod tests {
         assert_eq!(m.len(), INDEX_AT);
         assert!(m.values().all(|v| v == &Node::from(2)));
     }
+
+    /// One step of [`agrees_with_indexmap`].
+    #[derive(Debug, Clone)]
+    enum Op {
+        Insert(u8, i64),
+        ShiftRemove(u8),
+        ShiftInsert(usize, u8, i64),
+        Entry(u8, i64),
+        Pop,
+        Truncate(usize),
+        Retain(u8),
+        Drain(usize, usize),
+        SplitOff(usize),
+        Sort,
+    }
+
+    fn op() -> impl proptest::strategy::Strategy<Value = Op> {
+        use proptest::prelude::*;
+        // Keys from a small pool, so that inserts hit existing keys and maps
+        // cross the index threshold both ways.
+        let k = 0u8..24;
+        prop_oneof![
+            6 => (k.clone(), any::<i64>()).prop_map(|(k, v)| Op::Insert(k, v)),
+            2 => k.clone().prop_map(Op::ShiftRemove),
+            1 => (0usize..30, k.clone(), any::<i64>()).prop_map(|(i, k, v)| Op::ShiftInsert(i, k, v)),
+            2 => (k.clone(), any::<i64>()).prop_map(|(k, v)| Op::Entry(k, v)),
+            1 => Just(Op::Pop),
+            1 => (0usize..30).prop_map(Op::Truncate),
+            1 => k.prop_map(Op::Retain),
+            1 => (0usize..30, 0usize..30).prop_map(|(a, b)| Op::Drain(a, b)),
+            1 => (0usize..30).prop_map(Op::SplitOff),
+            1 => Just(Op::Sort),
+        ]
+    }
+
+    proptest::proptest! {
+        #![proptest_config(crate::proptest_cases::cases(200))]
+
+        /// Any sequence of operations leaves the same entries, in the same
+        /// order, as on an `IndexMap`, and every key is found where it is.
+        #[test]
+        fn agrees_with_indexmap(ops in proptest::collection::vec(op(), 0..80)) {
+            let mut m = Map::new();
+            let mut model: indexmap::IndexMap<Key, Node> = indexmap::IndexMap::new();
+            for op in ops {
+                match op {
+                    Op::Insert(k, v) => {
+                        proptest::prop_assert_eq!(
+                            m.insert_full(key(k.into()), Node::from(v)),
+                            model.insert_full(key(k.into()), Node::from(v))
+                        );
+                    }
+                    Op::ShiftRemove(k) => {
+                        proptest::prop_assert_eq!(
+                            m.shift_remove(&key(k.into())),
+                            model.shift_remove(&key(k.into()))
+                        );
+                    }
+                    Op::ShiftInsert(i, k, v) => {
+                        // IndexMap panics past the end (one past, for a new key).
+                        let limit = if model.contains_key(&key(k.into())) {
+                            model.len().saturating_sub(1)
+                        } else {
+                            model.len()
+                        };
+                        if i <= limit {
+                            proptest::prop_assert_eq!(
+                                m.shift_insert(i, key(k.into()), Node::from(v)),
+                                model.shift_insert(i, key(k.into()), Node::from(v))
+                            );
+                        }
+                    }
+                    Op::Entry(k, v) => {
+                        let ours = match m.entry(key(k.into())) {
+                            Entry::Occupied(mut e) => Some(e.insert(Node::from(v))),
+                            Entry::Vacant(e) => {
+                                e.insert(Node::from(v));
+                                None
+                            }
+                        };
+                        proptest::prop_assert_eq!(ours, model.insert(key(k.into()), Node::from(v)));
+                    }
+                    Op::Pop => proptest::prop_assert_eq!(m.pop(), model.pop()),
+                    Op::Truncate(n) => {
+                        m.truncate(n);
+                        model.truncate(n);
+                    }
+                    Op::Retain(k) => {
+                        m.retain(|key, _| key.as_str().is_some_and(|s| s.len() % 2 == usize::from(k % 2)));
+                        model.retain(|key, _| key.as_str().is_some_and(|s| s.len() % 2 == usize::from(k % 2)));
+                    }
+                    Op::Drain(a, b) => {
+                        let (a, b) = (a.min(b).min(model.len()), a.max(b).min(model.len()));
+                        proptest::prop_assert!(m.drain(a..b).eq(model.drain(a..b)));
+                    }
+                    Op::SplitOff(at) => {
+                        if at <= model.len() {
+                            let ours: Vec<_> = m.split_off(at).into_iter().collect();
+                            let theirs: Vec<_> = model.split_off(at).into_iter().collect();
+                            proptest::prop_assert_eq!(ours, theirs);
+                        }
+                    }
+                    Op::Sort => {
+                        m.sort_by(|a, _, b, _| a.to_string().cmp(&b.to_string()));
+                        model.sort_by(|a, _, b, _| a.to_string().cmp(&b.to_string()));
+                    }
+                }
+                proptest::prop_assert!(m.iter().eq(model.iter()));
+                for (i, k) in model.keys().enumerate() {
+                    proptest::prop_assert_eq!(m.get_index_of(k), Some(i));
+                }
+                proptest::prop_assert_eq!(m.get_index_of(&key(99)), None);
+            }
+        }
+    }
 }
