@@ -5,9 +5,9 @@
 //! them small (a handful of keys), and a map entry for every key: so a
 //! `Map` is a vector of entries in insertion order, searched from end to
 //! end while it is small, with a hash index of entry positions built only
-//! once it holds more than [`INDEX_AT`] entries. Small maps then cost one
-//! allocation for their entries and no hashing; big maps look keys up in
-//! constant time as before.
+//! once it holds more than 8 entries. Small maps then cost one allocation
+//! for their entries and no hashing; big maps look keys up in constant
+//! time as before.
 //!
 //! The methods are those of `indexmap::IndexMap` that a config tree uses,
 //! with the same names and meaning (`shift_remove` keeps the order, as
