@@ -76,7 +76,7 @@ fn join(
     let ((mut root, t1), (tail, t2)) = (first.ok()?, second.ok()?);
     // The second half opened a root mapping of its own, which the whole
     // text does not have.
-    if (t1 + t2).saturating_sub(NODE_BYTES) > limits.max_tree_bytes {
+    if t1.saturating_add(t2).saturating_sub(NODE_BYTES) > limits.max_tree_bytes {
         return None;
     }
     let (Value::Map(map), Value::Map(rest)) = (&mut root.value, tail.value) else {
