@@ -218,6 +218,16 @@ impl Map {
         self.0.entries.last().map(pair)
     }
 
+    /// The first entry, its value mutably.
+    pub fn first_mut(&mut self) -> Option<(&Key, &mut Node)> {
+        self.0.entries.first_mut().map(pair_mut)
+    }
+
+    /// The last entry, its value mutably.
+    pub fn last_mut(&mut self) -> Option<(&Key, &mut Node)> {
+        self.0.entries.last_mut().map(pair_mut)
+    }
+
     /// Sets `key` to `value`: an existing key keeps its position and gives
     /// back its old value; a new one goes last.
     pub fn insert(&mut self, key: Key, value: Node) -> Option<Node> {
@@ -264,6 +274,48 @@ impl Map {
         let removed = self.0.entries.remove(i);
         self.reindex();
         Some(removed)
+    }
+
+    /// Removes `key`, moving the last entry into its place (as
+    /// `IndexMap::swap_remove`; here it costs what `shift_remove` does).
+    pub fn swap_remove<Q: ?Sized + Hash + Equivalent<Key>>(&mut self, key: &Q) -> Option<Node> {
+        self.swap_remove_entry(key).map(|(_, v)| v)
+    }
+
+    /// [`Map::swap_remove`], with the stored key.
+    pub fn swap_remove_entry<Q: ?Sized + Hash + Equivalent<Key>>(
+        &mut self,
+        key: &Q,
+    ) -> Option<(Key, Node)> {
+        let i = self.get_index_of(key)?;
+        self.swap_remove_index(i)
+    }
+
+    /// Removes the entry at position `i`, moving the last entry into its
+    /// place.
+    pub fn swap_remove_index(&mut self, i: usize) -> Option<(Key, Node)> {
+        if i >= self.len() {
+            return None;
+        }
+        let removed = self.0.entries.swap_remove(i);
+        self.reindex();
+        Some(removed)
+    }
+
+    /// Moves the entry at position `from` to position `to`, shifting the
+    /// ones between; nothing when either is past the end.
+    pub fn move_index(&mut self, from: usize, to: usize) {
+        let n = self.len();
+        if from >= n || to >= n || from == to {
+            return;
+        }
+        let entries = &mut self.0.entries;
+        if from < to {
+            entries[from..=to].rotate_left(1);
+        } else {
+            entries[to..=from].rotate_right(1);
+        }
+        self.reindex();
     }
 
     /// Removes the last entry.
@@ -771,6 +823,8 @@ mod tests {
         Drain(usize, usize),
         SplitOff(usize),
         Sort,
+        SwapRemove(u8),
+        Move(usize, usize),
     }
 
     fn op() -> impl proptest::strategy::Strategy<Value = Op> {
@@ -789,6 +843,8 @@ mod tests {
             1 => (0usize..30, 0usize..30).prop_map(|(a, b)| Op::Drain(a, b)),
             1 => (0usize..30).prop_map(Op::SplitOff),
             1 => Just(Op::Sort),
+            1 => (0u8..24).prop_map(Op::SwapRemove),
+            1 => (0usize..30, 0usize..30).prop_map(|(a, b)| Op::Move(a, b)),
         ]
     }
 
@@ -857,6 +913,19 @@ mod tests {
                             let ours: Vec<_> = m.split_off(at).into_iter().collect();
                             let theirs: Vec<_> = model.split_off(at).into_iter().collect();
                             proptest::prop_assert_eq!(ours, theirs);
+                        }
+                    }
+                    Op::SwapRemove(k) => {
+                        proptest::prop_assert_eq!(
+                            m.swap_remove(&key(k.into())),
+                            model.swap_remove(&key(k.into()))
+                        );
+                    }
+                    Op::Move(a, b) => {
+                        // IndexMap panics past the end.
+                        if a < model.len() && b < model.len() {
+                            m.move_index(a, b);
+                            model.move_index(a, b);
                         }
                     }
                     Op::Sort => {
