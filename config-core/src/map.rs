@@ -152,16 +152,7 @@ impl Map {
 
     /// The position of `key`.
     pub fn get_index_of<Q: ?Sized + Hash + Equivalent<Key>>(&self, key: &Q) -> Option<usize> {
-        let entries = &self.0.entries;
-        match &self.0.index {
-            None => entries.iter().position(|(k, _)| key.equivalent(k)),
-            Some(ix) => ix
-                .table
-                .find(ix.hasher.hash_one(key), |&i| {
-                    key.equivalent(&entries[i as usize].0)
-                })
-                .map(|&i| i as usize),
-        }
+        self.find(key).0
     }
 
     /// The value of `key`.
@@ -268,12 +259,7 @@ impl Map {
 
     /// Removes the entry at position `i`, keeping the order of the others.
     pub fn shift_remove_index(&mut self, i: usize) -> Option<(Key, Node)> {
-        if i >= self.len() {
-            return None;
-        }
-        let removed = self.0.entries.remove(i);
-        self.reindex();
-        Some(removed)
+        self.remove_index(i, false)
     }
 
     /// Removes `key`, moving the last entry into its place (as
@@ -294,12 +280,7 @@ impl Map {
     /// Removes the entry at position `i`, moving the last entry into its
     /// place.
     pub fn swap_remove_index(&mut self, i: usize) -> Option<(Key, Node)> {
-        if i >= self.len() {
-            return None;
-        }
-        let removed = self.0.entries.swap_remove(i);
-        self.reindex();
-        Some(removed)
+        self.remove_index(i, true)
     }
 
     /// Moves the entry at position `from` to position `to`, shifting the
@@ -320,9 +301,16 @@ impl Map {
 
     /// Removes the last entry.
     pub fn pop(&mut self) -> Option<(Key, Node)> {
-        let last = self.0.entries.pop()?;
-        self.reindex();
-        Some(last)
+        let inner = &mut self.0;
+        let i = inner.entries.len().checked_sub(1)?;
+        // The other positions stay: only the last one leaves the index.
+        if let Some(ix) = &mut inner.index {
+            let hash = ix.hasher.hash_one(&inner.entries[i].0);
+            if let Ok(slot) = ix.table.find_entry(hash, |&j| j as usize == i) {
+                slot.remove();
+            }
+        }
+        inner.entries.pop()
     }
 
     /// Keeps the entries for which `keep` is true, in order.
@@ -425,16 +413,37 @@ impl Map {
 
     /// The position of `key`, else (with an index) its hash there: a new
     /// key is then indexed without hashing it again.
-    fn find(&self, key: &Key) -> (Option<usize>, Option<u64>) {
+    fn find<Q: ?Sized + Hash + Equivalent<Key>>(&self, key: &Q) -> (Option<usize>, Option<u64>) {
         let entries = &self.0.entries;
         match &self.0.index {
-            None => (entries.iter().position(|(k, _)| k == key), None),
+            None => (entries.iter().position(|(k, _)| key.equivalent(k)), None),
             Some(ix) => {
                 let hash = ix.hasher.hash_one(key);
-                let found = ix.table.find(hash, |&i| &entries[i as usize].0 == key);
+                let found = ix
+                    .table
+                    .find(hash, |&i| key.equivalent(&entries[i as usize].0));
                 (found.map(|&i| i as usize), Some(hash))
             }
         }
+    }
+
+    /// Removes the entry at position `i`: keeping the others' order, or
+    /// moving the last entry into its place (`swap`).
+    fn remove_index(&mut self, i: usize, swap: bool) -> Option<(Key, Node)> {
+        if i >= self.len() {
+            return None;
+        }
+        if i + 1 == self.len() {
+            return self.pop();
+        }
+        let entries = &mut self.0.entries;
+        let removed = if swap {
+            entries.swap_remove(i)
+        } else {
+            entries.remove(i)
+        };
+        self.reindex();
+        Some(removed)
     }
 
     /// The index again after entries moved: positions changed.
