@@ -610,7 +610,7 @@ pub(super) mod tests {
     use std::path::Path;
 
     /// Values, key order and every origin agree.
-    fn same(a: &Node, b: &Node) -> Result<(), String> {
+    pub(crate) fn same(a: &Node, b: &Node) -> Result<(), String> {
         if a.origin != b.origin {
             return Err(format!("origin {} vs {}", a.origin, b.origin));
         }

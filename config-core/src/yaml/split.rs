@@ -98,21 +98,8 @@ fn join(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::yaml::fast::tests::same;
     use crate::yaml::Limits;
-
-    /// Values, key order and every origin agree.
-    fn same(a: &Node, b: &Node) -> bool {
-        a.origin == b.origin
-            && match (&a.value, &b.value) {
-                (Value::Map(x), Value::Map(y)) => {
-                    x.keys().eq(y.keys()) && x.values().zip(y.values()).all(|(p, q)| same(p, q))
-                }
-                (Value::List(x), Value::List(y)) => {
-                    x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same(p, q))
-                }
-                (x, y) => x == y,
-            }
-    }
 
     /// Split or not, the fast path's answer: the same tree, or no tree.
     /// True when the text was split.
@@ -122,7 +109,9 @@ mod tests {
         let whole = fast::load(text, &path, &limits).ok();
         match (load_split(text, &path, &limits), whole) {
             (Some(split), Some(whole)) => {
-                assert!(same(&split, &whole), "{text:?}");
+                if let Err(e) = same(&split, &whole) {
+                    panic!("{text:?}: {e}");
+                }
                 true
             }
             (Some(_), None) => panic!("split accepted what the whole path refuses: {text:?}"),
