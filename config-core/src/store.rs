@@ -496,9 +496,8 @@ mod tests {
     use crate::node::Value;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
-    #[test]
-    fn lazy_entries_build_once() {
-        static_assertions();
+    /// A store whose lazy entry `experiment/a` counts its builds.
+    fn counted_store() -> (ConfigStore, Arc<AtomicUsize>) {
         let count = Arc::new(AtomicUsize::new(0));
         let mut store = ConfigStore::new();
         let c = count.clone();
@@ -506,6 +505,13 @@ mod tests {
             c.fetch_add(1, Ordering::SeqCst);
             Node::from(1)
         });
+        (store, count)
+    }
+
+    #[test]
+    fn lazy_entries_build_once() {
+        static_assertions();
+        let (store, count) = counted_store();
         assert_eq!(count.load(Ordering::SeqCst), 0);
         let e = store.get("experiment/a").unwrap();
         assert_eq!(e.node().value, Value::Int(1));
@@ -516,13 +522,7 @@ mod tests {
 
     #[test]
     fn single_use_stores_build_per_load_and_keep_nothing() {
-        let count = Arc::new(AtomicUsize::new(0));
-        let mut store = ConfigStore::new();
-        let c = count.clone();
-        store.add_lazy("experiment", "a", move || {
-            c.fetch_add(1, Ordering::SeqCst);
-            Node::from(1)
-        });
+        let (mut store, count) = counted_store();
         store.add("db", "mysql", Node::from(2));
         store.set_single_use();
         let e = store.get("experiment/a").unwrap();
