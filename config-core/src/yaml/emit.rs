@@ -85,15 +85,14 @@ fn write_root(map: &Map, out: &mut String) {
         let second = std::thread::Builder::new().spawn_scoped(s, || {
             // About 16 bytes of text a node counted.
             let mut text = String::with_capacity(16 * tail_weight);
-            tail.iter()
-                .for_each(|(k, v)| write_entry(k, v, 0, &mut text));
+            write_entries(tail, 0, &mut text);
             text
         });
-        head.iter().for_each(|(k, v)| write_entry(k, v, 0, out));
+        write_entries(head, 0, out);
         match second {
             Ok(h) => out.push_str(&h.join().unwrap_or_else(|p| std::panic::resume_unwind(p))),
             // No thread to be had: write it here.
-            Err(_) => tail.iter().for_each(|(k, v)| write_entry(k, v, 0, out)),
+            Err(_) => write_entries(tail, 0, out),
         }
     });
 }
@@ -135,19 +134,20 @@ fn weight(node: &Node, depth: usize) -> usize {
 /// A non-empty mapping at `indent`; with `inline`, the first key goes on the
 /// current line (after a list's `- `).
 fn write_map(map: &Map, indent: usize, inline: bool, out: &mut String) {
-    let mut entries = map.iter();
-    if inline {
-        if let Some((key, value)) = entries.next() {
-            write_pair(key, value, indent, out);
-        }
+    let mut entries = map.as_slice();
+    if let (true, Some(((key, value), rest))) = (inline, entries.split_first()) {
+        write_pair(key, value, indent, out);
+        entries = rest;
     }
-    entries.for_each(|(key, value)| write_entry(key, value, indent, out));
+    write_entries(entries, indent, out);
 }
 
-/// One `key: value` of a mapping at `indent`, on a line of its own.
-fn write_entry(key: &Key, value: &Node, indent: usize, out: &mut String) {
-    pad(out, indent);
-    write_pair(key, value, indent, out);
+/// Entries of a mapping at `indent`, each on a line of its own.
+fn write_entries(entries: &[(Key, Node)], indent: usize, out: &mut String) {
+    for (key, value) in entries {
+        pad(out, indent);
+        write_pair(key, value, indent, out);
+    }
 }
 
 /// `key: value` where the line is already indented.
