@@ -236,9 +236,12 @@ impl Map {
     /// Sets `key` to `value` at position `i` (a new key), or moves an
     /// existing key there, giving back its old value.
     pub fn shift_insert(&mut self, i: usize, key: Key, value: Node) -> Option<Node> {
-        let old = self.shift_remove(&key);
-        let at = i.min(self.len());
-        self.0.entries.insert(at, (key, value));
+        let found = self.find(&key).0;
+        let entries = &mut self.0.entries;
+        let old = found.map(|j| entries.remove(j).1);
+        let at = i.min(entries.len());
+        entries.insert(at, (key, value));
+        // One rebuild for both moves.
         self.reindex();
         old
     }
