@@ -4,7 +4,7 @@
 //! Hydra 1.3 and OmegaConf 2.3 semantics.
 //!
 //! The flow, one way: **load** ([`yaml`]) → **compose** ([`compose`], driven
-//! by [`overrides`] and the [`defaults`] list over a [`store`] and search
+//! by [`overrides`] and the defaults list over a [`ConfigStore`] and search
 //! path) → **resolve** ([`interp`]) → **type** (the `#[derive(Config)]`
 //! layer) → **freeze**.
 //!

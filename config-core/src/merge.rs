@@ -35,7 +35,8 @@ pub enum ListMerge {
 }
 
 /// The schema's say in a merge: the typed layer checks and coerces values,
-/// and chooses list policies, through this hook. [`NoHook`] is plain OmegaConf.
+/// and chooses list policies, through this hook. Without one ([`merge`]) it
+/// is plain OmegaConf.
 pub trait MergeHook {
     /// The list policy for the node at `key`.
     fn list_policy(&self, _key: &str) -> ListMerge {

@@ -47,7 +47,7 @@ pub enum Origin {
         /// The override as written, e.g. `trainer.max_iter=10`.
         text: Name,
     },
-    /// An entry registered in a [`ConfigStore`](crate::store) from code.
+    /// An entry registered in a [`ConfigStore`](crate::ConfigStore) from code.
     Store {
         /// Group path, empty for a primary config.
         group: Name,
@@ -81,7 +81,7 @@ impl Origin {
         }
     }
 
-    /// An entry of the [`ConfigStore`](crate::store): `group` (empty for a
+    /// An entry of the [`ConfigStore`](crate::ConfigStore): `group` (empty for a
     /// primary config) and option `name`.
     pub fn store(group: &str, name: &str) -> Origin {
         Origin::Store {

@@ -400,7 +400,7 @@ impl ConfigSource for DirSource {
     /// anything is read; then `yaml::read_text` refuses FIFOs, devices and
     /// files over the size limit, and reads with a bound. A plain file in
     /// a directory without symlinks (the common case) takes one `lstat`
-    /// for all of that ([`DirSource::probe`]).
+    /// for all of that (`DirSource::probe`).
     fn load_cached(
         &self,
         config_path: &str,
@@ -618,7 +618,7 @@ impl Repository {
         self
     }
 
-    /// Puts Hydra's own configs ([`crate::hydra::HydraSource`]) first, as
+    /// Puts Hydra's own configs (the `hydra` module's `HydraSource`) first, as
     /// `pkg://hydra.conf` is first in Hydra's search path; a no-op when they
     /// are there already.
     pub fn with_hydra(mut self) -> Repository {

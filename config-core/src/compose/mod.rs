@@ -9,7 +9,7 @@
 //! 2. splits them into group overrides (`db=mysql`, `+experiment=x`, `~db`)
 //!    and value overrides (`trainer.max_iter=10`), as Hydra does: an
 //!    override names a group when the group exists and the value is not a dict;
-//! 3. builds the defaults list ([`crate::defaults`]);
+//! 3. builds the defaults list (the private `defaults` module);
 //! 4. merges the selected configs in order, each at its package;
 //! 5. closes the result (struct mode) and applies the value overrides left
 //!    to right with the reference's rules.
@@ -340,7 +340,8 @@ impl Composer {
     /// skipped, as are group choices left `???`, and sweeping Hydra's own
     /// keys is an error. `config_name: None` composes without a primary
     /// config. The `hydra` node is returned beside the task config; it is
-    /// not completed (see [`crate::hydra::complete`]).
+    /// not completed with what only a run knows (the [`app`](crate::app) layer
+    /// does that).
     pub fn compose_mode(
         &self,
         config_name: Option<&str>,

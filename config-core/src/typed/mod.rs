@@ -71,11 +71,13 @@
 //! assert_eq!(err.hints(), ["did you mean trainer.max_iter?"]);
 //! ```
 //!
-//! Modules: [`value`] (field conversions), [`coerce`] (OmegaConf's typed
-//! coercions and their errors), [`schema`] (the table, override checks,
-//! the merge hook, `--help`), [`jsonschema`], [`validate`], [`frozen`],
-//! [`dict`] (open subtrees), [`lazy`] (object descriptions and the
-//! registry), [`targets`] (typed constructors' argument schemas).
+//! Modules (private; their items are re-exported here): `value` (field
+//! conversions, [`ConfigValue`]), `coerce` (OmegaConf's typed coercions and
+//! their errors), `schema` (the table, override checks, the merge hook,
+//! `--help`: [`Schema`], [`SchemaHook`]), `jsonschema` ([`json_schema`]),
+//! `validate` ([`Errors`]), `frozen` ([`Frozen`]), `dict` (open subtrees,
+//! [`DictConfig`]), `lazy` (object descriptions and the [`Registry`]),
+//! `targets` (typed constructors' argument schemas, [`TypedTargets`]).
 
 #[cfg(feature = "cli")]
 mod app;

@@ -1,5 +1,5 @@
 //! The Cosmos-Predict2.5 video2world training config, as the imaginaire
-//! stack writes it: `make_config()` builds the root [`Config`] with its
+//! stack writes it: `make_config()` builds the root [`Config`](struct@Config) with its
 //! defaults and registers the groups; `override(config, ["--",
 //! "experiment=..."])` composes, resolves and rebuilds the typed config;
 //! then `validate()` and `freeze()`; then training.
