@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{case_yaml, corpus, load};
+use common::{case_yaml, corpus, load, parse};
 use config_core::{cli, Node, Value};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -69,7 +69,7 @@ fn expect(
         };
     }
     let out = got.map_err(|e| format!("unexpected error: {e}"))?;
-    let got = Node::from_yaml_str(&out).map_err(|e| format!("output is not YAML ({e}):\n{out}"))?;
+    let got = parse(&out).map_err(|e| format!("output is not YAML ({e}):\n{out}"))?;
     let want = load(expected);
     if got == want {
         Ok(())
@@ -211,8 +211,7 @@ fn check_overrides(dir: &Path) -> Checks {
 
 fn compare_override(item: &Node, got: Result<String, String>) -> Result<(), String> {
     let out = got.map_err(|e| format!("unexpected error: {e}"))?;
-    let parsed =
-        Node::from_yaml_str(&out).map_err(|e| format!("output is not YAML ({e}):\n{out}"))?;
+    let parsed = parse(&out).map_err(|e| format!("output is not YAML ({e}):\n{out}"))?;
     let first = parsed
         .as_list()
         .and_then(|l| l.first())

@@ -21,7 +21,7 @@
 
 mod common;
 
-use common::{case_yaml, corpus, load};
+use common::{case_yaml, corpus, load, parse};
 use config_core::float_repr;
 use config_core::{Key, Map, Node, Value};
 use std::io::Read;
@@ -319,7 +319,7 @@ fn load_yaml(text: &str) -> Result<Node, String> {
             }
             wrapped.push('\n');
         }
-        if let Some(root) = Node::from_yaml_str(&wrapped)
+        if let Some(root) = parse(&wrapped)
             .ok()
             .and_then(|w| w.get("document").cloned())
         {
@@ -328,7 +328,7 @@ fn load_yaml(text: &str) -> Result<Node, String> {
             }
         }
     }
-    Node::from_yaml_str(text).map_err(|e| {
+    parse(text).map_err(|e| {
         let e = e.to_string();
         e.lines().next().unwrap_or_default().to_string()
     })

@@ -32,6 +32,7 @@
 //! ```
 
 mod builtins;
+pub(crate) mod creation;
 #[doc(hidden)]
 pub mod grammar;
 pub mod limits;

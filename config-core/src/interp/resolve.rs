@@ -1530,7 +1530,7 @@ fn truncate(s: &str) -> String {
     format!("{}...", &s[..end])
 }
 
-fn grammar_error(text: &str, g: &GrammarError) -> Error {
+pub(crate) fn grammar_error(text: &str, g: &GrammarError) -> Error {
     let e = Error::new(
         ErrorKind::Grammar,
         format!("Invalid interpolation '{}': {}", truncate(text), g.message),

@@ -36,6 +36,16 @@ const RAISE: &str = "pass your own `yaml::Limits` to `yaml::load_str`/`load_file
 
 /// Loads one YAML document as OmegaConf does (see the module docs).
 pub(crate) fn load(text: &str, source: &str, limits: &Limits) -> Result<Node, Error> {
+    let root = load_data(text, source, limits)?;
+    // OmegaConf refuses a malformed interpolation when it creates the node.
+    if text.contains("${") {
+        crate::interp::creation::check_tree(&root)?;
+    }
+    Ok(root)
+}
+
+/// [`load`] without the check of interpolations: YAML read as data.
+pub(crate) fn load_data(text: &str, source: &str, limits: &Limits) -> Result<Node, Error> {
     let path = Name::new(source);
     if text.len() > limits.max_size {
         return Err(Error::new(
@@ -53,8 +63,7 @@ pub(crate) fn load(text: &str, source: &str, limits: &Limits) -> Result<Node, Er
         })
         .with_hint(format!("raise `Limits::max_size`: {RAISE}")));
     }
-    let root = parse_document(text, &path, limits)?;
-    top_level(root, &path, limits)
+    top_level(parse_document(text, &path, limits)?, &path, limits)
 }
 
 /// The root node of the only document in `text`, or `None` for no document.

@@ -60,7 +60,10 @@ use crate::node::Node;
 use std::path::Path;
 
 /// Loads a YAML document as OmegaConf 2.3's loader does. `source` labels the
-/// origins (a file path, or `<string>`).
+/// origins (a file path, or `<string>`). As `OmegaConf.create`, it refuses
+/// a string value that holds a malformed interpolation (`a: ${`), even one
+/// that is never resolved; [`load_data_str`] reads YAML that is data, not
+/// config.
 ///
 /// ```
 /// use config_core::yaml::{load_str, Limits};
@@ -75,11 +78,37 @@ pub fn load_str(text: &str, source: &str, limits: &Limits) -> Result<Node, Error
     load::load(text, source, limits)
 }
 
+/// [`load_str`] for YAML that is data rather than config (a list of
+/// override strings, a test's expected output): the same tree, without the
+/// check that its `${...}` strings are valid interpolations.
+///
+/// ```
+/// use config_core::yaml::{load_data_str, load_str, Limits};
+/// assert!(load_str("- v=${}\n", "o.yaml", &Limits::default()).is_err());
+/// let data = load_data_str("- v=${}\n", "o.yaml", &Limits::default()).unwrap();
+/// assert_eq!(data.to_yaml(), "- v=${}\n");
+/// ```
+pub fn load_data_str(text: &str, source: &str, limits: &Limits) -> Result<Node, Error> {
+    load::load_data(text, source, limits)
+}
+
 /// Loads a YAML file (see [`load_str`]); origins name `path` as given.
 /// Only a regular file (symlinks followed) is read, and at most
 /// `limits.max_size` bytes of it: a FIFO, a device or a bigger file is an
 /// error at once.
 pub fn load_file(path: &Path, limits: &Limits) -> Result<Node, Error> {
+    let (text, label) = read_file(path, limits)?;
+    load_str(&text, &label, limits)
+}
+
+/// [`load_file`] for a file of data (see [`load_data_str`]).
+pub fn load_data_file(path: &Path, limits: &Limits) -> Result<Node, Error> {
+    let (text, label) = read_file(path, limits)?;
+    load_data_str(&text, &label, limits)
+}
+
+/// The text of the file at `path` and its label, read as [`load_file`] says.
+fn read_file(path: &Path, limits: &Limits) -> Result<(String, String), Error> {
     let label = path.display().to_string();
     let meta = std::fs::metadata(path).map_err(|e| {
         Error::new(ErrorKind::Io, format!("cannot read config file '{label}'"))
@@ -87,7 +116,7 @@ pub fn load_file(path: &Path, limits: &Limits) -> Result<Node, Error> {
             .with_hint("check the path and its permissions")
     })?;
     let text = file::read_text(path, &meta, &label, limits)?;
-    load_str(&text, &label, limits)
+    Ok((text, label))
 }
 
 /// Emits a tree as YAML, in `OmegaConf.to_yaml`'s style (see the module docs).
