@@ -252,4 +252,21 @@ mod tests {
             Node::from_yaml_str(ok).unwrap();
         }
     }
+
+    /// An override's value is checked as OmegaConf checks it when Hydra
+    /// merges the override ("Error merging override").
+    #[test]
+    fn a_malformed_override_value_fails_at_its_argument() {
+        use crate::overrides::parse_override;
+        use crate::Origin;
+        let origin = Origin::arg(1, "a='${x'");
+        let o = parse_override("a='${x'").unwrap();
+        let e = o.element().unwrap().try_to_node(&origin).unwrap_err();
+        assert_eq!(e.kind(), crate::ErrorKind::Grammar);
+        assert_eq!(e.origin(), Some(&origin));
+        for ok in ["a='${x}'", "a='\\${x'", "a='${:x}'"] {
+            let o = parse_override(ok).unwrap();
+            o.element().unwrap().try_to_node(&origin).unwrap();
+        }
+    }
 }

@@ -222,7 +222,8 @@ impl Element {
     }
 
     /// Like [`to_node`](Self::to_node), but fails on what OmegaConf rejects
-    /// (a `null` dict key) and on dict keys beyond 64 bits.
+    /// (a `null` dict key, a malformed interpolation such as the quoted
+    /// `'${x'`) and on dict keys beyond 64 bits.
     pub fn try_to_node(&self, origin: &Origin) -> Result<Node, Error> {
         self.build_node(origin, true)
     }
@@ -234,7 +235,18 @@ impl Element {
             Element::Int(i) => Value::Int(*i),
             Element::BigInt(digits) => Value::BigInt(digits.as_str().into()),
             Element::Float(x) => Value::Float(*x),
-            Element::Str { text, .. } => Value::string(text.clone()),
+            Element::Str { text, .. } => match Value::string(text.clone()) {
+                // OmegaConf refuses to create the node (Hydra: "Error merging
+                // override").
+                Value::Interp(s) if strict => {
+                    if let Err(g) = crate::interp::creation::check(&s) {
+                        return Err(crate::interp::resolve::grammar_error(&s, &g)
+                            .with_origin(origin.clone()));
+                    }
+                    Value::Interp(s)
+                }
+                v => v,
+            },
             Element::List(items) => Value::List(
                 items
                     .iter()
