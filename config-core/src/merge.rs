@@ -83,8 +83,7 @@ pub(crate) fn merge_into_writable(
     src: Node,
     hook: &dyn MergeHook,
 ) -> Result<(), Error> {
-    dereference_targets(dest, &src);
-    merge_node(dest, src, hook, "", false)
+    merge_in_steps(dest, src, hook, "")
 }
 
 /// [`merge`] of a subtree at full key `key` (the key errors name).
@@ -99,15 +98,14 @@ fn merge_at_hooked(
     key: &str,
 ) -> Result<(), Error> {
     check_merge(Some(dest), dest, &src, key, &mut Vec::new(), hook, false)?;
-    dereference_targets(dest, &src);
-    merge_node(dest, src, hook, key, false)
+    merge_in_steps(dest, src, hook, key)
 }
 
 /// Fails, before anything changes, when merging `src` into `dest` would
 /// write a readonly node. `dest` is at `path` below the merge's root, whose
 /// full key is `prefix`; `inherited`: whether `dest`'s parent is readonly.
 /// Mirrors [`merge_node`]'s writes, and, when `root` is given,
-/// [`dereference_targets`]'s: a slot holding an interpolation to a
+/// [`merge_in_steps`]'s: a slot holding an interpolation to a
 /// container is replaced by a copy of its target, then merged into. Keys
 /// are spelled out only for an error (this runs before every merge).
 fn check_merge<'s>(
@@ -171,60 +169,97 @@ fn check_merge<'s>(
     }
 }
 
-/// OmegaConf merges a mapping into a node that is an interpolation to a
-/// container by first replacing the node with (a copy of) its target. This
-/// pass does that for every such node below `dest`, before the merge proper,
-/// because only here is the whole destination tree visible.
+/// OmegaConf's merge, on reaching a key whose destination is an
+/// interpolation to a container, first replaces it by a copy of its target
+/// (`_map_merge`'s `_maybe_dereference_node`), looked up in the tree as
+/// merged so far, then merges the source's value into the copy: a mapping
+/// merges, `???` keeps the copy, a list cannot merge into a mapping.
 ///
-/// A readonly slot is left alone (the merge proper then reports it).
-pub(crate) fn dereference_targets(dest: &mut Node, src: &Node) {
-    let mut found = Vec::new();
-    let ro = dest.flags().readonly.unwrap_or(false);
-    collect_derefs(dest, dest, src, &mut Vec::new(), &mut found, ro);
-    for (path, target) in found {
-        if let Some(slot) = node_at_mut(dest, &path) {
-            let origin = slot.origin.clone();
-            *slot = target;
-            slot.origin = origin;
+/// To look the target up in the tree as merged so far, the merge runs in
+/// steps: what precedes such a key in the source (depth first, in order) is
+/// merged, then the key is dereferenced, then the merge goes on from it.
+/// Without such a key (the common case) it is one merge. A readonly slot is
+/// left alone (the merge proper then reports it).
+fn merge_in_steps(
+    dest: &mut Node,
+    mut src: Node,
+    hook: &dyn MergeHook,
+    key: &str,
+) -> Result<(), Error> {
+    let mut done: Option<Vec<Key>> = None;
+    loop {
+        let ro = dest.flags().readonly.unwrap_or(false);
+        let mut path = Vec::new();
+        if !next_deref_slot(dest, &src, done.as_deref(), &mut path, ro) {
+            return merge_node(dest, src, hook, key, false);
         }
+        let path: Vec<Key> = path.into_iter().cloned().collect();
+        if let Some(before) = split_before(&mut src, &path) {
+            merge_node(dest, before, hook, key, false)?;
+        }
+        if let Some(target) = referenced_container(dest, &path) {
+            if let Some(slot) = node_at_mut(dest, &path) {
+                // The copy keeps the target's flags and the slot's origin.
+                let origin = std::mem::take(&mut slot.origin);
+                *slot = target;
+                slot.origin = origin;
+            }
+        }
+        // A failed lookup leaves the interpolation, which the source's
+        // value then replaces: never look at it again.
+        done = Some(path);
     }
 }
 
-/// `ro`: whether `dest` is readonly (its own flag or inherited). `path`
-/// borrows the source's keys; only a found slot's path is copied.
-fn collect_derefs<'s>(
-    root: &Node,
+/// Finds, depth first in `src`'s order, the first key below `dest` whose
+/// destination is a writable interpolation and whose source value is a
+/// mapping, a list or `???` (any other value replaces it anyway), other
+/// than `done`. Leaves its path in `path` and returns true.
+fn next_deref_slot<'s>(
     dest: &Node,
     src: &'s Node,
+    done: Option<&[Key]>,
     path: &mut Vec<&'s Key>,
-    out: &mut Vec<(Vec<Key>, Node)>,
     ro: bool,
-) {
+) -> bool {
     let (Some(d), Some(s)) = (dest.as_map(), src.as_map()) else {
-        return;
+        return false;
     };
     for (k, sv) in s {
-        if sv.as_map().is_none() {
-            continue;
-        }
         let Some(dv) = d.get(k) else { continue };
         let dv_ro = dv.flags().readonly.unwrap_or(ro);
         path.push(k);
+        let wanted = matches!(sv.value, Value::Map(_) | Value::List(_) | Value::Missing);
         if let Value::Interp(_) = &dv.value {
-            if let Some(target) = referenced_container(root, path.iter().copied()) {
-                if !dv_ro {
-                    let owned = path.iter().map(|k| (*k).clone()).collect();
-                    out.push((owned, target.clone()));
-                    // The copy keeps the target's flags, below `dest`.
-                    let copy_ro = target.flags().readonly.unwrap_or(ro);
-                    collect_derefs(root, &target, sv, path, out, copy_ro);
-                }
+            let is_done = done.is_some_and(|p| p.iter().eq(path.iter().copied()));
+            if wanted && !dv_ro && !is_done {
+                return true;
             }
-        } else {
-            collect_derefs(root, dv, sv, path, out, dv_ro);
+        } else if next_deref_slot(dv, sv, done, path, dv_ro) {
+            return true;
         }
         path.pop();
     }
+    false
+}
+
+/// Takes out of `src` what precedes `path` depth first: at each level along
+/// the path, the entries before the path's key. `None` when nothing does.
+/// The part's mappings keep their origins and struct flags, but not a
+/// readonly flag, which applies once the whole source is in.
+fn split_before(src: &mut Node, path: &[Key]) -> Option<Node> {
+    let (k, rest) = path.split_first()?;
+    let origin = src.origin.clone();
+    let mut flags = src.flags();
+    flags.readonly = None;
+    let map = src.as_map_mut_raw()?;
+    let at = map.get_index_of(k)?;
+    let mut before = map.split_off(at);
+    std::mem::swap(map, &mut before);
+    if let Some(deeper) = map.first_mut().and_then(|(_, v)| split_before(v, rest)) {
+        before.insert(k.clone(), deeper);
+    }
+    (!before.is_empty()).then(|| Node::with_origin(Value::Map(before), origin).with_flags(flags))
 }
 
 fn node_at_mut<'a>(root: &'a mut Node, path: &[Key]) -> Option<&'a mut Node> {
@@ -426,6 +461,41 @@ mod tests {
         merge(&mut a, y("s: {b: 2}\nk: {b: 2}")).unwrap();
         assert_eq!(a.select("s").unwrap().unwrap().value, y("b: 2").value);
         assert_eq!(a.select("t"), y("t: {a: 1}").select("t"));
+    }
+
+    /// As OmegaConf's `_map_merge` (each checked against omegaconf 2.3.1):
+    /// the copy is made for `???` and lists too, and its target is looked up
+    /// in the tree as merged so far.
+    #[test]
+    fn interpolation_to_a_container_is_copied_when_the_merge_reaches_it() {
+        let merged = |a: &str, b: &str| {
+            let mut a = y(a);
+            merge(&mut a, y(b)).map(|()| a)
+        };
+        // `???` keeps the copy.
+        let m = merged("a: {c: 1}\nc: ${a}", "c: ???").unwrap();
+        assert_eq!(m, y("a: {c: 1}\nc: {c: 1}"));
+        // A list cannot merge into the copied mapping.
+        let e = merged("c: {b: 2}\na: ${c}", "a: [1]").unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Type);
+        assert_eq!(e.key(), Some("a"));
+        // A key merged earlier in the same step is seen; a later one is not.
+        let m = merged("c: ${b}", "b: {x: 1}\nc: {y: 2}").unwrap();
+        assert_eq!(m, y("c: {x: 1, y: 2}\nb: {x: 1}"));
+        let m = merged("c: ${b}", "c: {y: 2}\nb: {x: 1}").unwrap();
+        assert_eq!(m, y("c: {y: 2}\nb: {x: 1}"));
+        // Nested, with a failed lookup before a good one, and the parts'
+        // key order kept.
+        let m = merged(
+            "s:\n  p: ${nope}\n  q: ${t}\n  r: 0\nt: {a: 1}",
+            "s: {r: 1, p: {z: 1}, q: {b: 2}}",
+        )
+        .unwrap();
+        assert_eq!(m, y("s: {p: {z: 1}, q: {a: 1, b: 2}, r: 1}\nt: {a: 1}"));
+        assert_eq!(
+            m.to_yaml(),
+            y("s: {p: {z: 1}, q: {a: 1, b: 2}, r: 1}\nt: {a: 1}").to_yaml()
+        );
     }
 
     #[test]
