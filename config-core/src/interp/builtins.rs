@@ -161,10 +161,20 @@ pub(crate) fn oc_select(call: &mut Call<'_, '_>) -> Result<Node, Error> {
         .unwrap_or_else(|| Node::new(Value::Null));
     match call.find(&key)? {
         Found::Node(p) => {
+            // An interpolation whose result is `???` (`oc.decode:'???'`) is
+            // missing too (OmegaConf's `_is_missing` dereferences it).
+            if matches!(call.engine.node(&p).value, Value::Interp(_)) {
+                call.engine.drive(&p)?;
+            }
+            match &call.engine.node(&p).value {
+                Value::Missing => return Ok(default),
+                Value::Str(s) if s == "???" => return Ok(default),
+                _ => {}
+            }
             call.result_ref = Some(p);
             Ok(Node::new(Value::Null))
         }
-        Found::Missing | Found::None => Ok(default),
+        Found::Missing(_) | Found::None => Ok(default),
     }
 }
 
@@ -189,7 +199,9 @@ pub(crate) fn oc_deprecated(call: &mut Call<'_, '_>) -> Result<Node, Error> {
         })?,
     };
     let old_key = call.key();
-    let Found::Node(p) = call.find(&key)? else {
+    // A `???` value is a node: the interpolation gives `???` (OmegaConf's
+    // `_select_impl` with `throw_on_missing=False`).
+    let (Found::Node(p) | Found::Missing(p)) = call.find(&key)? else {
         return Err(raised(
             "ConfigKeyError",
             &format!("In oc.deprecated resolver at '{old_key}': Key not found: '{key}'"),

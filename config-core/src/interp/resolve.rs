@@ -418,7 +418,7 @@ impl<'e> Engine<'e> {
     /// The stopped evaluation's entries stay pending meanwhile, so cycles and
     /// the chain limit are seen as in one evaluation; errors get what the
     /// stopped frames would have added.
-    fn drive(&mut self, pos: &[usize]) -> Result<(), Error> {
+    pub(crate) fn drive(&mut self, pos: &[usize]) -> Result<(), Error> {
         self.drive_as(pos.to_vec(), false)
     }
 

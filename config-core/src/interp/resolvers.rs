@@ -280,7 +280,7 @@ impl Call<'_, '_> {
     pub fn select(&mut self, key: &str) -> Result<Option<Node>, Error> {
         match self.find(key)? {
             Found::Node(p) => self.engine.materialize(Ev::Ref(p)).map(Some),
-            Found::Missing => Ok(Some(Node::new(Value::Missing))),
+            Found::Missing(_) => Ok(Some(Node::new(Value::Missing))),
             Found::None => Ok(None),
         }
     }
@@ -294,7 +294,7 @@ impl Call<'_, '_> {
         let base = self.base.clone();
         Ok(match self.engine.lookup(key, &base, false)? {
             Lookup::Found(p) => Found::Node(p),
-            Lookup::Missing(_) => Found::Missing,
+            Lookup::Missing(p) => Found::Missing(p),
             Lookup::BeyondRoot => {
                 return Err(
                     raised("ConfigKeyError", &format!("Error resolving key '{key}'")).with_hint(
@@ -309,7 +309,8 @@ impl Call<'_, '_> {
 
 pub(crate) enum Found {
     Node(Pos),
-    Missing,
+    /// A `???` value, at this position.
+    Missing(Pos),
     None,
 }
 
@@ -341,6 +342,26 @@ mod tests {
 
     fn get(n: &Node, k: &str) -> Value {
         n.get(k).unwrap().value.clone()
+    }
+
+    /// As omegaconf 2.3.1 resolves them: a resolver's `???` result is
+    /// missing to `oc.select`, and `oc.deprecated` follows a key to `???`.
+    #[test]
+    fn missing_results_and_targets() {
+        let mut n = Node::from_yaml_str(
+            "x: ${oc.decode:'???'}\nc: ${oc.select:x,d}\ne: ${oc.select:x}\n\
+             y: ${x}\nz: ${oc.select:y,q}\nm: ???\nd: ${oc.deprecated:m}\n\
+             s: x_${oc.deprecated:m}\n",
+        )
+        .unwrap();
+        let r = Resolvers::default();
+        resolve(&mut n, &r).unwrap();
+        assert_eq!(get(&n, "c"), Value::Str("d".into()));
+        assert_eq!(get(&n, "e"), Value::Null);
+        assert_eq!(get(&n, "z"), Value::Str("q".into()));
+        assert_eq!(get(&n, "d"), Value::Missing);
+        assert_eq!(get(&n, "s"), Value::Str("x_???".into()));
+        assert_eq!(r.take_warnings().len(), 2);
     }
 
     #[test]
