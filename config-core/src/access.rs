@@ -297,7 +297,7 @@ impl Node {
     ///
     /// ```
     /// use config_core::Node;
-    /// let cfg = Node::from_yaml_str("a: ???\nb: {c: ???}\nl: [1, ???]").unwrap();
+    /// let cfg = Node::from_yaml_str("a: ???\nb: {c: '???'}\nl: [1, '???']").unwrap();
     /// assert_eq!(cfg.missing_keys(), vec!["a", "b.c", "l[1]"]);
     /// ```
     pub fn missing_keys(&self) -> Vec<String> {

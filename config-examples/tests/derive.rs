@@ -255,7 +255,7 @@ fn dict_and_lazy_macros_take_expressions() {
     let n = dict!({ a: -1, b: 1 + 2, c: width, "d e": [-0.5, "x", null, ???, { f: [] }], g: {} });
     assert_eq!(
         n,
-        Node::from_yaml_str("a: -1\nb: 3\nc: 7\nd e: [-0.5, x, null, ???, {f: []}]\ng: {}\n")
+        Node::from_yaml_str("a: -1\nb: 3\nc: 7\nd e: [-0.5, x, null, '???', {f: []}]\ng: {}\n")
             .unwrap()
     );
     let l = lazy!("Net", width = width * 2, dims = [1, 2], opts = { dropout: 0.1 }, extra = null);

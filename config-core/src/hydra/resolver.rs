@@ -51,7 +51,7 @@ mod doc_examples {
             Node,
         };
         let hydra = Node::from_yaml_str(
-            "job: {name: train, num: ???}\nrun: {dir: 'out/${hydra.job.name}'}",
+            "job: {name: train, num: '???'}\nrun: {dir: 'out/${hydra.job.name}'}",
         )
         .unwrap();
         let mut r = Resolvers::default();

@@ -58,7 +58,7 @@ impl Serialize for KeyText<'_> {
 ///
 /// ```
 /// use config_core::{serde::to_json, Node};
-/// let n = Node::from_yaml_str("a: [1, 2.5, x]\nb: {c: null, d: ???}\ne: .inf\n").unwrap();
+/// let n = Node::from_yaml_str("a: [1, 2.5, x]\nb: {c: null, d: '???'}\ne: .inf\n").unwrap();
 /// assert_eq!(to_json(&n), r#"{"a":[1,2.5,"x"],"b":{"c":null,"d":"???"},"e":"inf"}"#);
 /// ```
 pub fn to_json(node: &Node) -> String {

@@ -223,6 +223,10 @@ fn saphyr_pass_collecting(
         None => text,
     };
     let mut parser = Parser::new_from_str(text);
+    let mut at = CharCursor::new(text);
+    // Where the previous event opened a collection: a block collection
+    // whose first item is a flow one starts at that item's `[` or `{`.
+    let mut opened_at = None;
     while let Some(item) = parser.next_event() {
         let (event, span) = item.map_err(|e| {
             let e = ScanError::new_str(fix(*e.marker()), e.info());
@@ -234,9 +238,56 @@ fn saphyr_pass_collecting(
                 opened.push((start.line(), start.col()));
             }
         }
-        builder.event(event, Span::new(start, fix(span.end)))?;
+        // Whether a collection opens with a flow indicator (saphyr's events
+        // do not say): PyYAML's flow context rules apply inside.
+        let opens = matches!(event, Event::SequenceStart(..) | Event::MappingStart(..));
+        let flow = opens && text[at.byte(span.start.index())..].starts_with(['[', '{']);
+        if opens && opened_at == Some(span.start.index()) {
+            builder.top_is_block();
+        }
+        opened_at = opens.then(|| span.start.index());
+        builder.event(event, Span::new(start, fix(span.end)), flow)?;
     }
     Ok(builder.root)
+}
+
+/// Byte offsets of the character indices saphyr's markers give, found
+/// moving forward (events come in text order).
+struct CharCursor<'t> {
+    text: &'t str,
+    ascii: bool,
+    chars: usize,
+    bytes: usize,
+}
+
+impl<'t> CharCursor<'t> {
+    fn new(text: &'t str) -> Self {
+        CharCursor {
+            text,
+            ascii: text.is_ascii(),
+            chars: 0,
+            bytes: 0,
+        }
+    }
+
+    /// The byte offset of character `index` (the text's end past it).
+    fn byte(&mut self, index: usize) -> usize {
+        if self.ascii {
+            return index.min(self.text.len());
+        }
+        if index < self.chars {
+            (self.chars, self.bytes) = (0, 0);
+        }
+        while self.chars < index && self.bytes < self.text.len() {
+            let c = self.text[self.bytes..]
+                .chars()
+                .next()
+                .expect("not at the end");
+            self.bytes += c.len_utf8();
+            self.chars += 1;
+        }
+        self.bytes
+    }
 }
 
 /// OmegaConf's treatment of the top level: `OmegaConf.load` accepts a
@@ -303,6 +354,8 @@ struct Frame {
     origin: Origin,
     /// Anchor id (0: none).
     anchor: usize,
+    /// In flow context: the frame or one around it opened with `[` or `{`.
+    flow: bool,
 }
 
 /// Children are collected on shared stacks ([`Builder::items`],
@@ -417,7 +470,8 @@ impl<'l> Builder<'l> {
             .with_hint("check the indentation, and quote values that contain ': ', ' #' or start with a YAML indicator")
     }
 
-    fn event(&mut self, event: Event<'_>, span: Span) -> Result<(), Error> {
+    /// `flow`: a collection that starts opens with `[` or `{`.
+    fn event(&mut self, event: Event<'_>, span: Span, flow: bool) -> Result<(), Error> {
         match event {
             Event::DocumentStart(_) => {
                 self.documents += 1;
@@ -435,14 +489,24 @@ impl<'l> Builder<'l> {
                 self.scalar(text, style, anchor, tag.as_deref(), span.start)
             }
             Event::SequenceStart(anchor, tag) => {
-                self.open(true, anchor, tag.as_deref(), span.start)
+                self.open(true, anchor, tag.as_deref(), span.start, flow)
             }
             Event::MappingStart(anchor, tag) => {
-                self.open(false, anchor, tag.as_deref(), span.start)
+                self.open(false, anchor, tag.as_deref(), span.start, flow)
             }
             Event::SequenceEnd | Event::MappingEnd => self.close(),
             Event::Alias(id) => self.alias(id, span.start),
             Event::StreamStart | Event::StreamEnd | Event::DocumentEnd | Event::Nothing => Ok(()),
+        }
+    }
+
+    /// The open collection is a block one (see [`saphyr_pass_collecting`]):
+    /// in flow context only inside a flow collection.
+    fn top_is_block(&mut self) {
+        let n = self.stack.len();
+        let outer = n >= 2 && self.stack[n - 2].flow;
+        if let Some(top) = self.stack.last_mut() {
+            top.flow = outer;
         }
     }
 
@@ -468,6 +532,47 @@ impl<'l> Builder<'l> {
             Some(c) if text.contains(c) => Cow::Owned(text.replace(c, "\u{feff}")),
             _ => text,
         };
+        // PyYAML's scanner reads `?` and `:` in flow context as the key and
+        // value indicators, whatever follows (YAML 1.2, and saphyr, allow
+        // them to start a plain scalar there): `?x` is the key `x` (a list
+        // item `[?x]` is `{x: null}`), and `[???]` or `[:x]` is an error.
+        let in_flow = self.stack.last().is_some_and(|f| f.flow);
+        if style == ScalarStyle::Plain && in_flow && text.starts_with('?') {
+            let rest = &text[1..];
+            let plain_rest = !rest.is_empty() && !rest.starts_with(['?', ':']);
+            let in_list = matches!(
+                self.stack.last(),
+                Some(Frame {
+                    kind: FrameKind::List(_),
+                    ..
+                })
+            );
+            if plain_rest && self.expecting_key() {
+                let rest = Cow::Owned(rest.to_string());
+                return self.scalar(rest, style, anchor, tag, mark);
+            }
+            if plain_rest && in_list && anchor == 0 && tag.is_none() {
+                self.open(false, 0, None, mark, true)?;
+                self.scalar(Cow::Owned(rest.to_string()), style, 0, None, mark)?;
+                self.scalar(Cow::Borrowed(""), style, 0, None, mark)?;
+                return self.close();
+            }
+        }
+        if style == ScalarStyle::Plain && in_flow {
+            if let Some(c) = text.chars().next().filter(|c| matches!(c, '?' | ':')) {
+                return Err(self
+                    .error(
+                        ErrorKind::Yaml,
+                        format!(
+                            "YAML syntax error: while parsing a flow node, expected the node content, but found '{c}'"
+                        ),
+                        mark,
+                    )
+                    .with_hint(format!(
+                        "inside [...] or {{...}} a value cannot start with '{c}': quote it ('{text}')"
+                    )));
+            }
+        }
         let scalar =
             classify(text, style, tag).map_err(|m| self.error(ErrorKind::Yaml, m, mark))?;
         let as_key = self.expecting_key();
@@ -511,6 +616,7 @@ impl<'l> Builder<'l> {
         anchor: usize,
         tag: Option<&Tag>,
         mark: Marker,
+        flow_start: bool,
     ) -> Result<(), Error> {
         if self.expecting_key() {
             return Err(self
@@ -548,10 +654,14 @@ impl<'l> Builder<'l> {
         if anchor != 0 {
             self.anchored_open += 1;
         }
+        // A mapping or list inside a flow collection is in flow context
+        // too (`[a: 1]` opens an implicit mapping at its key).
+        let flow = flow_start || self.stack.last().is_some_and(|f| f.flow);
         self.stack.push(Frame {
             kind,
             origin: self.origin(mark),
             anchor,
+            flow,
         });
         Ok(())
     }
@@ -1276,6 +1386,37 @@ mod tests {
         assert_eq!(n.get("m").unwrap(), n.get("l").unwrap());
         assert_eq!(load_err("a: &a [1, *a]").kind(), ErrorKind::Yaml);
         assert_eq!(load_err("a: *nope").kind(), ErrorKind::Yaml);
+    }
+
+    /// PyYAML's flow context: `?` and `:` are indicators wherever a value
+    /// starts (each checked against PyYAML through omegaconf 2.3.1).
+    #[test]
+    fn question_mark_and_colon_in_flow_context() {
+        for (text, want) in [
+            ("a: [?x]", "a: [{x: null}]"),
+            ("a: [?1, ?x y]", "a: [{1: null}, {x y: null}]"),
+            ("a: {?x: 1, ?y}", "a: {x: 1, y: null}"),
+            ("a: [?x: 1]", "a: [{x: 1}]"),
+            ("a: [{b: [?c]}]", "a: [{b: [{c: null}]}]"),
+            ("a: ?x\nb: [a:b]", "a: '?x'\nb: ['a:b']"),
+            ("a:\n- ???\n- ?x", "a: ['???', '?x']"),
+        ] {
+            assert_eq!(load_ok(text), load_ok(want), "{text}");
+        }
+        for text in [
+            "a: [???]",
+            "b: {c: ???}",
+            "a: [:x]",
+            "a: {b: ?x}",
+            "a: [x, ??]",
+        ] {
+            let e = load_err(text);
+            assert_eq!(e.kind(), ErrorKind::Yaml, "{text}");
+            assert!(
+                e.message().contains("expected the node content"),
+                "{text}: {e}"
+            );
+        }
     }
 
     #[test]
