@@ -131,7 +131,7 @@ fn check_merge<'s>(
         (Value::Map(d), Value::Map(s)) => {
             for (k, sv) in s {
                 path.push(k);
-                let Some(dv) = d.get(k) else {
+                let Some(dv) = same_key(d, k).map(|i| &d[i]) else {
                     if ro {
                         return Err(readonly_error(&key(path)));
                     }
@@ -226,7 +226,9 @@ fn next_deref_slot<'s>(
         return false;
     };
     for (k, sv) in s {
-        let Some(dv) = d.get(k) else { continue };
+        let Some(dv) = same_key(d, k).map(|i| &d[i]) else {
+            continue;
+        };
         let dv_ro = dv.flags().readonly.unwrap_or(ro);
         path.push(k);
         let wanted = matches!(sv.value, Value::Map(_) | Value::List(_) | Value::Missing);
@@ -325,7 +327,10 @@ fn merge_value(
             let mut ck = String::new();
             for (k, v) in s {
                 set_child_key(&mut ck, key, &k);
-                match d.get_mut(&k) {
+                match same_key(d, &k)
+                    .and_then(|i| d.get_index_mut(i))
+                    .map(|(_, v)| v)
+                {
                     Some(existing) => merge_node(existing, v, hook, &ck, ro)?,
                     None if ro => return Err(readonly_error(&ck)),
                     None if strict => return Err(not_in_struct(&k, &ck)),
@@ -383,6 +388,17 @@ fn set_child_key(buf: &mut String, parent: &str, k: &Key) {
             let _ = write!(buf, "{k}");
         }
     }
+}
+
+/// The position of the destination's key that Python takes for `k`: the
+/// same key, or for a bool or number one that compares equal (`True == 1 ==
+/// 1.0`): the destination keeps its own spelling, as a Python dict does.
+fn same_key(d: &crate::node::Map, k: &Key) -> Option<usize> {
+    use crate::python::Number;
+    d.get_index_of(k).or_else(|| {
+        k.number()?;
+        d.keys().position(|dk| dk.loose_eq(k) == Some(true))
+    })
 }
 
 fn merge_lists(dest: &mut Vec<Node>, src: Vec<Node>, policy: ListMerge) {
@@ -496,6 +512,14 @@ mod tests {
             m.to_yaml(),
             y("s: {p: {z: 1}, q: {a: 1, b: 2}, r: 1}\nt: {a: 1}").to_yaml()
         );
+    }
+
+    /// Python's dict: `True == 1 == 1.0`, and the destination's key stays.
+    #[test]
+    fn keys_that_python_takes_for_the_same() {
+        let mut a = y("true: a\n0: a\nx: {1: c}\ns: 1");
+        merge(&mut a, y("1: b\nfalse: z\nx: {true: d}\n'1': q")).unwrap();
+        assert_eq!(a.to_yaml(), "true: b\n0: z\nx:\n  1: d\ns: 1\n'1': q\n");
     }
 
     #[test]
