@@ -297,10 +297,18 @@ pub(crate) fn oc_dict_values(call: &mut Call<'_, '_>) -> Result<Node, Error> {
         .map(|k| k.to_string().len().saturating_add(key.len() + 4))
         .fold(0usize, usize::saturating_add);
     call.engine.check_room(m.len() + 1, bytes)?;
+    // OmegaConf builds a list of these strings, so each must be a valid
+    // interpolation (a key with a space is not): `creation::check`.
     let refs = m
         .keys()
-        .map(|k| Node::new(Value::Interp(format!("${{{key}.{k}}}").into())))
-        .collect();
+        .map(|k| {
+            let s = format!("${{{key}.{k}}}");
+            match crate::interp::creation::check(&s) {
+                Ok(()) => Ok(Node::new(Value::Interp(s.into()))),
+                Err(g) => Err(super::resolve::grammar_error(&s, &g)),
+            }
+        })
+        .collect::<Result<_, _>>()?;
     Ok(Node::new(Value::List(refs)))
 }
 
