@@ -114,9 +114,12 @@ pub(crate) fn oc_decode(call: &mut Call<'_, '_>) -> Result<Node, Error> {
 pub(crate) fn oc_create(call: &mut Call<'_, '_>) -> Result<Node, Error> {
     call.arg_count("create", &["obj"], 1)?;
     // Taken, not copied: the argument is already a copy, charged as one.
-    let arg = std::mem::replace(&mut call.args[0], Node::new(Value::Null));
+    let mut arg = std::mem::replace(&mut call.args[0], Node::new(Value::Null));
     match arg.value {
-        Value::Map(_) | Value::List(_) => Ok(arg),
+        Value::Map(_) | Value::List(_) => {
+            as_created(&mut arg)?;
+            Ok(arg)
+        }
         Value::Null => Ok(Node::new(Value::Null)),
         Value::Str(s) => {
             let loaded = crate::yaml::load_str(&s, "<oc.create>", &crate::yaml::Limits::default())?;
@@ -263,15 +266,50 @@ pub(crate) fn oc_dict_keys(call: &mut Call<'_, '_>) -> Result<Node, Error> {
     let keys = m
         .keys()
         .map(|k| {
-            Node::new(match k {
-                Key::Str(s) => Value::Str(s.clone()),
+            Ok(Node::new(match k {
+                Key::Str(s) => created_string(s.clone())?,
                 Key::Int(i) => Value::Int(*i),
                 Key::Float(f) => Value::Float(*f),
                 Key::Bool(b) => Value::Bool(*b),
-            })
+            }))
         })
-        .collect();
+        .collect::<Result<_, Error>>()?;
     Ok(Node::new(Value::List(keys)))
+}
+
+/// A string as OmegaConf holds it in a node it creates: one with `${` is
+/// an interpolation, which must be valid (`creation::check`).
+fn created_string(s: crate::CompactString) -> Result<Value, Error> {
+    match Value::string(s) {
+        Value::Interp(s) => match crate::interp::creation::check(&s) {
+            Ok(()) => Ok(Value::Interp(s)),
+            Err(g) => Err(super::resolve::grammar_error(&s, &g)),
+        },
+        v => Ok(v),
+    }
+}
+
+/// The values of a mapping or list that a resolver turns into a new config
+/// node (`oc.create`): its strings with `${` become interpolations, read
+/// again from the new node, as OmegaConf does (an escaped `\${x}` resolved
+/// to the text `${x}` is then `${x}` again).
+fn as_created(node: &mut Node) -> Result<(), Error> {
+    let mut stack = vec![node];
+    while let Some(n) = stack.pop() {
+        if let Value::Str(s) = &mut n.value {
+            if s.contains("${") {
+                let s = std::mem::take(s);
+                n.value = created_string(s)?;
+            }
+            continue;
+        }
+        match &mut n.value {
+            Value::Map(m) => stack.extend(m.values_mut()),
+            Value::List(items) => stack.extend(items.iter_mut()),
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 /// `oc.dict.values:path`: the values of a mapping, as a list of
