@@ -96,17 +96,12 @@ import yaml  # noqa: E402  (the driver needs PyYAML; the worker gets it from ome
 
 
 # ----------------------------------------------------------------------------- compare
-def same(a, b):
-    """Tree equality as in conformance/check.py: order and types matter, nan == nan."""
-    if isinstance(a, bool) or isinstance(b, bool):
-        return type(a) is type(b) and a == b
-    if isinstance(a, float) and isinstance(b, float):
-        return (math.isnan(a) and math.isnan(b)) or a == b
-    if isinstance(a, dict) and isinstance(b, dict):
-        return list(a.keys()) == list(b.keys()) and all(same(a[k], b[k]) for k in a)
-    if isinstance(a, list) and isinstance(b, list):
-        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
-    return type(a) is type(b) and a == b
+# Tree equality as the corpus harness has it (order and types matter, nan ==
+# nan): its own function, from the synced copy in tests/conformance.
+# No __pycache__ there: the copy must stay identical to the shared corpus.
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests", "conformance"))
+from check import same  # noqa: E402
 
 
 def show(v):
