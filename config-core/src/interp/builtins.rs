@@ -8,6 +8,7 @@ use super::grammar;
 use super::resolve::{Lookup, Pos};
 use super::resolvers::{raised, Call, Found};
 use crate::error::{Error, ErrorKind};
+use crate::interp::creation::created_string;
 use crate::node::{Key, Node, Value};
 use crate::python::{python_str, python_type};
 use std::time::SystemTime;
@@ -277,18 +278,6 @@ pub(crate) fn oc_dict_keys(call: &mut Call<'_, '_>) -> Result<Node, Error> {
     Ok(Node::new(Value::List(keys)))
 }
 
-/// A string as OmegaConf holds it in a node it creates: one with `${` is
-/// an interpolation, which must be valid (`creation::check`).
-fn created_string(s: crate::CompactString) -> Result<Value, Error> {
-    match Value::string(s) {
-        Value::Interp(s) => match crate::interp::creation::check(&s) {
-            Ok(()) => Ok(Value::Interp(s)),
-            Err(g) => Err(super::resolve::grammar_error(&s, &g)),
-        },
-        v => Ok(v),
-    }
-}
-
 /// The values of a mapping or list that a resolver turns into a new config
 /// node (`oc.create`): its strings with `${` become interpolations, read
 /// again from the new node, as OmegaConf does (an escaped `\${x}` resolved
@@ -336,16 +325,10 @@ pub(crate) fn oc_dict_values(call: &mut Call<'_, '_>) -> Result<Node, Error> {
         .fold(0usize, usize::saturating_add);
     call.engine.check_room(m.len() + 1, bytes)?;
     // OmegaConf builds a list of these strings, so each must be a valid
-    // interpolation (a key with a space is not): `creation::check`.
+    // interpolation (a key with a space is not).
     let refs = m
         .keys()
-        .map(|k| {
-            let s = format!("${{{key}.{k}}}");
-            match crate::interp::creation::check(&s) {
-                Ok(()) => Ok(Node::new(Value::Interp(s.into()))),
-                Err(g) => Err(super::resolve::grammar_error(&s, &g)),
-            }
-        })
+        .map(|k| created_string(format!("${{{key}.{k}}}")).map(Node::new))
         .collect::<Result<_, _>>()?;
     Ok(Node::new(Value::List(refs)))
 }

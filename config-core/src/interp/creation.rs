@@ -16,7 +16,7 @@
 use super::grammar;
 use super::resolve::grammar_error;
 use crate::error::Error;
-use crate::node::{Node, Value};
+use crate::node::{CompactString, Node, Value};
 use crate::path::{child_key, index_key};
 
 /// Fails on the first string value (keys are not checked, as OmegaConf
@@ -30,11 +30,9 @@ pub(crate) fn check_tree(root: &Node) -> Result<(), Error> {
     while let Some((node, parent)) = stack.pop() {
         match &node.value {
             Value::Interp(s) => {
-                if let Err(g) = check(s) {
+                if let Err(e) = check(s) {
                     let key = key_of(&parents, parent);
-                    return Err(grammar_error(s, &g)
-                        .with_key(key)
-                        .with_origin(node.origin.clone()));
+                    return Err(e.with_key(key).with_origin(node.origin.clone()));
                 }
             }
             Value::Map(m) => {
@@ -61,10 +59,20 @@ pub(crate) fn check_tree(root: &Node) -> Result<(), Error> {
 
 /// Whether OmegaConf creates a node holding the string `s` (which holds
 /// `${`): the grammar's error when it would not.
-pub(crate) fn check(s: &str) -> Result<(), grammar::GrammarError> {
+pub(crate) fn check(s: &str) -> Result<(), Error> {
     match grammar::parse(s) {
         Err(_) if simple_interpolation(s) => Ok(()),
-        r => r.map(drop),
+        Err(g) => Err(grammar_error(s, &g)),
+        Ok(_) => Ok(()),
+    }
+}
+
+/// [`Value::string`] as OmegaConf creates a node of `s` (from an override,
+/// or in a node a resolver creates): an interpolation must be valid.
+pub(crate) fn created_string(s: impl Into<CompactString>) -> Result<Value, Error> {
+    match Value::string(s) {
+        Value::Interp(s) => check(&s).map(|()| Value::Interp(s)),
+        v => Ok(v),
     }
 }
 

@@ -235,18 +235,13 @@ impl Element {
             Element::Int(i) => Value::Int(*i),
             Element::BigInt(digits) => Value::BigInt(digits.as_str().into()),
             Element::Float(x) => Value::Float(*x),
-            Element::Str { text, .. } => match Value::string(text.clone()) {
-                // OmegaConf refuses to create the node (Hydra: "Error merging
-                // override").
-                Value::Interp(s) if strict => {
-                    if let Err(g) = crate::interp::creation::check(&s) {
-                        return Err(crate::interp::resolve::grammar_error(&s, &g)
-                            .with_origin(origin.clone()));
-                    }
-                    Value::Interp(s)
-                }
-                v => v,
-            },
+            // OmegaConf refuses to create a node of a malformed
+            // interpolation (Hydra: "Error merging override").
+            Element::Str { text, .. } if strict => {
+                crate::interp::creation::created_string(text.clone())
+                    .map_err(|e| e.with_origin(origin.clone()))?
+            }
+            Element::Str { text, .. } => Value::string(text.clone()),
             Element::List(items) => Value::List(
                 items
                     .iter()

@@ -510,6 +510,55 @@ impl<'l> Builder<'l> {
         }
     }
 
+    /// A plain scalar starting with `?` or `:` in flow context. PyYAML's
+    /// scanner reads them there as the key and value indicators, whatever
+    /// follows (YAML 1.2, and saphyr, let them start a plain scalar): `?x`
+    /// is the key `x` (a list item `[?x]` is `{x: null}`), and `[???]` or
+    /// `[:x]` is an error.
+    fn flow_indicator(
+        &mut self,
+        text: &str,
+        style: ScalarStyle,
+        anchor: usize,
+        tag: Option<&Tag>,
+        mark: Marker,
+    ) -> Result<(), Error> {
+        let key = text
+            .strip_prefix('?')
+            .filter(|rest| !rest.is_empty() && !rest.starts_with(['?', ':']));
+        if let Some(key) = key {
+            let key = Cow::Owned(key.to_string());
+            if self.expecting_key() {
+                return self.scalar(key, style, anchor, tag, mark);
+            }
+            let in_list = matches!(
+                self.stack.last(),
+                Some(Frame {
+                    kind: FrameKind::List(_),
+                    ..
+                })
+            );
+            if in_list && anchor == 0 && tag.is_none() {
+                self.open(false, 0, None, mark, true)?;
+                self.scalar(key, style, 0, None, mark)?;
+                self.scalar(Cow::Borrowed(""), style, 0, None, mark)?;
+                return self.close();
+            }
+        }
+        let c = if text.starts_with('?') { '?' } else { ':' };
+        Err(self
+            .error(
+                ErrorKind::Yaml,
+                format!(
+                    "YAML syntax error: while parsing a flow node, expected the node content, but found '{c}'"
+                ),
+                mark,
+            )
+            .with_hint(format!(
+                "inside [...] or {{...}} a value cannot start with '{c}': quote it ('{text}')"
+            )))
+    }
+
     fn expecting_key(&self) -> bool {
         matches!(
             self.stack.last(),
@@ -532,46 +581,9 @@ impl<'l> Builder<'l> {
             Some(c) if text.contains(c) => Cow::Owned(text.replace(c, "\u{feff}")),
             _ => text,
         };
-        // PyYAML's scanner reads `?` and `:` in flow context as the key and
-        // value indicators, whatever follows (YAML 1.2, and saphyr, allow
-        // them to start a plain scalar there): `?x` is the key `x` (a list
-        // item `[?x]` is `{x: null}`), and `[???]` or `[:x]` is an error.
         let in_flow = self.stack.last().is_some_and(|f| f.flow);
-        if style == ScalarStyle::Plain && in_flow && text.starts_with('?') {
-            let rest = &text[1..];
-            let plain_rest = !rest.is_empty() && !rest.starts_with(['?', ':']);
-            let in_list = matches!(
-                self.stack.last(),
-                Some(Frame {
-                    kind: FrameKind::List(_),
-                    ..
-                })
-            );
-            if plain_rest && self.expecting_key() {
-                let rest = Cow::Owned(rest.to_string());
-                return self.scalar(rest, style, anchor, tag, mark);
-            }
-            if plain_rest && in_list && anchor == 0 && tag.is_none() {
-                self.open(false, 0, None, mark, true)?;
-                self.scalar(Cow::Owned(rest.to_string()), style, 0, None, mark)?;
-                self.scalar(Cow::Borrowed(""), style, 0, None, mark)?;
-                return self.close();
-            }
-        }
-        if style == ScalarStyle::Plain && in_flow {
-            if let Some(c) = text.chars().next().filter(|c| matches!(c, '?' | ':')) {
-                return Err(self
-                    .error(
-                        ErrorKind::Yaml,
-                        format!(
-                            "YAML syntax error: while parsing a flow node, expected the node content, but found '{c}'"
-                        ),
-                        mark,
-                    )
-                    .with_hint(format!(
-                        "inside [...] or {{...}} a value cannot start with '{c}': quote it ('{text}')"
-                    )));
-            }
+        if style == ScalarStyle::Plain && in_flow && text.starts_with(['?', ':']) {
+            return self.flow_indicator(&text, style, anchor, tag, mark);
         }
         let scalar =
             classify(text, style, tag).map_err(|m| self.error(ErrorKind::Yaml, m, mark))?;
