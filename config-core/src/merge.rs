@@ -396,8 +396,15 @@ fn set_child_key(buf: &mut String, parent: &str, k: &Key) {
 fn same_key(d: &crate::node::Map, k: &Key) -> Option<usize> {
     use crate::python::Number;
     d.get_index_of(k).or_else(|| {
-        k.number()?;
-        d.keys().position(|dk| dk.loose_eq(k) == Some(true))
+        // The other spellings of the number, each one lookup (no scan of
+        // the mapping for every new int key).
+        let x = k.number()?;
+        let int = (x.fract() == 0.0 && x.abs() < 9.0e18).then(|| Key::Int(x as i64));
+        let bool = (x == 0.0 || x == 1.0).then(|| Key::Bool(x == 1.0));
+        [int, Some(Key::Float(x)), bool]
+            .into_iter()
+            .flatten()
+            .find_map(|alt| d.get_index_of(&alt))
     })
 }
 
